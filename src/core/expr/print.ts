@@ -1,0 +1,45 @@
+/**
+ * Canonical printing of expression trees (SPEC section 3). Owns the one textual form that `expr`
+ * is regenerated in when the tree changes from the menus, and the default name of an unnamed
+ * matmul (its own sub-expression text). Canonical form: left-associative chains without
+ * parentheses, a matmul as a right operand in parentheses, a named child as `(name = ...)`, a named
+ * root as `name = ...`, single spaces around `@` and `=`. parseExpr(printExpr(t)) rebuilds t.
+ *
+ * Pure TypeScript: no DOM, no three.js.
+ */
+
+import type { ExprNode } from './parse';
+
+function operandText(node: ExprNode, side: 'left' | 'right'): string {
+  if (node.kind === 'leaf') return node.name;
+  if (node.named) return `(${node.name} = ${subtreeText(node)})`;
+  return side === 'left' ? subtreeText(node) : `(${subtreeText(node)})`;
+}
+
+/**
+ * The canonical text of a node's own expression, without its `name =` prefix: what an unnamed
+ * matmul is called. The stored names of unnamed descendants are ignored (recomputed), so a tree
+ * edited in place prints consistently.
+ */
+export function subtreeText(node: ExprNode): string {
+  if (node.kind === 'leaf') return node.name;
+  // Left-associative chains can be thousands of operands long; walking their left spine in a loop
+  // keeps recursion depth bounded by the parenthesis nesting instead.
+  const rights: ExprNode[] = [];
+  let spine = node;
+  for (;;) {
+    rights.push(spine.right);
+    const left = spine.left;
+    if (left.kind === 'matmul' && !left.named) spine = left;
+    else break;
+  }
+  let text = operandText(spine.left, 'left');
+  for (let k = rights.length - 1; k >= 0; k--) text += ' @ ' + operandText(rights[k], 'right');
+  return text;
+}
+
+/** The canonical text of a whole expression, including the root's `name =` when it has one. */
+export function printExpr(node: ExprNode): string {
+  if (node.kind === 'matmul' && node.named) return `${node.name} = ${subtreeText(node)}`;
+  return subtreeText(node);
+}

@@ -1,0 +1,88 @@
+/**
+ * Menu edits as pure state transitions: one edit (a path and a value) on a state gives the next
+ * normalized state. Edits that touch more than one property live here: shared dimensions, turning
+ * a matrix into a matmul and back, renames (which re-derive unnamed names), expression edits
+ * (which rebuild the tree keeping settings by name), and switching to the custom scheme (which
+ * writes the derived choices into every child so the picture does not jump).
+ */
+import { type Normalized, normalize } from './normalize';
+import { type Arg, type MatmulArg, type Params, CHILD_GROUPS, defaultMatrix, groupDefaults } from './schema';
+import { setDimension, rowsOf, colsOf } from './shapes';
+import { type Path, clearDerivedNames, clone, getAt } from './tree';
+import { childChoices, choicesOf, layoutOfChoices, type Choices } from '../layout/schemes';
+
+export function applyEdit(p: Params, path: Path, value: unknown): Normalized {
+  const next = clone(p);
+  const key = path[path.length - 1];
+  const parentPath = path.slice(0, -1);
+  const parent = getAt(next, parentPath) as Record<string, unknown> | undefined;
+  if (!parent || key === undefined) return { params: p, notices: [`edit: no such property ${path.join('.')}`] };
+
+  if (path.length === 1 && key === 'expr') {
+    return normalize({ ...next, expr: value }, { fromExpr: true });
+  }
+  if ((key === 'h' || key === 'w') && parent.matmul === false) {
+    const n = Math.round(Number(value));
+    if (!Number.isFinite(n)) return { params: p, notices: [`${path.join('.')}: not a number`] };
+    const clamped = Math.min(4096, Math.max(1, n));
+    setDimension(next, parentPath, key, clamped);
+    return normalize(next);
+  }
+  if (key === 'matmul' && parentPath.length > 0) {
+    const arg = parent as unknown as Arg;
+    const on = value === true;
+    if (on === arg.matmul) return normalize(next);
+    const holder = getAt(next, parentPath.slice(0, -1)) as Record<string, unknown>;
+    const side = parentPath[parentPath.length - 1]!;
+    holder[side] = on ? toMatmul(arg) : toMatrix(arg);
+    return normalize(next);
+  }
+  if (key === 'name') {
+    clearDerivedNames(next);
+    (getAt(next, parentPath) as { name: string }).name = String(value);
+    return normalize(next);
+  }
+  if (path.length === 2 && path[0] === 'layout' && key === 'scheme' && value === 'custom' && p.layout.scheme !== 'custom') {
+    parent[key] = value;
+    writeDerivedChoices(next, String(p.layout.scheme));
+    return normalize(next);
+  }
+  parent[key] = value;
+  return normalize(next);
+}
+
+function toMatmul(a: Arg): MatmulArg {
+  const h = rowsOf(a);
+  const w = colsOf(a);
+  const depth = 32;
+  return {
+    name: a.name,
+    matmul: true,
+    epilog: 'none',
+    left: defaultMatrix(`${a.name}L`, 'row major', h, depth),
+    right: defaultMatrix(`${a.name}R`, 'col major', depth, w),
+    anim: groupDefaults(CHILD_GROUPS.anim!),
+    block: groupDefaults(CHILD_GROUPS.block!),
+    layout: groupDefaults(CHILD_GROUPS.layout!),
+    folder: a.folder,
+  };
+}
+
+function toMatrix(a: Arg): Arg {
+  const m = defaultMatrix(a.name, 'gaussian', rowsOf(a), colsOf(a));
+  m.folder = a.folder;
+  return m;
+}
+
+function writeDerivedChoices(p: Params, scheme: string): void {
+  const walk = (a: Arg, side: 'left' | 'right', parent: Choices): void => {
+    if (!a.matmul) return;
+    const c = childChoices(scheme, side, parent);
+    Object.assign(a.layout, layoutOfChoices(c));
+    walk(a.left, 'left', c);
+    walk(a.right, 'right', c);
+  };
+  const root = choicesOf(p.layout);
+  walk(p.left, 'left', root);
+  walk(p.right, 'right', root);
+}

@@ -1,0 +1,280 @@
+/**
+ * normalize(): the one gate every state passes through. It turns any partial, foreign or hostile
+ * value (parsed URL JSON, a postMessage payload, a menu edit) into a complete, valid `Params`,
+ * and lists what it dropped or clamped as notices. Structure comes from the tree when one is given
+ * (left and right present) and from `expr` otherwise; `expr` and names are then regenerated from
+ * the tree so the two always agree. Shapes are made consistent (every matmul's shared `k`).
+ */
+import {
+  type Arg, type Field, type FolderState, type Group, type MatmulArg, type MatrixArg, type Params,
+  CAM_FIELDS, CHILD_GROUPS, MATRIX_FIELDS, MATMUL_ARG_FIELDS, ROOT_GROUPS, SIDE_DEFAULTS, TARGET_FIELDS,
+  defaultMatrix, defaultParams, groupDefaults,
+} from './schema';
+import { type ExprNode, ExprError, parseExpr } from '../expr/parse';
+import { printExpr } from '../expr/print';
+import { exprOfTree, syncNames } from './tree';
+import { fixShapes } from './shapes';
+
+export interface Normalized {
+  params: Params;
+  notices: string[];
+}
+
+type Raw = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Coerces one value to a field's type and range; returns the default with a notice when it cannot. */
+export function coerceField(f: Field, v: unknown, path: string, notices: string[]): number | boolean | string {
+  switch (f.kind) {
+    case 'number': {
+      let n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      if (typeof v === 'boolean') n = v ? 1 : 0;
+      if (!Number.isFinite(n)) {
+        notices.push(`${path}: ${short(v)} is not a number; using ${f.def}`);
+        return f.def;
+      }
+      if (f.int) n = Math.round(n);
+      if (n < f.min || n > f.max) {
+        const c = Math.min(f.max, Math.max(f.min, n));
+        notices.push(`${path}: ${n} is outside ${f.min}..${f.max}; clamped to ${c}`);
+        n = c;
+      }
+      return n;
+    }
+    case 'bool':
+      if (typeof v === 'boolean') return v;
+      if (v === 'true' || v === 1 || v === '1') return true;
+      if (v === 'false' || v === 0 || v === '0' || v === '') return false;
+      notices.push(`${path}: ${short(v)} is not true/false; using ${f.def}`);
+      return f.def;
+    case 'choice': {
+      const s = typeof v === 'string' ? v : String(v);
+      if (f.choices.includes(s)) return s;
+      if (f.aliases && s in f.aliases) return f.aliases[s]!;
+      notices.push(`${path}: unknown value ${short(v)}; using ${f.def}`);
+      return f.def;
+    }
+    case 'string': {
+      if (typeof v !== 'string' && typeof v !== 'number') {
+        notices.push(`${path}: ${short(v)} is not text; using default`);
+        return f.def;
+      }
+      const s = String(v);
+      if (s.length > f.maxLength) {
+        notices.push(`${path}: text longer than ${f.maxLength} characters was cut`);
+        return s.slice(0, f.maxLength);
+      }
+      return s;
+    }
+  }
+}
+
+function short(v: unknown): string {
+  let s: string;
+  try {
+    s = typeof v === 'string' ? JSON.stringify(v) : String(JSON.stringify(v));
+  } catch {
+    s = String(v);
+  }
+  return s.length > 40 ? s.slice(0, 37) + '...' : s;
+}
+
+function coerceFolder(v: unknown, def: FolderState, path: string, notices: string[]): FolderState {
+  if (v === undefined) return def;
+  if (v === 'open' || v === 'closed') return v;
+  notices.push(`${path}.folder: ${short(v)} is not "open" or "closed"`);
+  return def;
+}
+
+/** Overlays the known fields of `raw` onto `target`; unknown keys become notices. */
+function overlay(target: Record<string, unknown>, fields: Field[], raw: unknown, path: string, notices: string[], skip: string[] = []): void {
+  if (raw === undefined) return;
+  if (!isObj(raw)) {
+    notices.push(`${path}: expected an object, got ${short(raw)}`);
+    return;
+  }
+  for (const [k, v] of Object.entries(raw)) {
+    if (skip.includes(k)) continue;
+    if (k === 'folder') {
+      target.folder = coerceFolder(v, (target.folder as FolderState) ?? 'closed', path, notices);
+      continue;
+    }
+    const f = fields.find((x) => x.key === k);
+    if (!f) {
+      notices.push(`${path}.${k}: unknown property ignored`);
+      continue;
+    }
+    target[k] = coerceField(f, v, `${path}.${k}`, notices);
+  }
+}
+
+function group(fields: Field[], raw: unknown, path: string, notices: string[]): Group {
+  const g = groupDefaults(fields);
+  overlay(g, fields, raw, path, notices);
+  return g;
+}
+
+// ---- Structure ------------------------------------------------------------------------------
+
+/** A shape of the tree: which nodes are matmuls, and their names. */
+type Skeleton = { kind: 'leaf'; name: string } | { kind: 'matmul'; name: string; named: boolean; left: Skeleton; right: Skeleton };
+
+function skeletonFromExpr(e: ExprNode): Skeleton {
+  return e.kind === 'leaf'
+    ? { kind: 'leaf', name: e.name }
+    : { kind: 'matmul', name: e.name, named: e.named, left: skeletonFromExpr(e.left), right: skeletonFromExpr(e.right) };
+}
+
+function skeletonNode(sk: Skeleton): ExprNode {
+  return sk.kind === 'leaf'
+    ? { kind: 'leaf', name: sk.name, start: 0, end: 0 }
+    : { kind: 'matmul', name: sk.name, named: sk.named, left: skeletonNode(sk.left), right: skeletonNode(sk.right), start: 0, end: 0 };
+}
+
+/** A matmul in a tree is named when its name is not just its own sub-expression text. */
+function treeMatmul(name: string, left: Skeleton, right: Skeleton): Skeleton {
+  const derived = printExpr({ kind: 'matmul', name: '', named: false, left: skeletonNode(left), right: skeletonNode(right), start: 0, end: 0 });
+  const named = name !== '' && name !== derived;
+  return { kind: 'matmul', name: named ? name : derived, named, left, right };
+}
+
+const MAX_DEPTH = 64;
+
+function skeletonFromTree(raw: Raw, side: 'left' | 'right', depth: number, notices: string[], path: string): Skeleton {
+  const name = typeof raw.name === 'string' ? raw.name : typeof raw.name === 'number' ? String(raw.name) : '';
+  if (raw.matmul === true || raw.matmul === 'true') {
+    if (depth >= MAX_DEPTH) {
+      notices.push(`${path}: nesting deeper than ${MAX_DEPTH} was cut`);
+      return { kind: 'leaf', name: name || SIDE_DEFAULTS[side].name };
+    }
+    if (isObj(raw.left) && isObj(raw.right)) {
+      return treeMatmul(
+        name,
+        skeletonFromTree(raw.left, 'left', depth + 1, notices, `${path}.left`),
+        skeletonFromTree(raw.right, 'right', depth + 1, notices, `${path}.right`),
+      );
+    }
+    notices.push(`${path}: a matmul needs left and right; treated as a matrix`);
+  }
+  return { kind: 'leaf', name: name || SIDE_DEFAULTS[side].name };
+}
+
+/** Raw nodes by name, so settings follow a matrix or matmul whose name survives an edit. */
+function indexByName(raw: unknown, out: Map<string, Raw>, depth = 0): Map<string, Raw> {
+  if (!isObj(raw) || depth > MAX_DEPTH) return out;
+  if (typeof raw.name === 'string' && !out.has(raw.name)) out.set(raw.name, raw);
+  indexByName(raw.left, out, depth + 1);
+  indexByName(raw.right, out, depth + 1);
+  return out;
+}
+
+function buildArg(sk: Skeleton, raw: Raw | undefined, byName: Map<string, Raw> | null, side: 'left' | 'right', path: string, notices: string[]): Arg {
+  const src = byName ? byName.get(sk.name) : raw;
+  if (sk.kind === 'leaf') {
+    const m: MatrixArg = defaultMatrix(sk.name, SIDE_DEFAULTS[side].init);
+    if (src && src.matmul !== true && src.matmul !== 'true') {
+      overlay(m as unknown as Raw, MATRIX_FIELDS, src, path, notices, ['name', 'matmul']);
+    }
+    m.name = sk.name;
+    m.matmul = false;
+    return m;
+  }
+  const rawMm = src && (src.matmul === true || src.matmul === 'true') ? src : undefined;
+  const mm: MatmulArg = {
+    name: sk.named ? sk.name : '',
+    matmul: true,
+    epilog: 'none',
+    left: buildArg(sk.left, byName ? undefined : (rawMm?.left as Raw | undefined), byName, 'left', `${path}.left`, notices),
+    right: buildArg(sk.right, byName ? undefined : (rawMm?.right as Raw | undefined), byName, 'right', `${path}.right`, notices),
+    anim: groupDefaults(CHILD_GROUPS.anim!),
+    block: groupDefaults(CHILD_GROUPS.block!),
+    layout: groupDefaults(CHILD_GROUPS.layout!),
+    folder: 'closed',
+  };
+  if (rawMm) {
+    overlay(mm as unknown as Raw, MATMUL_ARG_FIELDS, rawMm, path, notices, ['name', 'matmul', 'left', 'right', 'anim', 'block', 'layout']);
+    for (const g of ['anim', 'block', 'layout'] as const) {
+      if (rawMm[g] !== undefined) overlay(mm[g], CHILD_GROUPS[g]!, rawMm[g], `${path}.${g}`, notices);
+    }
+  }
+  return mm;
+}
+
+// ---- Entry point ----------------------------------------------------------------------------
+
+export interface NormalizeOptions {
+  /** Rebuild the structure from `expr` even when a tree is present (expr edits, `sync_expr`). */
+  fromExpr?: boolean;
+}
+
+export function normalize(input: unknown, opts: NormalizeOptions = {}): Normalized {
+  const notices: string[] = [];
+  const p = defaultParams();
+  if (input === undefined || input === null) return { params: p, notices };
+  if (!isObj(input)) {
+    notices.push(`state: expected an object, got ${short(input)}; using defaults`);
+    return { params: p, notices };
+  }
+  const raw = input;
+
+  // Structure.
+  const hasTree = isObj(raw.left) && isObj(raw.right);
+  let parsed: ExprNode | null = null;
+  if (raw.expr !== undefined && (opts.fromExpr || !hasTree)) {
+    if (typeof raw.expr !== 'string') {
+      notices.push(`expr: ${short(raw.expr)} is not text`);
+    } else {
+      try {
+        parsed = parseExpr(raw.expr);
+      } catch (e) {
+        notices.push(e instanceof ExprError ? `expr: ${e.message}` : `expr: ${String(e)}`);
+      }
+    }
+  }
+  let rootSk: Skeleton;
+  let byName: Map<string, Raw> | null = null;
+  if (parsed && parsed.kind === 'matmul') {
+    rootSk = skeletonFromExpr(parsed);
+    // Match settings by name: the tree given (if any) is the source of settings.
+    byName = indexByName(raw, new Map());
+  } else if (hasTree) {
+    rootSk = treeMatmul(
+      typeof raw.name === 'string' ? raw.name : '',
+      skeletonFromTree(raw.left as Raw, 'left', 1, notices, 'left'),
+      skeletonFromTree(raw.right as Raw, 'right', 1, notices, 'right'),
+    );
+  } else {
+    rootSk = treeMatmul(
+      typeof raw.name === 'string' ? raw.name : '',
+      isObj(raw.left) ? skeletonFromTree(raw.left, 'left', 1, notices, 'left') : { kind: 'leaf', name: 'L' },
+      isObj(raw.right) ? skeletonFromTree(raw.right, 'right', 1, notices, 'right') : { kind: 'leaf', name: 'R' },
+    );
+  }
+  if (rootSk.kind !== 'matmul') throw new Error('unreachable');
+
+  p.left = buildArg(rootSk.left, isObj(raw.left) ? raw.left : undefined, byName, 'left', 'left', notices);
+  p.right = buildArg(rootSk.right, isObj(raw.right) ? raw.right : undefined, byName, 'right', 'right', notices);
+
+  // Root scalars and groups.
+  if (raw.epilog !== undefined) p.epilog = coerceField(MATMUL_ARG_FIELDS[2]!, raw.epilog, 'epilog', notices) as string;
+  for (const [g, fields] of Object.entries(ROOT_GROUPS)) {
+    if (raw[g] !== undefined) (p as unknown as Record<string, Group>)[g] = group(fields, raw[g], g, notices);
+  }
+  if (raw.cam !== undefined) {
+    if (isObj(raw.cam)) {
+      overlay(p.cam, CAM_FIELDS, raw.cam, 'cam', notices, ['target']);
+      if (raw.cam.target !== undefined) overlay(p.cam.target, TARGET_FIELDS, raw.cam.target, 'cam.target', notices);
+    } else notices.push(`cam: expected an object`);
+  }
+  p.folder = coerceFolder(raw.folder, p.folder, 'state', notices);
+  if (isObj(raw.diag)) p.diag.folder = coerceFolder(raw.diag.folder, 'closed', 'diag', notices);
+  const known = new Set(['expr', 'name', 'epilog', 'left', 'right', 'cam', 'folder', 'diag', 'matmul', ...Object.keys(ROOT_GROUPS)]);
+  for (const k of Object.keys(raw)) if (!known.has(k)) notices.push(`${k}: unknown property ignored`);
+
+  fixShapes(p);
+  // Names: explicit root name from the expression or the tree; derived names follow the tree.
+  syncNames(p, rootSk.named ? rootSk.name : '');
+  p.expr = exprOfTree(p);
+  return { params: p, notices };
+}

@@ -1,0 +1,48 @@
+/**
+ * Seeded random numbers, so that a shared link shows the same values everywhere (SPEC 4).
+ * A 32-bit generator (splitmix-style mixing of a Weyl sequence) is plenty for pictures.
+ */
+
+/** A stable 32-bit hash of a string (FNV-1a). */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Standard normal. */
+  normal(): number;
+}
+
+export function makeRng(seed: number): Rng {
+  let state = seed >>> 0;
+  let spare: number | null = null;
+  const next = (): number => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    z = (z ^ (z >>> 16)) >>> 0;
+    return z / 4294967296;
+  };
+  const normal = (): number => {
+    if (spare !== null) {
+      const s = spare;
+      spare = null;
+      return s;
+    }
+    // Box-Muller; 1 - u keeps the logarithm finite.
+    const u = 1 - next();
+    const v = next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+  return { next, normal };
+}

@@ -1,0 +1,115 @@
+/**
+ * The tool page (`/`): full-page visualization, the menu at the top right, the title, notices,
+ * progress, a dismissible help box, and the embedding API.
+ */
+import '../ui/style.css';
+import { App, type Status } from '../ui/app';
+import { Menu } from '../ui/menu';
+import { installEmbedding } from '../ui/embed';
+import { installKeys } from '../ui/input';
+import { applyEdit } from '../core/params/edit';
+import { clone, getAt } from '../core/params/tree';
+import type { Params } from '../core/params/schema';
+
+const el = (id: string): HTMLElement => document.getElementById(id)!;
+
+const app = new App(el('view'));
+let lastStatus: Status = { ...app.status };
+const embed = installEmbedding(app, () => lastStatus);
+
+const menu = new Menu(el('menu'), {
+  onEdit: (path, value) => {
+    const n = applyEdit(app.params, path, value);
+    app.setState(n.params, { history: 'push', notices: n.notices });
+  },
+  onFolder: (path, open) => {
+    const next = clone(app.params);
+    const obj = (path.length === 0 ? next : getAt(next, path)) as { folder?: string } | undefined;
+    if (!obj) return;
+    obj.folder = open ? 'open' : 'closed';
+    app.params = next as Params;
+    history.replaceState(null, '', `?${app.urlInfo().search_params}`);
+    embed.stateChanged();
+  },
+  onReseed: (path) => {
+    const n = applyEdit(app.params, [...path, 'seed'], Math.floor(Math.random() * 2 ** 31));
+    app.setState(n.params, { history: 'push', notices: n.notices });
+  },
+  onFit: () => app.fit(),
+});
+
+const noticesEl = el('notices');
+const progressEl = el('progress');
+app.setHooks({
+  onState: (p) => {
+    el('title').textContent = p.expr;
+    document.title = `${p.expr} — mm3d`;
+    menu.show(p);
+    embed.stateChanged();
+  },
+  onStatus: (s) => {
+    lastStatus = s;
+    embed.statusChanged(s);
+  },
+  onNotices: (n) => {
+    noticesEl.replaceChildren();
+    for (const text of n.slice(0, 12)) {
+      const li = document.createElement('li');
+      li.textContent = text;
+      noticesEl.appendChild(li);
+    }
+    if (n.length > 12) {
+      const li = document.createElement('li');
+      li.textContent = `… and ${n.length - 12} more`;
+      noticesEl.appendChild(li);
+    }
+    el('notice-box').hidden = n.length === 0;
+  },
+  onProgress: (f) => {
+    if (f === null) {
+      progressEl.hidden = true;
+      return;
+    }
+    progressEl.hidden = false;
+    progressEl.textContent = `computing… ${Math.round(f * 100)}%`;
+  },
+});
+el('notice-close').addEventListener('click', () => {
+  el('notice-box').hidden = true;
+});
+el('help-close').addEventListener('click', () => {
+  el('help').hidden = true;
+  try {
+    localStorage.setItem('mm3d.help', 'hidden');
+  } catch {
+    // storage may be unavailable (privacy mode); the box just shows again next time
+  }
+});
+try {
+  if (localStorage.getItem('mm3d.help') === 'hidden') el('help').hidden = true;
+} catch {
+  // ignore
+}
+
+installKeys(app.scene, () => false);
+
+// Diag panel refresh (cheap; only while the page is visible).
+setInterval(() => {
+  if (document.hidden) return;
+  const info = app.urlInfo();
+  const gi = app.scene.info();
+  menu.setDiag({
+    json: info.json,
+    url: info.url,
+    compressed: info.compressed,
+    elements: app.status.elements,
+    frameMs: Math.round(app.scene.frameTime() * 10) / 10,
+    geometries: gi.geometries,
+    textures: gi.textures,
+  });
+}, 1000);
+
+// For tests and the bench: read-only handles, no code paths of their own.
+(window as unknown as { mm3d: unknown }).mm3d = { app, status: () => lastStatus };
+
+app.loadFromLocation('replace');

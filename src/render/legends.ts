@@ -1,0 +1,133 @@
+/**
+ * Legends (SPEC 1): each matrix's name in large text on its face and, for input matrices and the
+ * root result, its dimension along the edges (`I = 32`, with ` / n` when split into blocks).
+ * SDF text (troika) with a bundled font, so nothing is fetched at run time. Every label turns to
+ * stay readable from the camera's side: never mirrored, never upside down.
+ */
+import * as THREE from 'three';
+import { Text } from 'troika-three-text';
+import fontUrl from '@fontsource/roboto/files/roboto-latin-400-normal.woff?url';
+import type { Layout, MatrixPlacement } from '../core/layout/layout';
+import { placementMatrix } from './matrix-view';
+
+interface Label {
+  text: Text;
+  pos: THREE.Vector3;
+  right: THREE.Vector3;
+  up: THREE.Vector3;
+}
+
+const COLOR = 0xe0e0ff;
+
+function extentX(p: MatrixPlacement): number {
+  return p.cols.n - 1 + p.cols.gap * Math.floor((p.cols.n - 1) / p.cols.size);
+}
+function extentY(p: MatrixPlacement): number {
+  return p.rows.n - 1 + p.rows.gap * Math.floor((p.rows.n - 1) / p.rows.size);
+}
+
+export class LegendsView {
+  readonly group = new THREE.Group();
+  private labels: Label[] = [];
+  private key = '';
+  /** Resolves when every label's glyphs are laid out. */
+  ready: Promise<void> = Promise.resolve();
+
+  update(layout: Layout, size: number, showShape: boolean): void {
+    const parts: string[] = [String(size), String(showShape)];
+    for (const p of layout.matrices.values()) parts.push(p.key, p.name, String(p.h), String(p.w), p.origin.join(','), p.rowDir.join(','), p.colDir.join(','), String(p.rows.size), String(p.cols.size), String(p.rows.gap));
+    const key = parts.join('|');
+    if (key === this.key) return;
+    this.key = key;
+    this.clear();
+    if (size <= 0) return;
+    const pending: Promise<void>[] = [];
+    for (const p of layout.matrices.values()) {
+      const m = placementMatrix(p);
+      const xe = extentX(p);
+      const ye = extentY(p);
+      const scale = size / 6;
+      const nameSize = scale * Math.max(1.5, Math.sqrt(p.h * p.w) / 6);
+      const labelSize = scale * Math.max(1.2, Math.min(8 + Math.sqrt(p.h * p.w) / 12, Math.sqrt(p.h * p.w) / 11));
+      const local = (x: number, y: number): THREE.Vector3 => new THREE.Vector3(x, y, 0).applyMatrix4(m);
+      const dir = (x: number, y: number): THREE.Vector3 => new THREE.Vector3(x, y, 0).transformDirection(m);
+      pending.push(this.add(p.name, nameSize, local(xe / 2, ye / 2), dir(1, 0), dir(0, -1)));
+      if (!showShape) continue;
+      const off = labelSize * 1.2;
+      const dimText = (label: string, n: number, size: number): string => {
+        const blocks = Math.ceil(n / size);
+        return `${label} = ${n}${blocks > 1 ? ` / ${blocks}` : ''}`;
+      };
+      const { rowsLabel, colsLabel } = p.labels;
+      // Which edge each label sits on depends on the face's role (see the reference pictures).
+      if (rowsLabel) {
+        const onLastCol = p.role !== 'left';
+        const x = onLastCol ? xe + 0.5 + off : -0.5 - off;
+        pending.push(this.add(dimText(rowsLabel, p.h, p.rows.size), labelSize, local(x, ye / 2), dir(0, 1), dir(onLastCol ? 1 : -1, 0)));
+      }
+      if (colsLabel) {
+        const onFirstRow = p.role === 'right';
+        const y = onFirstRow ? -0.5 - off : ye + 0.5 + off;
+        pending.push(this.add(dimText(colsLabel, p.w, p.cols.size), labelSize, local(xe / 2, y), dir(1, 0), dir(0, onFirstRow ? -1 : 1)));
+      }
+    }
+    this.ready = Promise.all(pending).then(() => undefined);
+  }
+
+  private add(s: string, fontSize: number, pos: THREE.Vector3, right: THREE.Vector3, up: THREE.Vector3): Promise<void> {
+    const text = new Text();
+    text.text = s;
+    text.font = fontUrl;
+    text.fontSize = fontSize;
+    text.anchorX = 'center';
+    text.anchorY = 'middle';
+    text.color = COLOR;
+    text.position.copy(pos);
+    this.group.add(text);
+    this.labels.push({ text, pos, right: right.normalize(), up: up.normalize() });
+    return new Promise((resolve) => text.sync(() => resolve()));
+  }
+
+  /** Turns every label to read correctly from the camera. */
+  orient(camera: THREE.Camera): void {
+    const camPos = camera.position;
+    const a = new THREE.Vector3();
+    const b = new THREE.Vector3();
+    for (const l of this.labels) {
+      let right = l.right.clone();
+      let up = l.up.clone();
+      let facing = new THREE.Vector3().crossVectors(right, up);
+      if (facing.dot(a.copy(camPos).sub(l.pos)) < 0) {
+        right.negate();
+        facing.negate();
+      }
+      a.copy(l.pos).project(camera);
+      b.copy(l.pos).add(up).project(camera);
+      const upScreen = b.y - a.y;
+      const rightScreen = (() => {
+        const c = l.pos.clone().add(right).project(camera);
+        return c.x - a.x;
+      })();
+      // Upside down (or, for near-vertical text, reading top to bottom the wrong way): turn 180°.
+      if (upScreen < 0 && Math.abs(upScreen) >= Math.abs(rightScreen) * 0.2) {
+        right = right.negate();
+        up = up.negate();
+      }
+      facing = new THREE.Vector3().crossVectors(right, up);
+      const basis = new THREE.Matrix4().makeBasis(right, up, facing);
+      l.text.quaternion.setFromRotationMatrix(basis);
+    }
+  }
+
+  private clear(): void {
+    for (const l of this.labels) {
+      this.group.remove(l.text);
+      l.text.dispose();
+    }
+    this.labels = [];
+  }
+
+  dispose(): void {
+    this.clear();
+  }
+}

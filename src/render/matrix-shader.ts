@@ -1,0 +1,228 @@
+/**
+ * The shader that draws one whole matrix as a thin box: the fragment shader finds which cells the
+ * view ray can touch, intersects their balls (size and colour by value, SPEC 7) and writes the
+ * true depth, so the cost follows covered pixels, not the element count. When cells get smaller
+ * than about two pixels it switches to the max-|value| pooled mip level that is one texel per
+ * pixel or coarser, shaded flat: no shimmer or moiré when zoomed out.
+ *
+ * Local space: x = column position, y = row position (cell centres at integer positions plus block
+ * gaps), z = along the normal.
+ */
+
+export const matrixVertex = /* glsl */ `
+uniform vec3 uBoxMin;
+uniform vec3 uBoxSize;
+out vec3 vLocal;
+flat out vec3 vCam;
+void main() {
+  vec3 p = uBoxMin + position * uBoxSize;
+  vLocal = p;
+  vCam = (inverse(modelMatrix) * vec4(cameraPosition, 1.0)).xyz;
+  gl_Position = projectionMatrix * modelViewMatrix * vec4(p, 1.0);
+}
+`;
+
+export const matrixFragment = /* glsl */ `
+precision highp float;
+precision highp int;
+uniform mat4 projectionMatrix;
+uniform mat4 modelMatrix;
+uniform highp sampler2D uValues;
+uniform ivec2 uShape;        // (columns, rows)
+uniform vec4 uAxes;          // column block size, column gap, row block size, row gap
+uniform int uMaxLevel;
+uniform vec4 uViz;           // min size, min light, max light, elem scale
+uniform vec3 uHue;           // zero hue, hue gap, hue spread
+uniform vec2 uRange;         // absmin, absmax
+uniform float uOpacity;
+// Animation: which cells are shown and which are highlighted (block-local rules, see anim code).
+uniform ivec4 uReveal;       // mode, count, -, -   (mode 0 = everything)
+uniform ivec4 uHiRows;       // highlighted row range [x, y) and column range [z, w) (block-local)
+uniform int uHighlight;      // 0 = none
+uniform float uDim;          // brightness of cells not highlighted while highlighting
+in vec3 vLocal;
+flat in vec3 vCam;
+out vec4 fragColor;
+
+// Index along one axis for a position, or -1 in a block gap / outside.
+int indexAt(float p, float size, float gap, int n) {
+  float period = size + gap;
+  float q = p + 0.5;
+  float b = floor(q / period);
+  float within = q - b * period;
+  if (within >= size || q < 0.0) return -1;
+  int idx = int(b * size + floor(within));
+  return idx < n ? idx : -1;
+}
+float posOf(int idx, float size, float gap) {
+  float fi = float(idx);
+  return fi + gap * floor(fi / size);
+}
+// Nearest index to a position (a ball reaches past its cell), or -1 when farther than reach.
+int indexNear(float p, float size, float gap, int n, float reach) {
+  float maxPos = posOf(n - 1, size, gap);
+  if (p < -0.5 - reach || p > maxPos + 0.5 + reach) return -1;
+  p = clamp(p, 0.0, maxPos);
+  float period = size + gap;
+  float b = floor((p + 0.5) / period);
+  float within = p + 0.5 - b * period;
+  int idx;
+  if (within >= size) {
+    idx = (within - size < 0.5 * gap) ? int(b * size + size - 1.0) : int((b + 1.0) * size);
+  } else {
+    idx = int(b * size + floor(within));
+  }
+  return min(idx, n - 1);
+}
+
+vec3 hsl2rgb(float h, float s, float l) {
+  vec3 k = mod(vec3(0.0, 8.0, 4.0) + h * 12.0, 12.0);
+  float a = s * min(l, 1.0 - l);
+  return l - a * clamp(min(k - 3.0, 9.0 - k), -1.0, 1.0);
+}
+
+// t in 0..1 (by magnitude) and the signed normalized value.
+void lookOf(float x, out float size, out vec3 rgb) {
+  if (isnan(x) || isinf(x)) { size = 1.0; rgb = vec3(1.0); return; }
+  float span = uRange.y - uRange.x;
+  float t = span > 0.0 ? clamp((abs(x) - uRange.x) / span, 0.0, 1.0) : 1.0;
+  float sg = sign(x);
+  float s = span > 0.0 ? (x - sg * uRange.x) / span : sg;
+  float st = sqrt(t);
+  size = uViz.x + (1.0 - uViz.x) * st;
+  float hue = fract(uHue.x + sg * uHue.y + s * uHue.z);
+  float light = uViz.y + (uViz.z - uViz.y) * st;
+  rgb = hsl2rgb(hue, 1.0, light);
+}
+
+bool revealed(int r, int c) {
+  int mode = uReveal.x;
+  if (mode == 0) return true;
+  if (mode == 5) return false;
+  int rb = int(uAxes.z);
+  int cb = int(uAxes.x);
+  int lr = r - (r / rb) * rb;
+  int lc = c - (c / cb) * cb;
+  int count = uReveal.y;
+  int bw = min(cb, uShape.x - (c / cb) * cb);
+  int bh = min(rb, uShape.y - (r / rb) * rb);
+  if (mode == 1) return lr * bw + lc < count;   // row-major order within the block
+  if (mode == 2) return lc * bh + lr < count;   // column-major
+  if (mode == 3) return lr < count;             // rows
+  if (mode == 4) return lc < count;             // columns
+  return true;
+}
+
+bool highlighted(int r, int c) {
+  if (uHighlight == 0) return true;
+  int rb = int(uAxes.z);
+  int cb = int(uAxes.x);
+  int lr = r - (r / rb) * rb;
+  int lc = c - (c / cb) * cb;
+  return lr >= uHiRows.x && lr < uHiRows.y && lc >= uHiRows.z && lc < uHiRows.w;
+}
+
+void writeDepth(vec3 p) {
+  vec4 clip = projectionMatrix * viewMatrix * modelMatrix * vec4(p, 1.0);
+  gl_FragDepth = 0.5 * (clip.z / clip.w) + 0.5;
+}
+
+void main() {
+  vec2 fw = fwidth(vLocal.xy);
+  float cellsPerPixel = max(fw.x, fw.y);
+  vec3 ro = vCam;
+  vec3 rd = normalize(vLocal - vCam);
+  float R = 0.5 * uViz.w;
+  float colSize = uAxes.x, colGap = uAxes.y, rowSize = uAxes.z, rowGap = uAxes.w;
+
+  if (cellsPerPixel > 0.5 && uMaxLevel > 0) {
+    // Far away: flat shading from a pooled level whose texel covers at least a pixel.
+    if (abs(rd.z) < 1e-6) discard;
+    float tp = -ro.z / rd.z;
+    if (tp < 0.0) discard;
+    vec3 p = ro + rd * tp;
+    int c = indexAt(p.x, colSize, colGap, uShape.x);
+    int r = indexAt(p.y, rowSize, rowGap, uShape.y);
+    if (c < 0 || r < 0) discard;
+    if (!revealed(r, c)) discard;
+    int level = clamp(int(ceil(log2(cellsPerPixel * 1.5))), 0, uMaxLevel);
+    ivec2 ls = textureSize(uValues, level);
+    ivec2 lc = min(ivec2(c, r) >> level, ls - 1);
+    float x = texelFetch(uValues, lc, level).r;
+    if (x == 0.0) discard;
+    float size; vec3 rgb;
+    lookOf(x, size, rgb);
+    float cover = clamp(size * uViz.w, 0.0, 1.0);
+    rgb *= mix(0.35, 1.0, cover);
+    if (!highlighted(r, c)) rgb *= uDim;
+    fragColor = vec4(rgb, uOpacity);
+    writeDepth(p);
+    return;
+  }
+
+  // Near: intersect the balls of the cells along the ray's path through the slab |z| <= R.
+  float tStart = length(vLocal - vCam);
+  float tEnd;
+  if (abs(rd.z) > 1e-6) {
+    float t1 = (R - ro.z) / rd.z;
+    float t2 = (-R - ro.z) / rd.z;
+    tStart = max(tStart, min(t1, t2));
+    tEnd = max(t1, t2);
+  } else {
+    tEnd = tStart + 4.0;
+  }
+  if (tEnd <= tStart) discard;
+  vec2 a = (ro + rd * tStart).xy;
+  vec2 b = (ro + rd * tEnd).xy;
+  float lenXY = length(b - a);
+  int steps = clamp(int(ceil(lenXY / 0.5)) + 1, 2, 8);
+  float bestT = 1e30;
+  vec3 bestC = vec3(0.0);
+  float bestR = 0.0;
+  float bestX = 0.0;
+  ivec2 bestCell = ivec2(-1);
+  ivec2 last = ivec2(-9);
+  for (int s = 0; s < 8; s++) {
+    if (s >= steps) break;
+    float f = float(s) / float(steps - 1);
+    vec2 q = mix(a, b, f);
+    // Nearest cell centre to q (positions of neighbouring indices bracket q).
+    int c = indexNear(q.x, colSize, colGap, uShape.x, R);
+    int r = indexNear(q.y, rowSize, rowGap, uShape.y, R);
+    if (c < 0 || r < 0) continue;
+    ivec2 cell = ivec2(c, r);
+    if (cell == last) continue;
+    last = cell;
+    float x = texelFetch(uValues, cell, 0).r;
+    if (x == 0.0) continue;
+    if (!revealed(r, c)) continue;
+    float size; vec3 rgb;
+    lookOf(x, size, rgb);
+    float rad = R * size;
+    vec3 centre = vec3(posOf(c, colSize, colGap), posOf(r, rowSize, rowGap), 0.0);
+    vec3 oc = ro - centre;
+    float bq = dot(oc, rd);
+    float cq = dot(oc, oc) - rad * rad;
+    float disc = bq * bq - cq;
+    if (disc < 0.0) continue;
+    float th = -bq - sqrt(disc);
+    if (th < bestT) {
+      bestT = th; bestC = centre; bestR = rad; bestX = x; bestCell = cell;
+    }
+  }
+  if (bestT >= 1e29) discard;
+  vec3 hit = ro + rd * bestT;
+  vec3 n = normalize(hit - bestC);
+  float size; vec3 rgb;
+  lookOf(bestX, size, rgb);
+  // Light from over the viewer's shoulder: soft diffuse, a small highlight.
+  vec3 toEye = -rd;
+  vec3 lightDir = normalize(toEye + vec3(0.0, 0.0, 0.0));
+  float diff = max(dot(n, lightDir), 0.0);
+  float spec = pow(max(dot(reflect(-lightDir, n), toEye), 0.0), 24.0);
+  vec3 col = rgb * (0.45 + 0.7 * diff) + vec3(0.35) * spec;
+  if (!highlighted(bestCell.y, bestCell.x)) col *= uDim;
+  fragColor = vec4(col, uOpacity);
+  writeDepth(hit);
+}
+`;

@@ -1,0 +1,247 @@
+/**
+ * The three.js scene derived from the model: one MatrixView and GuideView per matrix, a flow arrow
+ * per matmul, legends, optional axes. `sync(model)` reuses views by key and touches only what
+ * changed. Frames are drawn on demand (state change, camera motion, spin or animation), so an idle
+ * page costs nothing; frame times are recorded for the diag panel and the bench.
+ */
+import * as THREE from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { Layout } from '../core/layout/layout';
+import type { MatrixValues } from '../core/model/values';
+import type { Params } from '../core/params/schema';
+import { type Sensitivity, type VizParams, rangeFor } from '../core/color';
+import { MatrixView, type RevealState } from './matrix-view';
+import { GuideView } from './guides';
+import { FlowView } from './flow';
+import { LegendsView } from './legends';
+
+export interface SceneModel {
+  params: Params;
+  layout: Layout;
+  values: Map<string, MatrixValues> | null;
+}
+
+export function vizOf(p: Params): VizParams {
+  const v = p.viz;
+  return {
+    minSize: Number(v['min size']),
+    minLight: Number(v['min light']),
+    maxLight: Number(v['max light']),
+    elemScale: Number(v['elem scale']),
+    zeroHue: Number(v['zero hue']),
+    hueGap: Number(v['hue gap']),
+    hueSpread: Number(v['hue spread']),
+  };
+}
+
+export class SceneView {
+  readonly renderer: THREE.WebGLRenderer;
+  readonly scene = new THREE.Scene();
+  readonly camera: THREE.PerspectiveCamera;
+  readonly controls: OrbitControls;
+  readonly legends = new LegendsView();
+  private matrixViews = new Map<string, MatrixView>();
+  private guideViews = new Map<string, GuideView>();
+  private flowViews: FlowView[] = [];
+  private axes: THREE.AxesHelper | null = null;
+  private dirty = true;
+  private model: SceneModel | null = null;
+  private frameTimes: number[] = [];
+  private lastFrame = 0;
+  private spin = 0;
+  /** Called after each drawn frame (for the animation driver, stats and "ready"). */
+  onFrame: ((now: number) => void) | null = null;
+  /** Called when a camera move ends. */
+  onCameraEnd: (() => void) | null = null;
+  /** Extra per-frame work that keeps the loop drawing (animation). */
+  animating = false;
+  framesDrawn = 0;
+
+  constructor(private readonly container: HTMLElement) {
+    this.renderer = new THREE.WebGLRenderer({ antialias: false, powerPreference: 'high-performance' });
+    this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
+    this.renderer.setSize(container.clientWidth, container.clientHeight);
+    this.renderer.setClearColor(0x000000, 1);
+    container.appendChild(this.renderer.domElement);
+    this.camera = new THREE.PerspectiveCamera(45, container.clientWidth / Math.max(1, container.clientHeight), 0.1, 1e6);
+    this.camera.position.set(-48, 48, 48);
+    this.controls = new OrbitControls(this.camera, this.renderer.domElement);
+    this.controls.enableDamping = false;
+    this.controls.zoomSpeed = 1.2;
+    this.controls.screenSpacePanning = true;
+    this.controls.addEventListener('change', () => this.invalidate());
+    this.controls.addEventListener('end', () => this.onCameraEnd?.());
+    this.scene.add(this.legends.group);
+    new ResizeObserver(() => this.resize()).observe(container);
+    const loop = (now: number): void => {
+      requestAnimationFrame(loop);
+      this.frame(now);
+    };
+    requestAnimationFrame(loop);
+  }
+
+  invalidate(): void {
+    this.dirty = true;
+  }
+
+  private resize(): void {
+    const w = this.container.clientWidth;
+    const h = this.container.clientHeight;
+    if (w === 0 || h === 0) return;
+    this.renderer.setSize(w, h);
+    this.camera.aspect = w / h;
+    this.camera.updateProjectionMatrix();
+    this.invalidate();
+  }
+
+  private frame(now: number): void {
+    if (this.spin !== 0) {
+      this.controls.autoRotate = true;
+      this.controls.autoRotateSpeed = this.spin;
+      this.controls.update((now - (this.lastFrame || now)) / 1000);
+    }
+    if (!this.dirty && !this.animating && this.spin === 0) {
+      this.lastFrame = now;
+      return;
+    }
+    this.dirty = false;
+    this.legends.orient(this.camera);
+    const t0 = performance.now();
+    this.renderer.render(this.scene, this.camera);
+    const cpu = performance.now() - t0;
+    if (this.lastFrame) this.frameTimes.push(now - this.lastFrame);
+    else this.frameTimes.push(cpu);
+    if (this.frameTimes.length > 120) this.frameTimes.shift();
+    this.lastFrame = now;
+    this.framesDrawn++;
+    this.onFrame?.(now);
+  }
+
+  /** Median time between drawn frames (ms), over the last couple of seconds. */
+  frameTime(): number {
+    if (!this.frameTimes.length) return 0;
+    const s = [...this.frameTimes].sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)]!;
+  }
+
+  setSpin(spin: number): void {
+    this.spin = spin;
+    this.controls.autoRotate = spin !== 0;
+    this.invalidate();
+  }
+
+  setCamera(cam: Params['cam']): void {
+    this.camera.position.set(cam.x, cam.y, cam.z);
+    this.controls.target.set(cam.target.x, cam.target.y, cam.target.z);
+    this.controls.update();
+    this.invalidate();
+  }
+
+  cameraState(): Params['cam'] {
+    const r = (x: number): number => Math.round(x * 1000) / 1000;
+    const p = this.camera.position;
+    const t = this.controls.target;
+    return { x: r(p.x), y: r(p.y), z: r(p.z), target: { x: r(t.x), y: r(t.y), z: r(t.z) } };
+  }
+
+  sync(model: SceneModel): void {
+    this.model = model;
+    const { params, layout, values } = model;
+    const viz = vizOf(params);
+    const sens = String(params.viz.sensitivity) as Sensitivity;
+    let globalMax = 0;
+    if (values) for (const v of values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
+    const guides = Number(params.deco['row guides']);
+
+    for (const [key, p] of layout.matrices) {
+      let mv = this.matrixViews.get(key);
+      if (!mv) {
+        mv = new MatrixView(p);
+        this.matrixViews.set(key, mv);
+        this.scene.add(mv.mesh);
+      } else mv.setPlacement(p);
+      let gv = this.guideViews.get(key);
+      if (!gv) {
+        gv = new GuideView();
+        this.guideViews.set(key, gv);
+        this.scene.add(gv.lines);
+      }
+      gv.setPlacement(p);
+      gv.setBrightness(guides);
+      const v = values?.get(key);
+      if (v && v.h === p.h && v.w === p.w) {
+        mv.setValues(v);
+        mv.setLook(rangeFor(sens, v.stats, globalMax), viz);
+      } else {
+        mv.mesh.visible = false;
+      }
+    }
+    for (const [key, mv] of this.matrixViews) {
+      if (!layout.matrices.has(key)) {
+        this.scene.remove(mv.mesh);
+        mv.dispose();
+        this.matrixViews.delete(key);
+        const gv = this.guideViews.get(key)!;
+        this.scene.remove(gv.lines);
+        gv.dispose();
+        this.guideViews.delete(key);
+      }
+    }
+    // Flow arrows.
+    const flow = Number(params.deco['flow guides']);
+    while (this.flowViews.length < layout.matmuls.length) {
+      const f = new FlowView();
+      this.flowViews.push(f);
+      this.scene.add(f.mesh);
+    }
+    while (this.flowViews.length > layout.matmuls.length) {
+      const f = this.flowViews.pop()!;
+      this.scene.remove(f.mesh);
+      f.dispose();
+    }
+    layout.matmuls.forEach((m, i) => this.flowViews[i]!.set(m, flow));
+    // Legends and axes.
+    this.legends.update(layout, Number(params.deco.legends), Boolean(params.deco.shape));
+    void this.legends.ready.then(() => this.invalidate());
+    const wantAxes = Boolean(params.deco.axes);
+    if (wantAxes && !this.axes) {
+      this.axes = new THREE.AxesHelper(1);
+      this.scene.add(this.axes);
+    } else if (!wantAxes && this.axes) {
+      this.scene.remove(this.axes);
+      this.axes.dispose();
+      this.axes = null;
+    }
+    if (this.axes) {
+      const b = layout.bounds;
+      this.axes.scale.setScalar(Math.max(b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]) * 0.6);
+    }
+    this.setSpin(Number(params.anim.spin));
+    this.invalidate();
+  }
+
+  matrixView(key: string): MatrixView | undefined {
+    return this.matrixViews.get(key);
+  }
+
+  setReveal(key: string, r: RevealState | null): void {
+    this.matrixViews.get(key)?.setReveal(r);
+    this.invalidate();
+  }
+
+  get currentModel(): SceneModel | null {
+    return this.model;
+  }
+
+  /** Elements in the visualization (all matrices). */
+  elementCount(): number {
+    let n = 0;
+    if (this.model) for (const p of this.model.layout.matrices.values()) n += p.h * p.w;
+    return n;
+  }
+
+  info(): { geometries: number; textures: number; calls: number; triangles: number } {
+    const i = this.renderer.info;
+    return { geometries: i.memory.geometries, textures: i.memory.textures, calls: i.render.calls, triangles: i.render.triangles };
+  }
+}

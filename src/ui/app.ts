@@ -1,0 +1,208 @@
+/**
+ * The application controller: holds the current state, turns every input (menu edit, URL,
+ * postMessage, key, camera move) into a new normalized `Params`, keeps history and the URL in
+ * step, derives layout and values, and tells the scene, the menu and the embedding parent.
+ * `status.ready` becomes true once the current state is completely computed and drawn.
+ */
+import type { Params } from '../core/params/schema';
+import { defaultParams } from '../core/params/schema';
+import { normalize } from '../core/params/normalize';
+import { clone, deepMerge } from '../core/params/tree';
+import { decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core/params/url';
+import { type Layout, computeLayout } from '../core/layout/layout';
+import type { LeafData, MatrixValues } from '../core/model/values';
+import { SceneView } from '../render/scene';
+import { ComputeClient } from './compute-client';
+import { fitCamera } from './camera';
+
+export type HistoryMode = 'push' | 'replace' | 'none';
+
+export interface Status {
+  ready: boolean;
+  elements: number;
+  notices: string[];
+  error: string | null;
+}
+
+export interface AppHooks {
+  onState?: (p: Params, structural: boolean) => void;
+  onStatus?: (s: Status) => void;
+  onNotices?: (n: string[]) => void;
+  onProgress?: (f: number | null) => void;
+}
+
+function structureKey(p: Params): string {
+  return p.expr;
+}
+
+export class App {
+  params: Params = defaultParams();
+  layout: Layout;
+  values: Map<string, MatrixValues> | null = null;
+  readonly scene: SceneView;
+  readonly status: Status = { ready: false, elements: 0, notices: [], error: null };
+  readonly leafData: LeafData = new Map();
+  private compute = new ComputeClient();
+  private generation = 0;
+  private hooks: AppHooks = {};
+  private lastStructure = '';
+  private cameraTimer: number | undefined;
+
+  constructor(container: HTMLElement) {
+    this.scene = new SceneView(container);
+    this.layout = computeLayout(this.params);
+    this.scene.onCameraEnd = () => this.cameraMoved();
+    window.addEventListener('popstate', () => this.loadFromLocation('none'));
+  }
+
+  setHooks(h: AppHooks): void {
+    this.hooks = h;
+  }
+
+  /** Opens the state in the page's URL (first load and back/forward). */
+  loadFromLocation(mode: HistoryMode): void {
+    const d = decodeQuery(window.location.search);
+    if (d.configUrl) {
+      void this.loadConfig(d.configUrl);
+      return;
+    }
+    this.setState(d.params, { history: mode, notices: d.notices, fit: !d.hasCamera });
+  }
+
+  private async loadConfig(url: string): Promise<void> {
+    try {
+      const r = await fetch(url);
+      if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+      const text = await r.text();
+      const n = fromPartial(JSON.parse(text) as unknown);
+      this.setState(n.params, { history: 'replace', notices: n.notices, fit: true });
+    } catch (e) {
+      this.setState(this.params, { history: 'none', notices: [`config: could not load ${url}: ${e instanceof Error ? e.message : String(e)}`] });
+    }
+  }
+
+  /** Applies a raw (partial) tree: embedding's setParams and tests. */
+  applyPartial(props: unknown, reset: boolean, syncExpr: boolean): void {
+    const base = reset ? defaultParams() : clone(this.params);
+    let next: unknown = base;
+    const notices: string[] = [];
+    if (syncExpr && typeof props === 'object' && props !== null && typeof (props as { expr?: unknown }).expr === 'string') {
+      const rebuilt = normalize({ ...base, expr: (props as { expr: string }).expr }, { fromExpr: true });
+      notices.push(...rebuilt.notices);
+      next = rebuilt.params;
+    }
+    const rest = { ...(props as Record<string, unknown>) };
+    delete rest.sync_expr;
+    if (syncExpr) delete rest.expr;
+    const n = normalize(deepMerge(next, rest));
+    this.setState(n.params, { history: 'push', notices: [...notices, ...n.notices] });
+  }
+
+  setState(next: Params, opts: { history?: HistoryMode; notices?: string[]; fit?: boolean } = {}): void {
+    const gen = ++this.generation;
+    let layout: Layout;
+    try {
+      layout = computeLayout(next);
+    } catch (e) {
+      this.showNotices([`layout failed: ${e instanceof Error ? e.message : String(e)}; kept the last good state`]);
+      return;
+    }
+    const structural = structureKey(next) !== this.lastStructure;
+    if (opts.fit || (structural && this.lastStructure !== '' && opts.history !== 'none')) {
+      next = { ...next, cam: fitCamera(layout, opts.fit ? defaultParams().cam : this.scene.cameraState(), !opts.fit) };
+    }
+    this.lastStructure = structureKey(next);
+    this.params = next;
+    this.layout = layout;
+    this.status.ready = false;
+    this.status.error = null;
+    this.status.notices = opts.notices ?? [];
+    this.status.elements = 0;
+    for (const p of layout.matrices.values()) this.status.elements += p.h * p.w;
+    this.showNotices(this.status.notices);
+    this.scene.setCamera(next.cam);
+    // Draw at once with what is known (old values stay where shapes still fit), then the new values.
+    this.scene.sync({ params: next, layout, values: this.values });
+    this.writeHistory(opts.history ?? 'push');
+    this.hooks.onState?.(next, structural);
+    this.hooks.onProgress?.(0);
+    this.compute
+      .compute(next, this.leafData, (f) => {
+        if (gen === this.generation) this.hooks.onProgress?.(f);
+      })
+      .then((values) => {
+        if (gen !== this.generation) return;
+        this.values = values;
+        this.hooks.onProgress?.(null);
+        this.scene.sync({ params: this.params, layout: this.layout, values });
+        const errs = [...values.entries()].filter(([, v]) => v.error).map(([k, v]) => `${k}: ${v.error}`);
+        if (errs.length) this.showNotices([...this.status.notices, ...errs]);
+        void this.scene.legends.ready.then(() => this.whenDrawn(gen));
+      })
+      .catch((e: unknown) => {
+        if (gen !== this.generation || (e instanceof Error && e.message === 'superseded')) return;
+        this.hooks.onProgress?.(null);
+        this.status.error = e instanceof Error ? e.message : String(e);
+        this.showNotices([...this.status.notices, `computation failed: ${this.status.error}`]);
+        this.announce();
+      });
+  }
+
+  private whenDrawn(gen: number): void {
+    this.scene.invalidate();
+    const drawn = this.scene.framesDrawn;
+    const check = (): void => {
+      if (gen !== this.generation) return;
+      if (this.scene.framesDrawn > drawn) {
+        this.status.ready = true;
+        this.announce();
+      } else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  }
+
+  private announce(): void {
+    this.hooks.onStatus?.({ ...this.status, notices: [...this.status.notices] });
+  }
+
+  private showNotices(n: string[]): void {
+    this.hooks.onNotices?.(n);
+  }
+
+  private writeHistory(mode: HistoryMode): void {
+    if (mode === 'none') return;
+    const url = `${window.location.pathname}?${encodeState(this.params)}${window.location.hash}`;
+    if (url === `${window.location.pathname}${window.location.search}${window.location.hash}`) return;
+    if (mode === 'push') history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
+  }
+
+  urlInfo(): { json: string; url: string; compressed: string; search_params: string } {
+    const search = encodeState(this.params);
+    const base = `${window.location.origin}${window.location.pathname}`;
+    return {
+      json: JSON.stringify(this.params),
+      url: `${base}?${search}`,
+      compressed: `${base}?${encodeCompressed(this.params)}`,
+      search_params: search,
+    };
+  }
+
+  /** Camera moves are saved once per completed move (throttled). */
+  private cameraMoved(): void {
+    window.clearTimeout(this.cameraTimer);
+    this.cameraTimer = window.setTimeout(() => {
+      const cam = this.scene.cameraState();
+      if (JSON.stringify(cam) === JSON.stringify(this.params.cam)) return;
+      this.params = { ...this.params, cam };
+      this.writeHistory('push');
+      this.hooks.onState?.(this.params, false);
+    }, 250);
+  }
+
+  /** Frames the whole expression from the current direction. */
+  fit(): void {
+    const cam = fitCamera(this.layout, this.scene.cameraState(), true);
+    this.setState({ ...this.params, cam }, { history: 'push' });
+  }
+}
