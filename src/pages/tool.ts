@@ -13,7 +13,9 @@ import type { Params } from '../core/params/schema';
 
 const el = (id: string): HTMLElement => document.getElementById(id)!;
 
+performance.mark('mm3d:start');
 const app = new App(el('view'));
+performance.mark('mm3d:app');
 let lastStatus: Status = { ...app.status };
 const embed = installEmbedding(app, () => lastStatus);
 
@@ -38,16 +40,22 @@ const menu = new Menu(el('menu'), {
   onFit: () => app.fit(),
 });
 
+let menuShown = false;
 const noticesEl = el('notices');
 const progressEl = el('progress');
 app.setHooks({
   onState: (p) => {
     el('title').textContent = p.expr;
     document.title = `${p.expr} — mm3d`;
-    menu.show(p);
+    // The menu is built after the first picture is up, to keep it off the critical path.
+    if (menuShown) menu.show(p);
     embed.stateChanged();
   },
   onStatus: (s) => {
+    if (!menuShown && s.ready) {
+      menuShown = true;
+      setTimeout(() => menu.show(app.params), 0);
+    }
     lastStatus = s;
     embed.statusChanged(s);
   },
@@ -91,6 +99,7 @@ try {
   // ignore
 }
 
+performance.mark('mm3d:menu');
 installKeys(app.scene, () => false);
 
 // Diag panel refresh (cheap; only while the page is visible).

@@ -9,6 +9,12 @@ import type { MatrixValues } from '../core/model/values';
 import type { Range, VizParams } from '../core/color';
 import { matrixFragment, matrixVertex } from './matrix-shader';
 
+const EMPTY = (() => {
+  const t = new THREE.DataTexture(new Float32Array(1), 1, 1, THREE.RedFormat, THREE.FloatType);
+  t.needsUpdate = true;
+  return t;
+})();
+
 const unitBox = (() => {
   const g = new THREE.BoxGeometry(1, 1, 1);
   g.translate(0.5, 0.5, 0.5);
@@ -64,7 +70,8 @@ export class MatrixView {
     this.mesh = new THREE.Mesh(unitBox, material);
     this.mesh.frustumCulled = false;
     this.mesh.matrixAutoUpdate = false;
-    this.mesh.visible = false;
+    // An all-zero placeholder draws nothing but lets the shader compile with the first frame.
+    material.uniforms.uValues!.value = EMPTY;
     this.setPlacement(placement);
   }
 

@@ -109,6 +109,7 @@ export class SceneView {
     const t0 = performance.now();
     this.renderer.render(this.scene, this.camera);
     const cpu = performance.now() - t0;
+    if (this.framesDrawn < 3) performance.measure(`mm3d:frame${this.framesDrawn}`, { start: t0, duration: cpu });
     if (this.lastFrame) this.frameTimes.push(now - this.lastFrame);
     else this.frameTimes.push(cpu);
     if (this.frameTimes.length > 120) this.frameTimes.shift();
@@ -172,8 +173,6 @@ export class SceneView {
       if (v && v.h === p.h && v.w === p.w) {
         mv.setValues(v);
         mv.setLook(rangeFor(sens, v.stats, globalMax), viz);
-      } else {
-        mv.mesh.visible = false;
       }
     }
     for (const [key, mv] of this.matrixViews) {

@@ -49,6 +49,10 @@ export class App {
   private cameraTimer: number | undefined;
 
   constructor(container: HTMLElement) {
+    // Start the worker and the first computation before the (slow) WebGL context is made.
+    this.compute.warm();
+    const first = decodeQuery(window.location.search);
+    if (!first.configUrl) void this.compute.compute(first.params, this.leafData).catch(() => undefined);
     this.scene = new SceneView(container);
     this.layout = computeLayout(this.params);
     this.scene.onCameraEnd = () => this.cameraMoved();
@@ -120,24 +124,32 @@ export class App {
     this.status.elements = 0;
     for (const p of layout.matrices.values()) this.status.elements += p.h * p.w;
     this.showNotices(this.status.notices);
+    performance.mark('mm3d:layout');
     this.scene.setCamera(next.cam);
     // Draw at once with what is known (old values stay where shapes still fit), then the new values.
     this.scene.sync({ params: next, layout, values: this.values });
+    performance.mark('mm3d:synced');
     this.writeHistory(opts.history ?? 'push');
     this.hooks.onState?.(next, structural);
+    performance.mark('mm3d:onstate');
     this.hooks.onProgress?.(0);
+    performance.mark('mm3d:compute-start');
     this.compute
       .compute(next, this.leafData, (f) => {
         if (gen === this.generation) this.hooks.onProgress?.(f);
       })
       .then((values) => {
         if (gen !== this.generation) return;
+        performance.mark('mm3d:compute-end');
         this.values = values;
         this.hooks.onProgress?.(null);
         this.scene.sync({ params: this.params, layout: this.layout, values });
         const errs = [...values.entries()].filter(([, v]) => v.error).map(([k, v]) => `${k}: ${v.error}`);
         if (errs.length) this.showNotices([...this.status.notices, ...errs]);
-        void this.scene.legends.ready.then(() => this.whenDrawn(gen));
+        void this.scene.legends.ready.then(() => {
+          performance.mark('mm3d:legends');
+          this.whenDrawn(gen);
+        });
       })
       .catch((e: unknown) => {
         if (gen !== this.generation || (e instanceof Error && e.message === 'superseded')) return;
@@ -154,6 +166,7 @@ export class App {
     const check = (): void => {
       if (gen !== this.generation) return;
       if (this.scene.framesDrawn > drawn) {
+        performance.mark('mm3d:ready');
         this.status.ready = true;
         this.announce();
       } else requestAnimationFrame(check);
