@@ -100,7 +100,35 @@ try {
 }
 
 performance.mark('mm3d:menu');
-installKeys(app.scene, () => false);
+// Space toggles animation and spin (remembering the last ones), p pauses, s steps (SPEC 9).
+let remembered = { alg: 'vmprod', spin: 1 };
+installKeys(app.scene, (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey) return false;
+  if (e.key === ' ') {
+    const alg = String(app.params.anim.alg);
+    const spin = Number(app.params.anim.spin);
+    const next = clone(app.params);
+    if (alg !== 'none' || spin !== 0) {
+      remembered = { alg: alg !== 'none' ? alg : remembered.alg, spin: spin !== 0 ? spin : 0 };
+      next.anim.alg = 'none';
+      next.anim.spin = 0;
+    } else {
+      next.anim.alg = remembered.alg;
+      next.anim.spin = remembered.spin;
+    }
+    app.setState(next, { history: 'push' });
+    return true;
+  }
+  if (e.key === 'p') {
+    app.animator.togglePause();
+    return true;
+  }
+  if (e.key === 's') {
+    app.animator.stepOnce();
+    return true;
+  }
+  return false;
+});
 
 // Diag panel refresh (cheap; only while the page is visible).
 setInterval(() => {

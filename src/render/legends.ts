@@ -17,6 +17,9 @@ interface Label {
   up: THREE.Vector3;
 }
 
+/** Labels float this far off their face toward the viewer, so the balls do not cut them. */
+const LIFT = 0.9;
+
 const COLOR = 0xe0e0ff;
 
 function extentX(p: MatrixPlacement): number {
@@ -47,26 +50,25 @@ export class LegendsView {
       const xe = extentX(p);
       const ye = extentY(p);
       const scale = size / 6;
-      const nameSize = scale * Math.max(1.5, Math.sqrt(p.h * p.w) / 6);
+      const nameSize = scale * Math.max(1.5, Math.min(p.h, p.w, Math.sqrt(p.h * p.w)) / 3.6);
       const labelSize = scale * Math.max(1.2, Math.min(8 + Math.sqrt(p.h * p.w) / 12, Math.sqrt(p.h * p.w) / 11));
       const local = (x: number, y: number): THREE.Vector3 => new THREE.Vector3(x, y, 0).applyMatrix4(m);
       const dir = (x: number, y: number): THREE.Vector3 => new THREE.Vector3(x, y, 0).transformDirection(m);
-      pending.push(this.add(p.name, nameSize, local(xe / 2, ye / 2), dir(1, 0), dir(0, -1)));
+      pending.push(this.add(p.name, nameSize, local(xe / 2, ye / 2), dir(1, 0), dir(0, -1), 0.9 * (xe + 1)));
       if (!showShape) continue;
       const off = labelSize * 1.2;
       const dimText = (label: string, n: number, size: number): string => {
         const blocks = Math.ceil(n / size);
         return `${label} = ${n}${blocks > 1 ? ` / ${blocks}` : ''}`;
       };
-      const { rowsLabel, colsLabel } = p.labels;
-      // Which edge each label sits on depends on the face's role (see the reference pictures).
+      const { rowsLabel, colsLabel, rowsEdge, colsEdge } = p.labels;
       if (rowsLabel) {
-        const onLastCol = p.role !== 'left';
+        const onLastCol = rowsEdge === 'last';
         const x = onLastCol ? xe + 0.5 + off : -0.5 - off;
         pending.push(this.add(dimText(rowsLabel, p.h, p.rows.size), labelSize, local(x, ye / 2), dir(0, 1), dir(onLastCol ? 1 : -1, 0)));
       }
       if (colsLabel) {
-        const onFirstRow = p.role === 'right';
+        const onFirstRow = colsEdge === 'first';
         const y = onFirstRow ? -0.5 - off : ye + 0.5 + off;
         pending.push(this.add(dimText(colsLabel, p.w, p.cols.size), labelSize, local(xe / 2, y), dir(1, 0), dir(0, onFirstRow ? -1 : 1)));
       }
@@ -74,7 +76,7 @@ export class LegendsView {
     this.ready = Promise.all(pending).then(() => undefined);
   }
 
-  private add(s: string, fontSize: number, pos: THREE.Vector3, right: THREE.Vector3, up: THREE.Vector3): Promise<void> {
+  private add(s: string, fontSize: number, pos: THREE.Vector3, right: THREE.Vector3, up: THREE.Vector3, maxWidth = Infinity): Promise<void> {
     const text = new Text();
     text.text = s;
     text.font = fontUrl;
@@ -85,7 +87,17 @@ export class LegendsView {
     text.position.copy(pos);
     this.group.add(text);
     this.labels.push({ text, pos, right: right.normalize(), up: up.normalize() });
-    return new Promise((resolve) => text.sync(() => resolve()));
+    return new Promise((resolve) => {
+      text.sync(() => {
+        // Long names shrink to fit their face.
+        const info = (text as unknown as { textRenderInfo?: { blockBounds: number[] } }).textRenderInfo;
+        const width = info ? info.blockBounds[2]! - info.blockBounds[0]! : 0;
+        if (width > maxWidth) {
+          text.fontSize = fontSize * (maxWidth / width);
+          text.sync(() => resolve());
+        } else resolve();
+      });
+    });
   }
 
   /** Turns every label to read correctly from the camera. */
@@ -116,6 +128,7 @@ export class LegendsView {
       facing = new THREE.Vector3().crossVectors(right, up);
       const basis = new THREE.Matrix4().makeBasis(right, up, facing);
       l.text.quaternion.setFromRotationMatrix(basis);
+      l.text.position.copy(l.pos).addScaledVector(facing, LIFT);
     }
   }
 

@@ -28,6 +28,14 @@ precision highp int;
 uniform mat4 projectionMatrix;
 uniform mat4 modelMatrix;
 uniform highp sampler2D uValues;
+#ifdef PRODUCT
+// Interior plane of products L[i,k] * R[k,j]: which of i, j, k is fixed, and its index.
+uniform highp sampler2D uLeft;
+uniform highp sampler2D uRight;
+uniform int uPlane;          // 0: k fixed (rows i, cols j); 1: i fixed (rows k, cols j); 2: j fixed (rows i, cols k)
+uniform int uFixed;
+#endif
+uniform int uClip;           // 1: cells outside the highlighted ranges are not drawn
 uniform ivec2 uShape;        // (columns, rows)
 uniform vec4 uAxes;          // column block size, column gap, row block size, row gap
 uniform int uMaxLevel;
@@ -104,10 +112,8 @@ bool revealed(int r, int c) {
   int lr = r - (r / rb) * rb;
   int lc = c - (c / cb) * cb;
   int count = uReveal.y;
-  int bw = min(cb, uShape.x - (c / cb) * cb);
-  int bh = min(rb, uShape.y - (r / rb) * rb);
-  if (mode == 1) return lr * bw + lc < count;   // row-major order within the block
-  if (mode == 2) return lc * bh + lr < count;   // column-major
+  if (mode == 1) return lr * cb + lc < count;   // row-major order within the block (full block width)
+  if (mode == 2) return lc * rb + lr < count;   // column-major
   if (mode == 3) return lr < count;             // rows
   if (mode == 4) return lc < count;             // columns
   return true;
@@ -120,6 +126,20 @@ bool highlighted(int r, int c) {
   int lr = r - (r / rb) * rb;
   int lc = c - (c / cb) * cb;
   return lr >= uHiRows.x && lr < uHiRows.y && lc >= uHiRows.z && lc < uHiRows.w;
+}
+
+float valueAt(ivec2 cell, int level) {
+#ifdef PRODUCT
+  int r = cell.y, c = cell.x;
+  int i = uPlane == 1 ? uFixed : r;
+  int j = uPlane == 2 ? uFixed : c;
+  int k = uPlane == 0 ? uFixed : (uPlane == 1 ? r : c);
+  return texelFetch(uLeft, ivec2(k, i), 0).r * texelFetch(uRight, ivec2(j, k), 0).r;
+#else
+  if (level == 0) return texelFetch(uValues, cell, 0).r;
+  ivec2 ls = textureSize(uValues, level);
+  return texelFetch(uValues, min(cell >> level, ls - 1), level).r;
+#endif
 }
 
 void writeDepth(vec3 p) {
@@ -135,7 +155,7 @@ void main() {
   float R = 0.5 * uViz.w;
   float colSize = uAxes.x, colGap = uAxes.y, rowSize = uAxes.z, rowGap = uAxes.w;
 
-  if (cellsPerPixel > 0.5 && uMaxLevel > 0) {
+  if (cellsPerPixel > 0.5 && (uMaxLevel > 0 || uClip == 1)) {
     // Far away: flat shading from a pooled level whose texel covers at least a pixel.
     if (abs(rd.z) < 1e-6) discard;
     float tp = -ro.z / rd.z;
@@ -145,10 +165,9 @@ void main() {
     int r = indexAt(p.y, rowSize, rowGap, uShape.y);
     if (c < 0 || r < 0) discard;
     if (!revealed(r, c)) discard;
+    if (uClip == 1 && !highlighted(r, c)) discard;
     int level = clamp(int(ceil(log2(cellsPerPixel * 1.5))), 0, uMaxLevel);
-    ivec2 ls = textureSize(uValues, level);
-    ivec2 lc = min(ivec2(c, r) >> level, ls - 1);
-    float x = texelFetch(uValues, lc, level).r;
+    float x = valueAt(ivec2(c, r), level);
     if (x == 0.0) discard;
     float size; vec3 rgb;
     lookOf(x, size, rgb);
@@ -193,9 +212,10 @@ void main() {
     ivec2 cell = ivec2(c, r);
     if (cell == last) continue;
     last = cell;
-    float x = texelFetch(uValues, cell, 0).r;
-    if (x == 0.0) continue;
     if (!revealed(r, c)) continue;
+    if (uClip == 1 && !highlighted(r, c)) continue;
+    float x = valueAt(cell, 0);
+    if (x == 0.0) continue;
     float size; vec3 rgb;
     lookOf(x, size, rgb);
     float rad = R * size;

@@ -35,6 +35,8 @@ export interface RevealState {
   hiRows?: [number, number];
   hiCols?: [number, number];
   dim?: number;
+  /** Draw only the highlighted ranges (interior planes). */
+  clip?: boolean;
 }
 
 export class MatrixView {
@@ -43,10 +45,11 @@ export class MatrixView {
   private values: MatrixValues | null = null;
   placement: MatrixPlacement;
 
-  constructor(placement: MatrixPlacement) {
+  constructor(placement: MatrixPlacement, product = false) {
     this.placement = placement;
     const material = new THREE.ShaderMaterial({
       glslVersion: THREE.GLSL3,
+      defines: product ? { PRODUCT: 1 } : {},
       vertexShader: matrixVertex,
       fragmentShader: matrixFragment,
       side: THREE.FrontSide,
@@ -63,6 +66,11 @@ export class MatrixView {
         uHiRows: { value: new THREE.Vector4(0, 0, 0, 0) },
         uHighlight: { value: 0 },
         uDim: { value: 1 },
+        uClip: { value: 0 },
+        uLeft: { value: EMPTY },
+        uRight: { value: EMPTY },
+        uPlane: { value: 0 },
+        uFixed: { value: 0 },
         uBoxMin: { value: new THREE.Vector3() },
         uBoxSize: { value: new THREE.Vector3(1, 1, 1) },
       },
@@ -98,6 +106,33 @@ export class MatrixView {
     (this.uniforms.uBoxSize!.value as THREE.Vector3).set(xe + 1 + 2 * R, ye + 1 + 2 * R, 2 * R);
   }
 
+  /** The texture holding this matrix's values (for interior product planes). */
+  get valueTexture(): THREE.DataTexture {
+    return this.texture ?? EMPTY;
+  }
+
+  /** Shows `data` (same shape) instead of the computed values, e.g. partial sums while animating. */
+  setOverride(data: Float32Array | null): void {
+    if (!data) {
+      if (this.override) {
+        this.override.dispose();
+        this.override = null;
+        this.uniforms.uValues!.value = this.texture ?? EMPTY;
+        this.uniforms.uMaxLevel!.value = this.values?.levels.length ?? 0;
+      }
+      return;
+    }
+    if (!this.override || this.override.image.width !== this.placement.w || this.override.image.height !== this.placement.h) {
+      this.override?.dispose();
+      this.override = new THREE.DataTexture(data, this.placement.w, this.placement.h, THREE.RedFormat, THREE.FloatType);
+    } else (this.override.image as { data: Float32Array }).data = data;
+    this.override.needsUpdate = true;
+    this.uniforms.uValues!.value = this.override;
+    this.uniforms.uMaxLevel!.value = 0;
+  }
+
+  private override: THREE.DataTexture | null = null;
+
   setValues(v: MatrixValues): void {
     if (v === this.values) return;
     this.values = v;
@@ -110,8 +145,10 @@ export class MatrixView {
     tex.unpackAlignment = 1;
     tex.needsUpdate = true;
     this.texture = tex;
-    this.uniforms.uValues!.value = tex;
-    this.uniforms.uMaxLevel!.value = v.levels.length;
+    if (!this.override) {
+      this.uniforms.uValues!.value = tex;
+      this.uniforms.uMaxLevel!.value = v.levels.length;
+    }
     this.mesh.visible = true;
   }
 
@@ -131,10 +168,12 @@ export class MatrixView {
       return;
     }
     (u.uReveal!.value as THREE.Vector4).set(r.mode, r.count, 0, 0);
+    u.uClip!.value = r.clip ? 1 : 0;
     if (r.hiRows && r.hiCols) {
       (u.uHiRows!.value as THREE.Vector4).set(r.hiRows[0], r.hiRows[1], r.hiCols[0], r.hiCols[1]);
-      u.uHighlight!.value = 1;
+      u.uHighlight!.value = r.clip ? 0 : 1;
       u.uDim!.value = r.dim ?? 0.45;
+      if (r.clip) u.uHighlight!.value = 1;
     } else {
       u.uHighlight!.value = 0;
       u.uDim!.value = 1;
@@ -143,6 +182,7 @@ export class MatrixView {
 
   dispose(): void {
     this.texture?.dispose();
+    this.override?.dispose();
     this.mesh.material.dispose();
   }
 }

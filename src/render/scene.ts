@@ -6,7 +6,8 @@
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import type { Layout } from '../core/layout/layout';
+import { type Layout, type MatrixPlacement, interiorPoint, scale } from '../core/layout/layout';
+import type { InteriorPlane, MatrixShow } from '../core/anim/view';
 import type { MatrixValues } from '../core/model/values';
 import type { Params } from '../core/params/schema';
 import { type Sensitivity, type VizParams, rangeFor } from '../core/color';
@@ -43,6 +44,7 @@ export class SceneView {
   private matrixViews = new Map<string, MatrixView>();
   private guideViews = new Map<string, GuideView>();
   private flowViews: FlowView[] = [];
+  private planeViews: MatrixView[] = [];
   private axes: THREE.AxesHelper | null = null;
   private dirty = true;
   private model: SceneModel | null = null;
@@ -216,6 +218,62 @@ export class SceneView {
       this.axes.scale.setScalar(Math.max(b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]) * 0.6);
     }
     this.setSpin(Number(params.anim.spin));
+    this.invalidate();
+  }
+
+  /** Shows one animation step: reveal and highlight per matrix, interior product planes. */
+  showStep(shows: Map<string, MatrixShow> | null, planes: InteriorPlane[], hideLeaves: boolean): void {
+    const model = this.model;
+    if (!model) return;
+    for (const [key, mv] of this.matrixViews) {
+      const s = shows?.get(key);
+      mv.setReveal(s ? { mode: s.mode, count: s.count, hiRows: s.hiRows, hiCols: s.hiCols } : null);
+      const leaf = model.layout.matrices.get(key)?.leaf ?? false;
+      mv.mesh.visible = !(hideLeaves && leaf && shows !== null);
+      const gv = this.guideViews.get(key);
+      if (gv) gv.lines.visible = mv.mesh.visible && Number(model.params.deco['row guides']) > 0;
+    }
+    while (this.planeViews.length > planes.length) {
+      const v = this.planeViews.pop()!;
+      this.scene.remove(v.mesh);
+      v.dispose();
+    }
+    const viz = vizOf(model.params);
+    const sens = String(model.params.viz.sensitivity) as Sensitivity;
+    let globalMax = 0;
+    if (model.values) for (const v of model.values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
+    planes.forEach((pl, n) => {
+      const m = model.layout.matmuls.find((x) => x.key === pl.matmul);
+      if (!m) return;
+      const minusEy = scale(m.ey, -1);
+      const base = { key: `${m.key}#${n}`, path: m.path, name: '', owner: m.key, role: 'result' as const, leaf: false, labels: { rowsLabel: null, colsLabel: null, rowsEdge: 'first' as const, colsEdge: 'first' as const } };
+      const placement: MatrixPlacement =
+        pl.plane === 0
+          ? { ...base, h: m.I, w: m.J, origin: interiorPoint(m, 0, 0, pl.fixed), rowDir: minusEy, colDir: m.ex, normal: m.ez, rows: m.i, cols: m.j }
+          : pl.plane === 1
+            ? { ...base, h: m.K, w: m.J, origin: interiorPoint(m, pl.fixed, 0, 0), rowDir: m.kDir, colDir: m.ex, normal: m.ey, rows: m.k, cols: m.j }
+            : { ...base, h: m.I, w: m.K, origin: interiorPoint(m, 0, pl.fixed, 0), rowDir: minusEy, colDir: m.kDir, normal: m.ex, rows: m.i, cols: m.k };
+      let v = this.planeViews[n];
+      if (!v) {
+        v = new MatrixView(placement, true);
+        this.planeViews.push(v);
+        this.scene.add(v.mesh);
+      } else v.setPlacement(placement);
+      const lv = this.matrixViews.get(m.left);
+      const rv = this.matrixViews.get(m.right);
+      const u = v.uniforms;
+      u.uLeft!.value = lv?.valueTexture;
+      u.uRight!.value = rv?.valueTexture;
+      u.uPlane!.value = pl.plane;
+      u.uFixed!.value = pl.fixed;
+      const ls = model.values?.get(m.left)?.stats;
+      const rs = model.values?.get(m.right)?.stats;
+      const localMax = (ls?.maxAbs ?? 1) * (rs?.maxAbs ?? 1);
+      const range = rangeFor(sens === 'superlocal' ? 'local' : sens, { maxAbs: localMax, minAbs: 0 }, Math.max(globalMax, localMax));
+      v.setLook(range, viz);
+      v.setReveal({ mode: 0, count: 0, hiRows: pl.rows, hiCols: pl.cols, clip: true });
+      v.mesh.visible = true;
+    });
     this.invalidate();
   }
 

@@ -14,6 +14,7 @@ import type { LeafData, MatrixValues } from '../core/model/values';
 import { SceneView } from '../render/scene';
 import { ComputeClient } from './compute-client';
 import { fitCamera } from './camera';
+import { Animator } from './animation';
 
 export type HistoryMode = 'push' | 'replace' | 'none';
 
@@ -40,6 +41,7 @@ export class App {
   layout: Layout;
   values: Map<string, MatrixValues> | null = null;
   readonly scene: SceneView;
+  readonly animator: Animator;
   readonly status: Status = { ready: false, elements: 0, notices: [], error: null };
   readonly leafData: LeafData = new Map();
   private compute = new ComputeClient();
@@ -54,6 +56,8 @@ export class App {
     const first = decodeQuery(window.location.search);
     if (!first.configUrl) void this.compute.compute(first.params, this.leafData).catch(() => undefined);
     this.scene = new SceneView(container);
+    this.animator = new Animator(this.scene);
+    this.scene.onFrame = (now) => this.animator.tick(now);
     this.layout = computeLayout(this.params);
     this.scene.onCameraEnd = () => this.cameraMoved();
     window.addEventListener('popstate', () => this.loadFromLocation('none'));
@@ -128,6 +132,7 @@ export class App {
     this.scene.setCamera(next.cam);
     // Draw at once with what is known (old values stay where shapes still fit), then the new values.
     this.scene.sync({ params: next, layout, values: this.values });
+    this.animator.configure(next, this.values);
     performance.mark('mm3d:synced');
     this.writeHistory(opts.history ?? 'push');
     this.hooks.onState?.(next, structural);
@@ -144,6 +149,7 @@ export class App {
         this.values = values;
         this.hooks.onProgress?.(null);
         this.scene.sync({ params: this.params, layout: this.layout, values });
+        this.animator.configure(this.params, values);
         const errs = [...values.entries()].filter(([, v]) => v.error).map(([k, v]) => `${k}: ${v.error}`);
         if (errs.length) this.showNotices([...this.status.notices, ...errs]);
         void this.scene.legends.ready.then(() => {

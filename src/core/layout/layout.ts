@@ -67,8 +67,11 @@ export interface MatrixPlacement {
   role: 'left' | 'right' | 'result';
   /** True for a plain matrix (a leaf of the expression). */
   leaf: boolean;
-  /** Edge labels: which dimension name each edge shows (SPEC 1 legends). */
-  labels: { rowsLabel: string | null; colsLabel: string | null };
+  /**
+   * Edge labels (SPEC 1 legends): the dimension name shown along the rows and along the columns,
+   * and the edge each sits on — always the edge away from the neighbouring faces of its cube.
+   */
+  labels: { rowsLabel: string | null; colsLabel: string | null; rowsEdge: 'first' | 'last'; colsEdge: 'first' | 'last' };
 }
 
 export interface MatmulPlacement {
@@ -183,13 +186,18 @@ export function computeLayout(params: Params): Layout {
 
     // The result: placed by its own matmul (root), or already placed by the parent as its argument.
     const resOrigin = at(0, 0, tRes);
+    // k = 0 lies on the far side from the result exactly when polarity and result side agree.
+    const kFirstFar = choices.positive === choices.resultBack;
+    const kEdge = kFirstFar ? 'first' : 'last';
+    const awayFromLeft = choices.leftRight ? 'first' : 'last';
+    const awayFromRight = choices.rightBottom ? 'first' : 'last';
     if (isRoot) {
-      matrices.set(key, placement(key, path, m.name, resOrigin, minusEy, ex, iAx, jAx, 'result', false, { rowsLabel: 'I', colsLabel: 'J' }));
+      matrices.set(key, placement(key, path, m.name, resOrigin, minusEy, ex, iAx, jAx, 'result', false, { rowsLabel: 'I', colsLabel: 'J', rowsEdge: awayFromLeft, colsEdge: awayFromRight }));
     }
     const lOrigin = at(uL, 0, t0);
     const rOrigin = at(0, vR, t0);
-    const lPlacement = placement(lKey, [...path, 'left'], m.left.name, lOrigin, minusEy, kDir, iAx, kAx, 'left', !m.left.matmul, { rowsLabel: 'I', colsLabel: 'K' });
-    const rPlacement = placement(rKey, [...path, 'right'], m.right.name, rOrigin, kDir, ex, kAx, jAx, 'right', !m.right.matmul, { rowsLabel: 'K', colsLabel: 'J' });
+    const lPlacement = placement(lKey, [...path, 'left'], m.left.name, lOrigin, minusEy, kDir, iAx, kAx, 'left', !m.left.matmul, { rowsLabel: 'I', colsLabel: 'K', rowsEdge: kEdge, colsEdge: awayFromRight });
+    const rPlacement = placement(rKey, [...path, 'right'], m.right.name, rOrigin, kDir, ex, kAx, jAx, 'right', !m.right.matmul, { rowsLabel: 'K', colsLabel: 'J', rowsEdge: awayFromLeft, colsEdge: kEdge });
 
     const lo = at(-gap, -(Ie - 1) - gap, -gap);
     const hi = at(Je - 1 + gap, gap, Ke - 1 + gap);
@@ -197,7 +205,7 @@ export function computeLayout(params: Params): Layout {
 
     // Flow arrow through the box centre, pointing at the result; vanes toward each argument.
     const centre = at((Je - 1) / 2, -(Ie - 1) / 2, (Ke - 1) / 2);
-    const s = Math.max(1, 0.3 * Math.min(Ie, Je, Ke));
+    const s = Math.max(1, 0.22 * Math.min(Ie, Je, Ke));
     const toResult = choices.resultBack ? scale(ez, -1) : ez;
     const toLeft = choices.leftRight ? ex : scale(ex, -1);
     const toRight = choices.rightBottom ? minusEy : ey;
@@ -227,7 +235,7 @@ export function computeLayout(params: Params): Layout {
       const shift = spacing.scatter * scatterMultiplier(countMatmuls(arg as unknown as MatmulNode), spacing.molecule, spacing.blast, spacing.total);
       const origin = madd(argPlacement.origin, [outward, shift]);
       const childFrame = { ex: argPlacement.colDir, ey: scale(argPlacement.rowDir, -1) };
-      matrices.set(argPlacement.key, { ...argPlacement, origin, role: 'result', owner: argPlacement.key, labels: { rowsLabel: null, colsLabel: null } });
+      matrices.set(argPlacement.key, { ...argPlacement, origin, role: 'result', owner: argPlacement.key, labels: { ...argPlacement.labels, rowsLabel: null, colsLabel: null } });
       place(arg as unknown as MatmulNode, argPlacement.path, depth + 1, cc, childFrame, origin);
     }
   };

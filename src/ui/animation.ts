@@ -1,0 +1,125 @@
+/**
+ * The animation driver (SPEC 9): advances the pure schedule at `speed` steps per second (100 =
+ * one step per frame), shows each step through the scene, and handles pause and single steps.
+ * Pause and the current step are not part of the stored state (SPEC 2.4).
+ */
+import type { Params } from '../core/params/schema';
+import type { MatrixValues } from '../core/model/values';
+import { type Schedule, buildSchedule, frameAt } from '../core/anim/schedule';
+import { stepAt } from '../core/anim/algorithms';
+import { PartialSums, animTree, fuseOf, stepView } from '../core/anim/view';
+import type { SceneView } from '../render/scene';
+
+export class Animator {
+  private schedule: Schedule | null = null;
+  private key = '';
+  step = 0;
+  paused = false;
+  private carry = 0;
+  private last = 0;
+  private speed = 20;
+  private hideInputs = false;
+  private values: Map<string, MatrixValues> | null = null;
+  private partials = new Map<string, PartialSums>();
+  /** Main-thread time of the last step (ms), for the bench. */
+  lastStepMs = 0;
+
+  constructor(private readonly scene: SceneView) {}
+
+  get active(): boolean {
+    return this.schedule !== null && this.schedule.totalSteps > 0;
+  }
+
+  configure(p: Params, values: Map<string, MatrixValues> | null): void {
+    this.speed = Number(p.anim.speed);
+    this.hideInputs = Boolean(p.anim['hide inputs']);
+    const tree = animTree(p);
+    const key = JSON.stringify([tree, fuseOf(p)]);
+    const valuesChanged = values !== this.values;
+    this.values = values;
+    if (key !== this.key || valuesChanged) {
+      this.key = key;
+      this.partials.clear();
+      let sched: Schedule | null = null;
+      try {
+        sched = String(p.anim.alg) === 'none' ? null : buildSchedule(tree, fuseOf(p));
+      } catch {
+        sched = null;
+      }
+      const changedShape = !this.schedule || !sched || sched.totalSteps !== this.schedule.totalSteps;
+      this.schedule = sched;
+      if (changedShape) this.step = 0;
+    }
+    this.scene.animating = this.active && !this.paused;
+    this.apply();
+  }
+
+  /** Called every drawn frame. */
+  tick(now: number): void {
+    if (!this.active || this.paused) {
+      this.last = now;
+      return;
+    }
+    const dt = this.last ? Math.min(0.25, (now - this.last) / 1000) : 0;
+    this.last = now;
+    let steps: number;
+    if (this.speed >= 100) steps = 1;
+    else {
+      this.carry += dt * this.speed;
+      steps = Math.floor(this.carry);
+      this.carry -= steps;
+    }
+    if (steps > 0) {
+      this.step = (this.step + steps) % this.schedule!.totalSteps;
+      this.apply();
+    }
+  }
+
+  togglePause(): void {
+    this.paused = !this.paused;
+    this.scene.animating = this.active && !this.paused;
+  }
+
+  stepOnce(): void {
+    if (!this.active) return;
+    this.paused = true;
+    this.scene.animating = false;
+    this.step = (this.step + 1) % this.schedule!.totalSteps;
+    this.apply();
+  }
+
+  private apply(): void {
+    const t0 = performance.now();
+    if (!this.active) {
+      this.scene.showStep(null, [], false);
+      for (const key of this.partialKeys) this.scene.matrixView(key)?.setOverride(null);
+      this.partialKeys = [];
+      return;
+    }
+    const sched = this.schedule!;
+    const frame = frameAt(sched, this.step);
+    const view = stepView(frame);
+    const used: string[] = [];
+    for (const [id, desc] of view.accumulating) {
+      const entry = sched.entries.find((e) => e.id === id)!;
+      const prefix = id === 'root' ? '' : `${id}.`;
+      const L = this.values?.get(`${prefix}left`);
+      const R = this.values?.get(`${prefix}right`);
+      if (!L || !R) continue;
+      let ps = this.partials.get(id);
+      if (!ps) {
+        ps = new PartialSums(entry.shape.I, entry.shape.K, entry.shape.J, L.data, R.data);
+        this.partials.set(id, ps);
+      }
+      ps.advanceTo(desc.t, (t) => stepAt(entry.shape, t));
+      this.scene.matrixView(id)?.setOverride(ps.data);
+      used.push(id);
+    }
+    for (const key of this.partialKeys) if (!used.includes(key)) this.scene.matrixView(key)?.setOverride(null);
+    this.partialKeys = used;
+    this.scene.showStep(view.matrices, view.planes, this.hideInputs);
+    this.lastStepMs = performance.now() - t0;
+  }
+
+  private partialKeys: string[] = [];
+}
