@@ -7,6 +7,7 @@ import { App, type Status } from '../ui/app';
 import { Menu } from '../ui/menu';
 import { installEmbedding } from '../ui/embed';
 import { installKeys } from '../ui/input';
+import { Inspector } from '../ui/inspect';
 import { applyEdit } from '../core/params/edit';
 import { clone, getAt } from '../core/params/tree';
 import type { Params } from '../core/params/schema';
@@ -40,6 +41,10 @@ const menu = new Menu(el('menu'), {
   onFit: () => app.fit(),
 });
 
+const labelHost = document.createElement('div');
+labelHost.id = 'lens-labels';
+document.body.appendChild(labelHost);
+const inspector = new Inspector(app, labelHost);
 let menuShown = false;
 const noticesEl = el('notices');
 const progressEl = el('progress');
@@ -72,6 +77,10 @@ app.setHooks({
       noticesEl.appendChild(li);
     }
     el('notice-box').hidden = n.length === 0;
+  },
+  onProgressText: (t) => {
+    progressEl.hidden = t === null;
+    if (t !== null) progressEl.textContent = t;
   },
   onProgress: (f) => {
     if (f === null) {
@@ -147,6 +156,6 @@ setInterval(() => {
 }, 1000);
 
 // For tests and the bench: read-only handles, no code paths of their own.
-(window as unknown as { mm3d: unknown }).mm3d = { app, status: () => lastStatus };
+(window as unknown as { mm3d: unknown }).mm3d = { app, status: () => lastStatus, inspector };
 
 app.loadFromLocation('replace');

@@ -21,6 +21,22 @@ interface Label {
 const LIFT = 0.9;
 
 const COLOR = 0xe0e0ff;
+const ERROR_COLOR = 0xff7060;
+
+/** Breaks a message into lines of about `n` characters. */
+function wrap(s: string, n: number): string {
+  const words = s.split(/\s+/);
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    if (cur && cur.length + w.length + 1 > n) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) lines.push(cur);
+  return lines.slice(0, 6).join('\n');
+}
 
 function extentX(p: MatrixPlacement): number {
   return p.cols.n - 1 + p.cols.gap * Math.floor((p.cols.n - 1) / p.cols.size);
@@ -36,19 +52,26 @@ export class LegendsView {
   /** Resolves when every label's glyphs are laid out. */
   ready: Promise<void> = Promise.resolve();
 
-  update(layout: Layout, size: number, showShape: boolean): void {
-    const parts: string[] = [String(size), String(showShape)];
+  update(layout: Layout, size: number, showShape: boolean, errors: Map<string, string> = new Map()): void {
+    const parts: string[] = [String(size), String(showShape), JSON.stringify([...errors])];
     for (const p of layout.matrices.values()) parts.push(p.key, p.name, String(p.h), String(p.w), p.origin.join(','), p.rowDir.join(','), p.colDir.join(','), String(p.rows.size), String(p.cols.size), String(p.rows.gap));
     const key = parts.join('|');
     if (key === this.key) return;
     this.key = key;
     this.clear();
-    if (size <= 0) return;
     const pending: Promise<void>[] = [];
     for (const p of layout.matrices.values()) {
       const m = placementMatrix(p);
       const xe = extentX(p);
       const ye = extentY(p);
+      const err = errors.get(p.key);
+      if (err) {
+        // A matrix that could not be made says why, on the matrix itself (even with legends off).
+        const s = Math.max(1, Math.min(p.h, p.w) / 14);
+        const at = new THREE.Vector3(xe / 2, ye * 0.75, 0).applyMatrix4(m);
+        pending.push(this.add(wrap(err, 48), s, at, new THREE.Vector3(1, 0, 0).transformDirection(m), new THREE.Vector3(0, -1, 0).transformDirection(m), 0.95 * (xe + 1), ERROR_COLOR));
+      }
+      if (size <= 0) continue;
       const scale = size / 6;
       const nameSize = scale * Math.max(1.5, Math.min(p.h, p.w, Math.sqrt(p.h * p.w)) / 3.6);
       const labelSize = scale * Math.max(1.2, Math.min(8 + Math.sqrt(p.h * p.w) / 12, Math.sqrt(p.h * p.w) / 11));
@@ -76,14 +99,14 @@ export class LegendsView {
     this.ready = Promise.all(pending).then(() => undefined);
   }
 
-  private add(s: string, fontSize: number, pos: THREE.Vector3, right: THREE.Vector3, up: THREE.Vector3, maxWidth = Infinity): Promise<void> {
+  private add(s: string, fontSize: number, pos: THREE.Vector3, right: THREE.Vector3, up: THREE.Vector3, maxWidth = Infinity, color = COLOR): Promise<void> {
     const text = new Text();
     text.text = s;
     text.font = fontUrl;
     text.fontSize = fontSize;
     text.anchorX = 'center';
     text.anchorY = 'middle';
-    text.color = COLOR;
+    text.color = color;
     text.position.copy(pos);
     this.group.add(text);
     this.labels.push({ text, pos, right: right.normalize(), up: up.normalize() });

@@ -55,6 +55,11 @@ export class SceneView {
   onFrame: ((now: number) => void) | null = null;
   /** Called when a camera move ends. */
   onCameraEnd: (() => void) | null = null;
+  /** The magnifier: centre in CSS pixels, side in CSS pixels, zoom factor; null when off. */
+  lens: { x: number; y: number; side: number; mag: number } | null = null;
+  readonly lensCamera = new THREE.PerspectiveCamera();
+  /** Called after the lens is drawn (to place value labels). */
+  onLens: ((cam: THREE.PerspectiveCamera, rect: { left: number; top: number; side: number }) => void) | null = null;
   /** Extra per-frame work that keeps the loop drawing (animation). */
   animating = false;
   framesDrawn = 0;
@@ -110,6 +115,7 @@ export class SceneView {
     this.legends.orient(this.camera);
     const t0 = performance.now();
     this.renderer.render(this.scene, this.camera);
+    if (this.lens) this.drawLens();
     const cpu = performance.now() - t0;
     if (this.framesDrawn < 3) performance.measure(`mm3d:frame${this.framesDrawn}`, { start: t0, duration: cpu });
     if (this.lastFrame) this.frameTimes.push(now - this.lastFrame);
@@ -118,6 +124,30 @@ export class SceneView {
     this.lastFrame = now;
     this.framesDrawn++;
     this.onFrame?.(now);
+  }
+
+  private drawLens(): void {
+    const lens = this.lens!;
+    const el = this.renderer.domElement;
+    const w = el.clientWidth;
+    const h = el.clientHeight;
+    const side = Math.max(8, Math.min(lens.side, w, h));
+    const sub = side / Math.max(1, lens.mag);
+    const cam = this.lensCamera;
+    cam.copy(this.camera);
+    cam.setViewOffset(w, h, lens.x - sub / 2, lens.y - sub / 2, sub, sub);
+    cam.updateProjectionMatrix();
+    const left = Math.round(lens.x - side / 2);
+    const top = Math.round(lens.y - side / 2);
+    const bottom = h - (top + side);
+    this.renderer.setScissorTest(true);
+    this.renderer.setScissor(left, bottom, side, side);
+    this.renderer.setViewport(left, bottom, side, side);
+    this.renderer.clear();
+    this.renderer.render(this.scene, cam);
+    this.renderer.setScissorTest(false);
+    this.renderer.setViewport(0, 0, w, h);
+    this.onLens?.(cam, { left, top, side });
   }
 
   /** Median time between drawn frames (ms), over the last couple of seconds. */
@@ -202,7 +232,9 @@ export class SceneView {
     }
     layout.matmuls.forEach((m, i) => this.flowViews[i]!.set(m, flow));
     // Legends and axes.
-    this.legends.update(layout, Number(params.deco.legends), Boolean(params.deco.shape));
+    const errors = new Map<string, string>();
+    if (values) for (const [k, v] of values) if (v.error) errors.set(k, v.error);
+    this.legends.update(layout, Number(params.deco.legends), Boolean(params.deco.shape), errors);
     void this.legends.ready.then(() => this.invalidate());
     const wantAxes = Boolean(params.deco.axes);
     if (wantAxes && !this.axes) {

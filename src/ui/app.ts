@@ -15,6 +15,7 @@ import { SceneView } from '../render/scene';
 import { ComputeClient } from './compute-client';
 import { fitCamera } from './camera';
 import { Animator } from './animation';
+import { DataManager } from './data';
 
 export type HistoryMode = 'push' | 'replace' | 'none';
 
@@ -30,6 +31,7 @@ export interface AppHooks {
   onStatus?: (s: Status) => void;
   onNotices?: (n: string[]) => void;
   onProgress?: (f: number | null) => void;
+  onProgressText?: (t: string | null) => void;
 }
 
 function structureKey(p: Params): string {
@@ -44,6 +46,7 @@ export class App {
   readonly animator: Animator;
   readonly status: Status = { ready: false, elements: 0, notices: [], error: null };
   readonly leafData: LeafData = new Map();
+  readonly data: DataManager;
   private compute = new ComputeClient();
   private generation = 0;
   private hooks: AppHooks = {};
@@ -51,6 +54,10 @@ export class App {
   private cameraTimer: number | undefined;
 
   constructor(container: HTMLElement) {
+    this.data = new DataManager(this.leafData, {
+      changed: () => this.refreshValues(),
+      progress: (t) => this.hooks.onProgressText?.(t),
+    });
     // Start the worker and the first computation before the (slow) WebGL context is made.
     this.compute.warm();
     const first = decodeQuery(window.location.search);
@@ -137,12 +144,19 @@ export class App {
     this.writeHistory(opts.history ?? 'push');
     this.hooks.onState?.(next, structural);
     performance.mark('mm3d:onstate');
+    this.data.sync(next);
+    this.recompute(gen);
+  }
+
+  /** Recomputes values for the current state (data arrived, or a new state). */
+  private recompute(gen: number): void {
+    const next = this.params;
     this.hooks.onProgress?.(0);
     performance.mark('mm3d:compute-start');
     this.compute
       .compute(next, this.leafData, (f) => {
         if (gen === this.generation) this.hooks.onProgress?.(f);
-      })
+      }, this.data.version)
       .then((values) => {
         if (gen !== this.generation) return;
         performance.mark('mm3d:compute-end');
@@ -164,6 +178,13 @@ export class App {
         this.showNotices([...this.status.notices, `computation failed: ${this.status.error}`]);
         this.announce();
       });
+  }
+
+  /** New data for some matrix: same state, new values (no history entry). */
+  refreshValues(): void {
+    const gen = ++this.generation;
+    this.status.ready = false;
+    this.recompute(gen);
   }
 
   private whenDrawn(gen: number): void {

@@ -38,8 +38,8 @@ export class ComputeClient {
     return this.worker;
   }
 
-  compute(params: Params, leafData: LeafData, onProgress?: (f: number) => void): Promise<Map<string, MatrixValues>> {
-    const json = JSON.stringify([params.left, params.right, params.epilog, [...leafData.keys()]]);
+  compute(params: Params, leafData: LeafData, onProgress?: (f: number) => void, dataVersion = 0): Promise<Map<string, MatrixValues>> {
+    const json = JSON.stringify([params.left, params.right, params.epilog, [...leafData.keys()], dataVersion]);
     if (this.inflight && this.inflight.json === json && this.busy) {
       if (this.pending && onProgress) this.pending.onProgress = onProgress;
       return this.inflight.promise;

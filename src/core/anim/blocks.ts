@@ -9,11 +9,12 @@
 //  * `j` extends the same way along chains of right arguments;
 //  * `k` is set on the matmul itself, becomes `j` on its left child and `i` on its right child
 //    (when those are matmuls), and those then extend by the two rules above.
-// Propagation is not transitive beyond that: a `j` reached from a `k` does not turn into anything
-// else. Matrix leaves carry no block counts; the result map has one entry per matmul.
+// The rules are applied as the equality of shared dimensions, in both directions (a `j` set on a
+// left child is its parent's `k`), so both matmuls of a shared matrix cut it the same way.
+// Matrix leaves carry no block counts; the result map has one entry per matmul.
 
 import type { AnimMatmul, AnimNode, Axis, BlockCounts } from './types';
-import { matmulsPostOrder, parentLinks } from './types';
+import { matmulsPostOrder } from './types';
 
 export type BlockExtent = { start: number; size: number };
 
@@ -53,10 +54,13 @@ export function currentBlocks(root: AnimNode): Map<string, BlockCounts> {
 }
 
 /**
- * Block counts of every matmul after setting `count` on `axis` of matmul `at`, propagated by the
- * SPEC 8 rules (see the module comment). Counts of matmuls the partition does not reach are kept.
- * `count` is stored as an integer >= 1 (clamping to an axis length is `blockExtents`' job).
- * Throws if `at` is not a matmul of the tree.
+ * Block counts of every matmul after setting `count` on `axis` of matmul `at` (SPEC 8). Every
+ * matrix dimension is shared: a left child's i and j are its parent's i and k, a right child's i
+ * and j are its parent's k and j. Setting a count sets it on every matmul axis that is the same
+ * dimension, which is exactly the SPEC's rules (i along chains of left arguments, j along chains
+ * of right arguments, k becoming j for the left child and i for the right child, then extending)
+ * read in both directions, so a shared matrix is always cut the same way by both of its matmuls.
+ * Counts of axes the partition does not reach are kept. Throws if `at` is not a matmul.
  */
 export function propagateBlocks(
   root: AnimNode,
@@ -66,34 +70,35 @@ export function propagateBlocks(
 ): Map<string, BlockCounts> {
   const out = currentBlocks(root);
   const all = matmulsPostOrder(root);
-  const byId = new Map<string, AnimMatmul>(all.map((m) => [m.id, m]));
-  const start = byId.get(at);
-  if (!start) throw new Error(`propagateBlocks: no matmul with id ${at}`);
+  if (!all.some((m) => m.id === at)) throw new Error(`propagateBlocks: no matmul with id ${at}`);
   const c = Math.max(1, Math.floor(Number.isFinite(count) ? count : 1));
-  const parents = parentLinks(root);
-
-  // Maximal chain of `side` arguments through m: climb while m is its parent's `side` child,
-  // then descend through `side` children.
-  const setChain = (m: AnimMatmul, side: 'left' | 'right', key: 'i' | 'j'): void => {
-    let top = m;
-    for (;;) {
-      const p = parents.get(top.id);
-      if (!p || p.side !== side) break;
-      top = p.parent;
-    }
-    let cur: AnimNode = top;
-    while (cur.kind === 'matmul') {
-      out.get(cur.id)![key] = c;
-      cur = cur[side];
-    }
+  // Union-find over (matmul, axis) pairs.
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
   };
-
-  if (axis === 'i') setChain(start, 'left', 'i');
-  else if (axis === 'j') setChain(start, 'right', 'j');
-  else {
-    out.get(start.id)!.k = c;
-    if (start.left.kind === 'matmul') setChain(start.left, 'right', 'j');
-    if (start.right.kind === 'matmul') setChain(start.right, 'left', 'i');
+  const union = (a: string, b: string): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent.set(ra, rb);
+  };
+  const key = (m: AnimMatmul, ax: Axis): string => `${ax}\u0000${m.id}`;
+  for (const m of all) {
+    if (m.left.kind === 'matmul') {
+      union(key(m.left, 'i'), key(m, 'i'));
+      union(key(m.left, 'j'), key(m, 'k'));
+    }
+    if (m.right.kind === 'matmul') {
+      union(key(m.right, 'i'), key(m, 'k'));
+      union(key(m.right, 'j'), key(m, 'j'));
+    }
+  }
+  const target = find(key(all.find((m) => m.id === at)!, axis));
+  for (const m of all) {
+    for (const ax of ['i', 'k', 'j'] as const) if (find(key(m, ax)) === target) out.get(m.id)![ax] = c;
   }
   return out;
 }

@@ -148,7 +148,8 @@ export function computeValues(p: Params, opts: ComputeOptions = {}): ComputeResu
       const r = initMatrix(a);
       let err = r.error;
       if (a.init === 'url') {
-        if (!ext) err = a.url ? 'loading…' : 'no data location set';
+        // Still loading: zeros without a message (progress is shown elsewhere).
+        if (!ext) err = a.url ? undefined : 'no data location set';
         else if ('error' in ext) err = ext.error;
         else fillWrapped(r.data, a.h, a.w, ext);
       }

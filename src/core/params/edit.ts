@@ -10,6 +10,11 @@ import { type Arg, type MatmulArg, type Params, CHILD_GROUPS, defaultMatrix, gro
 import { setDimension, rowsOf, colsOf } from './shapes';
 import { type Path, clearDerivedNames, clone, getAt } from './tree';
 import { childChoices, choicesOf, layoutOfChoices, type Choices } from '../layout/schemes';
+import { propagateBlocks } from '../anim/blocks';
+import { animTree } from '../anim/view';
+import { matmuls, pathKey } from './tree';
+
+const BLOCK_AXES: Record<string, 'i' | 'j' | 'k'> = { 'i blocks': 'i', 'j blocks': 'j', 'k blocks': 'k' };
 
 export function applyEdit(p: Params, path: Path, value: unknown): Normalized {
   const next = clone(p);
@@ -35,6 +40,20 @@ export function applyEdit(p: Params, path: Path, value: unknown): Normalized {
     const holder = getAt(next, parentPath.slice(0, -1)) as Record<string, unknown>;
     const side = parentPath[parentPath.length - 1]!;
     holder[side] = on ? toMatmul(arg) : toMatrix(arg);
+    return normalize(next);
+  }
+  if (key in BLOCK_AXES && path[path.length - 2] === 'block') {
+    // A partition set anywhere reaches every matmul that shares the dimension (SPEC 8).
+    const at = pathKey(path.slice(0, -2));
+    const n = Math.min(16, Math.max(1, Math.round(Number(value)) || 1));
+    const counts = propagateBlocks(animTree(next), at, BLOCK_AXES[key]!, n);
+    for (const m of matmuls(next)) {
+      const c = counts.get(pathKey(m.path));
+      if (!c) continue;
+      m.node.block['i blocks'] = c.i;
+      m.node.block['k blocks'] = c.k;
+      m.node.block['j blocks'] = c.j;
+    }
     return normalize(next);
   }
   if (key === 'name') {

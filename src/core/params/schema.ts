@@ -25,7 +25,7 @@ export const INITS = [
   'tril mask', 'triu mask', 'eye', 'diff', 'url', 'expr',
 ] as const;
 /** Initializers that are not available yet; the menu shows them as such and they draw zeros. */
-export const PENDING_INITS: readonly string[] = ['url', 'expr'];
+export const PENDING_INITS: readonly string[] = [];
 export const SCHEMES = ['blocks', 'zigzag', 'wheel', 'custom'] as const;
 export const SENSITIVITIES = ['global', 'semilocal', 'local', 'superlocal'] as const;
 

@@ -1,0 +1,107 @@
+/**
+ * Real data for matrices (SPEC 4 `url`, SPEC 11): loads every `init: url` matrix's reference
+ * asynchronously (URL or a local file attached in this session), slices it to 2-D, and hands the
+ * values to the app; failures become messages on the matrix and notices, never a frozen page.
+ * Local files are kept by name in memory only: a link opened elsewhere shows "re-attach".
+ */
+import type { LeafData } from '../core/model/values';
+import type { Params } from '../core/params/schema';
+import { leaves, pathKey } from '../core/params/tree';
+import { type DataRef, isLocalFile, parseDataRef } from '../data/ref';
+import { slice2d } from '../data/slice';
+import { loadFile, loadUrl, openSafetensorsFile } from '../data/loader';
+import { DataError, type Tensor } from '../data/types';
+
+export interface DataHooks {
+  changed: () => void;
+  progress: (text: string | null) => void;
+}
+
+export class DataManager {
+  readonly leafData: LeafData;
+  private files = new Map<string, File>();
+  /** The reference each leaf's data was made from (to know when to reload). */
+  private loadedRef = new Map<string, string>();
+  private inflight = new Map<string, string>();
+
+  constructor(leafData: LeafData, private readonly hooks: DataHooks) {
+    this.leafData = leafData;
+  }
+
+  attachFile(file: File): void {
+    this.files.set(file.name, file);
+  }
+
+  /** Starts loads for every url matrix whose reference changed; drops data no longer used. */
+  sync(p: Params): void {
+    const wanted = new Set<string>();
+    for (const { path, node } of leaves(p)) {
+      if (node.init !== 'url') continue;
+      const key = pathKey(path);
+      wanted.add(key);
+      const refText = node.url.trim();
+      if (this.loadedRef.get(key) === refText || this.inflight.get(key) === refText) continue;
+      if (refText === '') {
+        this.set(key, refText, { error: 'no data location: set url, or drop a file on the matrix' });
+        continue;
+      }
+      void this.load(key, refText);
+    }
+    for (const key of [...this.leafData.keys()]) {
+      if (!wanted.has(key)) {
+        this.leafData.delete(key);
+        this.loadedRef.delete(key);
+      }
+    }
+  }
+
+  /** Bumped whenever some matrix's data changes. */
+  version = 0;
+
+  private set(key: string, refText: string, v: { h: number; w: number; data: Float32Array } | { error: string }): void {
+    this.version++;
+    this.leafData.set(key, v);
+    this.loadedRef.set(key, refText);
+    this.hooks.changed();
+  }
+
+  private async load(key: string, refText: string): Promise<void> {
+    const ref = parseDataRef(refText);
+    this.inflight.set(key, refText);
+    try {
+      const tensor = await this.fetch(ref, (t) => this.hooks.progress(t));
+      const m = slice2d(tensor, ref.slice);
+      if (this.inflight.get(key) !== refText) return;
+      this.set(key, refText, { h: m.rows, w: m.cols, data: m.data });
+    } catch (e) {
+      if (this.inflight.get(key) !== refText) return;
+      this.set(key, refText, { error: describe(e) });
+    } finally {
+      if (this.inflight.get(key) === refText) this.inflight.delete(key);
+      this.hooks.progress(null);
+    }
+  }
+
+  private async fetch(ref: DataRef, progress: (t: string) => void): Promise<Tensor> {
+    const onProgress = (p: { phase: string; loaded: number; total?: number }): void => {
+      const pct = p.total ? ` ${Math.round((100 * p.loaded) / p.total)}%` : ` ${(p.loaded / 1048576).toFixed(1)} MB`;
+      progress(`${p.phase === 'parse' ? 'reading' : 'loading'} ${ref.location}${pct}`);
+    };
+    if (isLocalFile(ref)) {
+      const name = ref.location.slice(5);
+      const file = this.files.get(name);
+      if (!file) throw new DataError('format', `re-attach file ${name}: drop it on the matrix (local files are not part of links)`);
+      if (/\.safetensors$/i.test(name)) {
+        const h = await openSafetensorsFile(file);
+        return h.readTensor(ref.tensor ?? h.header.tensors[0]?.name ?? '');
+      }
+      return loadFile(file, { onProgress });
+    }
+    return loadUrl(ref.location, { onProgress, ...(ref.tensor ? { tensor: ref.tensor } : {}) });
+  }
+}
+
+export function describe(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

@@ -1,0 +1,178 @@
+/**
+ * Looking at values (SPEC 10): a hover readout of the element under the pointer at all times, and
+ * the magnifier — long press without moving (mouse or touch) or hold ctrl — which follows the
+ * pointer and labels every element within `spotlight` cells of it with its value (5 decimals).
+ * Picking is arithmetic on the layout (one plane per matrix), so it does not grow with sizes.
+ */
+import * as THREE from 'three';
+import type { App } from './app';
+import { pickCell, type Pick } from '../core/layout/pick';
+import { cellPoint, type Vec3 } from '../core/layout/layout';
+
+const LONG_PRESS_MS = 500;
+const MOVE_TOLERANCE = 6;
+const MAX_LABELS = 450;
+
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
+  return v.toFixed(5);
+}
+
+export class Inspector {
+  private readout: HTMLElement;
+  private lensBox: HTMLElement;
+  private labels: HTMLElement[] = [];
+  private pointer: { x: number; y: number } | null = null;
+  private pressTimer: number | undefined;
+  private pressStart: { x: number; y: number } | null = null;
+  private lensBy: 'press' | 'ctrl' | null = null;
+  private pick: Pick | null = null;
+
+  constructor(private readonly app: App, private readonly host: HTMLElement) {
+    this.readout = document.createElement('div');
+    this.readout.id = 'readout';
+    this.readout.hidden = true;
+    this.lensBox = document.createElement('div');
+    this.lensBox.id = 'lens';
+    this.lensBox.hidden = true;
+    document.body.append(this.readout, this.lensBox);
+    const canvas = app.scene.renderer.domElement;
+    canvas.addEventListener('pointermove', (e) => this.move(e));
+    canvas.addEventListener('pointerdown', (e) => this.down(e));
+    window.addEventListener('pointerup', () => this.up());
+    window.addEventListener('pointercancel', () => this.up());
+    canvas.addEventListener('pointerleave', () => {
+      if (!this.lensBy) this.readout.hidden = true;
+    });
+    window.addEventListener('keydown', (e) => {
+      if (e.key === 'Control' && !this.lensBy && this.pointer) this.startLens('ctrl');
+    });
+    window.addEventListener('keyup', (e) => {
+      if (e.key === 'Control' && this.lensBy === 'ctrl') this.stopLens();
+    });
+    window.addEventListener('blur', () => this.stopLens());
+    app.scene.onLens = (cam, rect) => this.placeLabels(cam, rect);
+  }
+
+  private local(e: PointerEvent): { x: number; y: number } {
+    const r = this.app.scene.renderer.domElement.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  private down(e: PointerEvent): void {
+    this.pointer = this.local(e);
+    if (e.button !== 0 && e.pointerType === 'mouse') return;
+    this.pressStart = this.pointer;
+    window.clearTimeout(this.pressTimer);
+    this.pressTimer = window.setTimeout(() => {
+      if (this.pressStart) this.startLens('press');
+    }, LONG_PRESS_MS);
+  }
+
+  private up(): void {
+    window.clearTimeout(this.pressTimer);
+    this.pressStart = null;
+    if (this.lensBy === 'press') this.stopLens();
+  }
+
+  private move(e: PointerEvent): void {
+    this.pointer = this.local(e);
+    if (this.pressStart && Math.hypot(this.pointer.x - this.pressStart.x, this.pointer.y - this.pressStart.y) > MOVE_TOLERANCE && !this.lensBy) {
+      window.clearTimeout(this.pressTimer);
+      this.pressStart = null;
+    }
+    if (e.ctrlKey && !this.lensBy && e.buttons === 0) this.startLens('ctrl');
+    this.update();
+  }
+
+  /** Picks the cell under the pointer and refreshes the readout (and the lens). */
+  update(): void {
+    const pt = this.pointer;
+    if (!pt) return;
+    const scene = this.app.scene;
+    const el = scene.renderer.domElement;
+    const ndc = new THREE.Vector2((pt.x / el.clientWidth) * 2 - 1, -(pt.y / el.clientHeight) * 2 + 1);
+    const ray = new THREE.Raycaster();
+    ray.setFromCamera(ndc, scene.camera);
+    const o = ray.ray.origin;
+    const d = ray.ray.direction;
+    this.pick = pickCell(this.app.layout, [o.x, o.y, o.z], [d.x, d.y, d.z], (k) => scene.matrixView(k)?.mesh.visible ?? false);
+    const hit = this.pick;
+    const values = hit ? this.app.values?.get(hit.key) : undefined;
+    if (hit && values && hit.row < values.h && hit.col < values.w) {
+      const p = this.app.layout.matrices.get(hit.key)!;
+      const v = values.data[hit.row * values.w + hit.col]!;
+      this.readout.textContent = `${p.name} [${hit.row}, ${hit.col}] = ${formatValue(v)}`;
+      this.readout.style.left = `${pt.x + 14}px`;
+      this.readout.style.top = `${pt.y + 14}px`;
+      this.readout.hidden = false;
+    } else this.readout.hidden = true;
+    if (this.lensBy) {
+      const deco = this.app.params.deco;
+      const side = Number(deco['lens size']) * el.clientHeight;
+      scene.lens = { x: pt.x, y: pt.y, side, mag: Number(deco.magnification) };
+      this.lensBox.style.left = `${pt.x - side / 2}px`;
+      this.lensBox.style.top = `${pt.y - side / 2}px`;
+      this.lensBox.style.width = `${side}px`;
+      this.lensBox.style.height = `${side}px`;
+      this.lensBox.hidden = false;
+      scene.invalidate();
+    }
+  }
+
+  private startLens(by: 'press' | 'ctrl'): void {
+    this.lensBy = by;
+    this.app.scene.controls.enabled = false;
+    this.update();
+  }
+
+  private stopLens(): void {
+    if (!this.lensBy) return;
+    this.lensBy = null;
+    this.app.scene.lens = null;
+    this.app.scene.controls.enabled = true;
+    this.lensBox.hidden = true;
+    for (const l of this.labels) l.hidden = true;
+    this.app.scene.invalidate();
+  }
+
+  /** Value labels for the cells within `spotlight` of the picked one, placed through the lens camera. */
+  private placeLabels(cam: THREE.PerspectiveCamera, rect: { left: number; top: number; side: number }): void {
+    let used = 0;
+    const hit = this.pick;
+    const radius = Number(this.app.params.deco.spotlight);
+    const p = hit ? this.app.layout.matrices.get(hit.key) : undefined;
+    const values = hit ? this.app.values?.get(hit.key) : undefined;
+    if (hit && p && values && radius > 0) {
+      const v = new THREE.Vector3();
+      for (let r = Math.max(0, hit.row - radius); r <= Math.min(p.h - 1, hit.row + radius); r++) {
+        for (let c = Math.max(0, hit.col - radius); c <= Math.min(p.w - 1, hit.col + radius); c++) {
+          if (used >= MAX_LABELS) break;
+          if ((r - hit.row) ** 2 + (c - hit.col) ** 2 > radius * radius) continue;
+          const w: Vec3 = cellPoint(p, r, c);
+          v.set(w[0], w[1], w[2]).project(cam);
+          if (v.z > 1 || Math.abs(v.x) > 1 || Math.abs(v.y) > 1) continue;
+          const el = this.label(used++);
+          el.textContent = formatValue(values.data[r * values.w + c]!);
+          el.dataset.cell = `${p.name}[${r},${c}]`;
+          el.style.left = `${rect.left + ((v.x + 1) / 2) * rect.side}px`;
+          el.style.top = `${rect.top + ((1 - v.y) / 2) * rect.side}px`;
+          el.hidden = false;
+        }
+      }
+    }
+    for (let n = used; n < this.labels.length; n++) this.labels[n]!.hidden = true;
+  }
+
+  private label(n: number): HTMLElement {
+    let el = this.labels[n];
+    if (!el) {
+      el = document.createElement('div');
+      el.className = 'lens-label';
+      this.host.appendChild(el);
+      this.labels[n] = el;
+    }
+    return el;
+  }
+}
