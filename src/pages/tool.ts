@@ -8,6 +8,7 @@ import { Menu } from '../ui/menu';
 import { installEmbedding } from '../ui/embed';
 import { installKeys } from '../ui/input';
 import { Inspector } from '../ui/inspect';
+import { DataDialog } from '../ui/data-dialog';
 import { applyEdit } from '../core/params/edit';
 import { clone, getAt } from '../core/params/tree';
 import type { Params } from '../core/params/schema';
@@ -20,7 +21,9 @@ performance.mark('mm3d:app');
 let lastStatus: Status = { ...app.status };
 const embed = installEmbedding(app, () => lastStatus);
 
+const dataDialog = new DataDialog(app, (m) => app.notify(m));
 const menu = new Menu(el('menu'), {
+  onLoadFile: (path) => dataDialog.pick(path),
   onEdit: (path, value) => {
     const n = applyEdit(app.params, path, value);
     app.setState(n.params, { history: 'push', notices: n.notices });

@@ -205,6 +205,12 @@ export class App {
     this.hooks.onStatus?.({ ...this.status, notices: [...this.status.notices] });
   }
 
+  /** Adds notices for the user (e.g. a file that could not be read); the state is unchanged. */
+  notify(msgs: string[]): void {
+    this.status.notices = [...this.status.notices, ...msgs];
+    this.showNotices(this.status.notices);
+  }
+
   private showNotices(n: string[]): void {
     this.hooks.onNotices?.(n);
   }

@@ -16,6 +16,7 @@ export interface MenuActions {
   onFolder: (path: Path, open: boolean) => void;
   onReseed: (path: Path) => void;
   onFit: () => void;
+  onLoadFile: (path: Path) => void;
 }
 
 export interface DiagInfo {
@@ -167,6 +168,7 @@ export class Menu {
         this.field(f, fd, obj, path);
       }
       f.add({ reseed: () => this.actions.onReseed(path) }, 'reseed').name('reseed');
+      f.add({ load: () => this.actions.onLoadFile(path) }, 'load').name('load file…');
       return;
     }
     this.bind(f.add(obj, 'epilog', EPILOGS as unknown as string[]).name('epilog'), [...path, 'epilog']);
