@@ -25,8 +25,6 @@ void main() {
 export const matrixFragment = /* glsl */ `
 precision highp float;
 precision highp int;
-uniform mat4 projectionMatrix;
-uniform mat4 modelMatrix;
 uniform highp sampler2D uValues;
 #ifdef PRODUCT
 // Interior plane of products L[i,k] * R[k,j]: which of i, j, k is fixed, and its index.
@@ -89,6 +87,13 @@ vec3 hsl2rgb(float h, float s, float l) {
   return l - a * clamp(min(k - 3.0, 9.0 - k), -1.0, 1.0);
 }
 
+float sizeOf(float x) {
+  if (isnan(x) || isinf(x)) return 1.0;
+  float span = uRange.y - uRange.x;
+  float t = span > 0.0 ? clamp((abs(x) - uRange.x) / span, 0.0, 1.0) : 1.0;
+  return uViz.x + (1.0 - uViz.x) * sqrt(t);
+}
+
 // t in 0..1 (by magnitude) and the signed normalized value.
 void lookOf(float x, out float size, out vec3 rgb) {
   if (isnan(x) || isinf(x)) { size = 1.0; rgb = vec3(1.0); return; }
@@ -142,10 +147,6 @@ float valueAt(ivec2 cell, int level) {
 #endif
 }
 
-void writeDepth(vec3 p) {
-  vec4 clip = projectionMatrix * viewMatrix * modelMatrix * vec4(p, 1.0);
-  gl_FragDepth = 0.5 * (clip.z / clip.w) + 0.5;
-}
 
 void main() {
   vec2 fw = fwidth(vLocal.xy);
@@ -175,74 +176,53 @@ void main() {
     rgb *= mix(0.35, 1.0, cover);
     if (!highlighted(r, c)) rgb *= uDim;
     fragColor = vec4(rgb, uOpacity);
-    writeDepth(p);
     return;
   }
 
-  // Near: intersect the balls of the cells along the ray's path through the slab |z| <= R.
-  float tStart = length(vLocal - vCam);
-  float tEnd;
-  if (abs(rd.z) > 1e-6) {
-    float t1 = (R - ro.z) / rd.z;
-    float t2 = (-R - ro.z) / rd.z;
-    tStart = max(tStart, min(t1, t2));
-    tEnd = max(t1, t2);
-  } else {
-    tEnd = tStart + 4.0;
-  }
-  if (tEnd <= tStart) discard;
-  vec2 a = (ro + rd * tStart).xy;
-  vec2 b = (ro + rd * tEnd).xy;
-  float lenXY = length(b - a);
-  int steps = clamp(int(ceil(lenXY / 0.5)) + 1, 2, 8);
+  // Near: the ball of the cell where the ray crosses the matrix plane, and the ball of the cell
+  // where it enters the slab |z| <= R (a ball nearer the viewer may cover the first): two lookups.
+  if (abs(rd.z) < 1e-6) discard;
+  float tp = -ro.z / rd.z;
+  float te = (sign(ro.z) * R - ro.z) / rd.z;
+  vec2 q0 = (ro + rd * tp).xy;
+  vec2 q1 = (ro + rd * te).xy;
   float bestT = 1e30;
   vec3 bestC = vec3(0.0);
-  float bestR = 0.0;
   float bestX = 0.0;
+  float bestSize = 0.0;
   ivec2 bestCell = ivec2(-1);
-  ivec2 last = ivec2(-9);
-  for (int s = 0; s < 8; s++) {
-    if (s >= steps) break;
-    float f = float(s) / float(steps - 1);
-    vec2 q = mix(a, b, f);
-    // Nearest cell centre to q (positions of neighbouring indices bracket q).
+  for (int s = 0; s < 2; s++) {
+    vec2 q = s == 0 ? q1 : q0;
     int c = indexNear(q.x, colSize, colGap, uShape.x, R);
     int r = indexNear(q.y, rowSize, rowGap, uShape.y, R);
     if (c < 0 || r < 0) continue;
     ivec2 cell = ivec2(c, r);
-    if (cell == last) continue;
-    last = cell;
+    if (s == 1 && cell == bestCell) continue;
     if (!revealed(r, c)) continue;
     if (uClip == 1 && !highlighted(r, c)) continue;
     float x = valueAt(cell, 0);
     if (x == 0.0) continue;
-    float size; vec3 rgb;
-    lookOf(x, size, rgb);
+    float size = sizeOf(x);
     float rad = R * size;
     vec3 centre = vec3(posOf(c, colSize, colGap), posOf(r, rowSize, rowGap), 0.0);
     vec3 oc = ro - centre;
     float bq = dot(oc, rd);
-    float cq = dot(oc, oc) - rad * rad;
-    float disc = bq * bq - cq;
+    float disc = bq * bq - (dot(oc, oc) - rad * rad);
     if (disc < 0.0) continue;
     float th = -bq - sqrt(disc);
     if (th < bestT) {
-      bestT = th; bestC = centre; bestR = rad; bestX = x; bestCell = cell;
+      bestT = th; bestC = centre; bestX = x; bestSize = rad; bestCell = cell;
     }
   }
   if (bestT >= 1e29) discard;
-  vec3 hit = ro + rd * bestT;
-  vec3 n = normalize(hit - bestC);
+  vec3 n = (ro + rd * bestT - bestC) / bestSize;
   float size; vec3 rgb;
   lookOf(bestX, size, rgb);
-  // Light from over the viewer's shoulder: soft diffuse, a small highlight.
-  vec3 toEye = -rd;
-  vec3 lightDir = normalize(toEye + vec3(0.0, 0.0, 0.0));
-  float diff = max(dot(n, lightDir), 0.0);
-  float spec = pow(max(dot(reflect(-lightDir, n), toEye), 0.0), 24.0);
-  vec3 col = rgb * (0.45 + 0.7 * diff) + vec3(0.35) * spec;
+  // Light from the viewer: soft diffuse and a small highlight (reflect(-V, n) · V = 2(n·V)² - 1).
+  float nv = max(dot(n, -rd), 0.0);
+  float spec = pow(max(2.0 * nv * nv - 1.0, 0.0), 24.0);
+  vec3 col = rgb * (0.45 + 0.7 * nv) + vec3(0.35) * spec;
   if (!highlighted(bestCell.y, bestCell.x)) col *= uDim;
   fragColor = vec4(col, uOpacity);
-  writeDepth(hit);
 }
 `;

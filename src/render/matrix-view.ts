@@ -15,9 +15,10 @@ const EMPTY = (() => {
   return t;
 })();
 
-const unitBox = (() => {
-  const g = new THREE.BoxGeometry(1, 1, 1);
-  g.translate(0.5, 0.5, 0.5);
+/** A unit square in the plane z = 0 (scaled to the matrix's extent plus a ball radius margin). */
+const unitQuad = (() => {
+  const g = new THREE.PlaneGeometry(1, 1);
+  g.translate(0.5, 0.5, 0);
   return g;
 })();
 
@@ -52,7 +53,7 @@ export class MatrixView {
       defines: product ? { PRODUCT: 1 } : {},
       vertexShader: matrixVertex,
       fragmentShader: matrixFragment,
-      side: THREE.FrontSide,
+      side: THREE.DoubleSide,
       uniforms: {
         uValues: { value: null },
         uShape: { value: new THREE.Vector2(1, 1) },
@@ -75,7 +76,7 @@ export class MatrixView {
         uBoxSize: { value: new THREE.Vector3(1, 1, 1) },
       },
     });
-    this.mesh = new THREE.Mesh(unitBox, material);
+    this.mesh = new THREE.Mesh(unitQuad, material);
     this.mesh.frustumCulled = false;
     this.mesh.matrixAutoUpdate = false;
     // An all-zero placeholder draws nothing but lets the shader compile with the first frame.
@@ -102,8 +103,8 @@ export class MatrixView {
     const R = 0.5 * (this.uniforms.uViz!.value as THREE.Vector4).w;
     const xe = p.cols.n - 1 + p.cols.gap * Math.floor((p.cols.n - 1) / p.cols.size);
     const ye = p.rows.n - 1 + p.rows.gap * Math.floor((p.rows.n - 1) / p.rows.size);
-    (this.uniforms.uBoxMin!.value as THREE.Vector3).set(-0.5 - R, -0.5 - R, -R);
-    (this.uniforms.uBoxSize!.value as THREE.Vector3).set(xe + 1 + 2 * R, ye + 1 + 2 * R, 2 * R);
+    (this.uniforms.uBoxMin!.value as THREE.Vector3).set(-0.5 - R, -0.5 - R, 0);
+    (this.uniforms.uBoxSize!.value as THREE.Vector3).set(xe + 1 + 2 * R, ye + 1 + 2 * R, 1);
   }
 
   /** The texture holding this matrix's values (for interior product planes). */
