@@ -156,7 +156,7 @@ void main() {
   float R = 0.5 * uViz.w;
   float colSize = uAxes.x, colGap = uAxes.y, rowSize = uAxes.z, rowGap = uAxes.w;
 
-  if (cellsPerPixel > 0.5 && (uMaxLevel > 0 || uClip == 1)) {
+  if (cellsPerPixel > 0.6 && (uMaxLevel > 0 || uClip == 1)) {
     // Far away: flat shading from a pooled level whose texel covers at least a pixel.
     if (abs(rd.z) < 1e-6) discard;
     float tp = -ro.z / rd.z;

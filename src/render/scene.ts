@@ -45,12 +45,20 @@ export class SceneView {
   private guideViews = new Map<string, GuideView>();
   private flowViews: FlowView[] = [];
   private planeViews: MatrixView[] = [];
+  private partialViews: MatrixView[] = [];
+  /** The interior planes shown now, with their placements (for labels in the magnifier). */
+  interior: { plane: InteriorPlane; placement: MatrixPlacement }[] = [];
   private axes: THREE.AxesHelper | null = null;
   private dirty = true;
   private model: SceneModel | null = null;
   private frameTimes: number[] = [];
   private lastFrame = 0;
   private spin = 0;
+  /** Full-resolution pixel ratio, and the reduced one used while the view moves (adaptive). */
+  private readonly fullRatio: number;
+  private ratio: number;
+  private lastMotion = 0;
+  private restoreTimer: number | undefined;
   /** Called after each drawn frame (for the animation driver, stats and "ready"). */
   onFrame: ((now: number) => void) | null = null;
   /** Called when a camera move ends. */
@@ -66,7 +74,9 @@ export class SceneView {
 
   constructor(private readonly container: HTMLElement) {
     this.renderer = new THREE.WebGLRenderer({ antialias: false, powerPreference: 'high-performance' });
-    this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
+    this.fullRatio = Math.min(2, window.devicePixelRatio || 1);
+    this.ratio = this.fullRatio;
+    this.renderer.setPixelRatio(this.fullRatio);
     this.renderer.setSize(container.clientWidth, container.clientHeight);
     this.renderer.setClearColor(0x000000, 1);
     container.appendChild(this.renderer.domElement);
@@ -76,7 +86,10 @@ export class SceneView {
     this.controls.enableDamping = false;
     this.controls.zoomSpeed = 1.2;
     this.controls.screenSpacePanning = true;
-    this.controls.addEventListener('change', () => this.invalidate());
+    this.controls.addEventListener('change', () => {
+      this.lastMotion = performance.now();
+      this.invalidate();
+    });
     this.controls.addEventListener('end', () => this.onCameraEnd?.());
     this.scene.add(this.legends.group);
     new ResizeObserver(() => this.resize()).observe(container);
@@ -118,12 +131,49 @@ export class SceneView {
     if (this.lens) this.drawLens();
     const cpu = performance.now() - t0;
     if (this.framesDrawn < 3) performance.measure(`mm3d:frame${this.framesDrawn}`, { start: t0, duration: cpu });
+    const moving = this.spin !== 0 || this.animating || now - this.lastMotion < 200;
     if (this.lastFrame) this.frameTimes.push(now - this.lastFrame);
     else this.frameTimes.push(cpu);
+    if (moving) this.adapt();
     if (this.frameTimes.length > 120) this.frameTimes.shift();
     this.lastFrame = now;
     this.framesDrawn++;
     this.onFrame?.(now);
+  }
+
+  /**
+   * While the view moves, frames that take too long are drawn at a lower resolution (down to half
+   * in each direction); a still view is redrawn at full resolution. Software renderers (and slow
+   * GPUs) pay per pixel, so this keeps motion fluid without touching what a still picture shows.
+   */
+  private adapt(): void {
+    const recent = this.frameTimes.slice(-6);
+    if (recent.length < 6) return;
+    const sorted = [...recent].sort((a, b) => a - b);
+    const median = sorted[3]!;
+    const min = this.fullRatio * 0.6;
+    if (median > 24 && this.ratio > min) {
+      this.setRatio(Math.max(min, this.ratio * 0.75));
+      this.frameTimes.length = 0;
+    }
+    window.clearTimeout(this.restoreTimer);
+    this.restoreTimer = window.setTimeout(() => {
+      if (this.spin === 0 && !this.animating && this.ratio !== this.fullRatio) {
+        this.setRatio(this.fullRatio);
+        this.invalidate();
+      }
+    }, 300);
+  }
+
+  private setRatio(r: number): void {
+    this.ratio = r;
+    this.renderer.setPixelRatio(r);
+    this.renderer.setSize(this.container.clientWidth, this.container.clientHeight);
+  }
+
+  /** Current drawing resolution relative to CSS pixels (lower while moving on slow renderers). */
+  get pixelRatio(): number {
+    return this.ratio;
   }
 
   private drawLens(): void {
@@ -274,6 +324,7 @@ export class SceneView {
     const sens = String(model.params.viz.sensitivity) as Sensitivity;
     let globalMax = 0;
     if (model.values) for (const v of model.values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
+    this.interior = [];
     planes.forEach((pl, n) => {
       const m = model.layout.matmuls.find((x) => x.key === pl.matmul);
       if (!m) return;
@@ -285,6 +336,7 @@ export class SceneView {
           : pl.plane === 1
             ? { ...base, h: m.K, w: m.J, origin: interiorPoint(m, pl.fixed, 0, 0), rowDir: m.kDir, colDir: m.ex, normal: m.ey, rows: m.k, cols: m.j }
             : { ...base, h: m.I, w: m.K, origin: interiorPoint(m, 0, pl.fixed, 0), rowDir: minusEy, colDir: m.kDir, normal: m.ex, rows: m.i, cols: m.k };
+      this.interior.push({ plane: pl, placement });
       let v = this.planeViews[n];
       if (!v) {
         v = new MatrixView(placement, true);
@@ -304,6 +356,47 @@ export class SceneView {
       const range = rangeFor(sens === 'superlocal' ? 'local' : sens, { maxAbs: localMax, minAbs: 0 }, Math.max(globalMax, localMax));
       v.setLook(range, viz);
       v.setReveal({ mode: 0, count: 0, hiRows: pl.rows, hiCols: pl.cols, clip: true });
+      v.mesh.visible = true;
+    });
+    this.invalidate();
+  }
+
+  /**
+   * Partial-sum planes of k-blocked matmuls while animating (SPEC 8): one plane per k block, in the
+   * gap after the block, parallel to the result and revealed like it.
+   */
+  showPartials(list: { matmul: string; kBlock: number; data: Float32Array; show: MatrixShow }[]): void {
+    const model = this.model;
+    while (this.partialViews.length > list.length) {
+      const v = this.partialViews.pop()!;
+      this.scene.remove(v.mesh);
+      v.dispose();
+    }
+    if (!model) return;
+    const viz = vizOf(model.params);
+    const sens = String(model.params.viz.sensitivity) as Sensitivity;
+    let globalMax = 0;
+    if (model.values) for (const v of model.values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
+    list.forEach((p, n) => {
+      const m = model.layout.matmuls.find((x) => x.key === p.matmul);
+      if (!m) return;
+      const kLast = Math.min(m.K, (p.kBlock + 1) * m.k.size) - 1;
+      const origin = interiorPoint(m, 0, 0, kLast).map((x, a) => x + m.kDir[a]! * (0.5 + m.k.gap / 2)) as [number, number, number];
+      const placement: MatrixPlacement = {
+        key: `${m.key}~${p.kBlock}`, path: m.path, name: '', owner: m.key, role: 'result', leaf: false,
+        labels: { rowsLabel: null, colsLabel: null, rowsEdge: 'first', colsEdge: 'first' },
+        h: m.I, w: m.J, origin, rowDir: scale(m.ey, -1), colDir: m.ex, normal: m.ez, rows: m.i, cols: m.j,
+      };
+      let v = this.partialViews[n];
+      if (!v) {
+        v = new MatrixView(placement);
+        this.partialViews.push(v);
+        this.scene.add(v.mesh);
+      } else v.setPlacement(placement);
+      v.setOverride(p.data);
+      const stats = model.values?.get(m.key)?.stats ?? { maxAbs: 1, minAbs: 0 };
+      v.setLook(rangeFor(sens, stats, globalMax), viz);
+      v.setReveal({ mode: p.show.mode, count: p.show.count });
       v.mesh.visible = true;
     });
     this.invalidate();

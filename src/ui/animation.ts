@@ -7,7 +7,7 @@ import type { Params } from '../core/params/schema';
 import type { MatrixValues } from '../core/model/values';
 import { type Schedule, buildSchedule, frameAt } from '../core/anim/schedule';
 import { stepAt } from '../core/anim/algorithms';
-import { PartialSums, animTree, fuseOf, stepView } from '../core/anim/view';
+import { PartialSums, animTree, blockPartials, fuseOf, stepView } from '../core/anim/view';
 import type { SceneView } from '../render/scene';
 
 export class Animator {
@@ -21,6 +21,7 @@ export class Animator {
   private hideInputs = false;
   private values: Map<string, MatrixValues> | null = null;
   private partials = new Map<string, PartialSums>();
+  private fullPartials = new Map<string, Float32Array[]>();
   /** Main-thread time of the last step (ms), for the bench. */
   lastStepMs = 0;
 
@@ -40,6 +41,7 @@ export class Animator {
     if (key !== this.key || valuesChanged) {
       this.key = key;
       this.partials.clear();
+      this.fullPartials.clear();
       let sched: Schedule | null = null;
       try {
         sched = String(p.anim.alg) === 'none' ? null : buildSchedule(tree, fuseOf(p));
@@ -92,6 +94,7 @@ export class Animator {
     const t0 = performance.now();
     if (!this.active) {
       this.scene.showStep(null, [], false);
+      this.scene.showPartials([]);
       for (const key of this.partialKeys) this.scene.matrixView(key)?.setOverride(null);
       this.partialKeys = [];
       return;
@@ -108,7 +111,7 @@ export class Animator {
       if (!L || !R) continue;
       let ps = this.partials.get(id);
       if (!ps) {
-        ps = new PartialSums(entry.shape.I, entry.shape.K, entry.shape.J, L.data, R.data);
+        ps = new PartialSums(entry.shape.I, entry.shape.K, entry.shape.J, L.data, R.data, desc.partialPlanes > 0 ? desc.blocks.k : 1);
         this.partials.set(id, ps);
       }
       ps.advanceTo(desc.t, (t) => stepAt(entry.shape, t));
@@ -118,6 +121,30 @@ export class Animator {
     for (const key of this.partialKeys) if (!used.includes(key)) this.scene.matrixView(key)?.setOverride(null);
     this.partialKeys = used;
     this.scene.showStep(view.matrices, view.planes, this.hideInputs);
+    // k-blocked matmuls that are running: one partial-sum plane per k block.
+    const partials: { matmul: string; kBlock: number; data: Float32Array; show: { mode: number; count: number } }[] = [];
+    for (const [id, f] of frame) {
+      if (f.phase !== 'running' || !f.desc || f.desc.partialPlanes === 0) continue;
+      const d = f.desc;
+      const show = view.matrices.get(id) ?? { mode: 0, count: 0 };
+      const acc = this.partials.get(id);
+      if (view.accumulating.has(id) && acc) {
+        acc.blocks.forEach((data, kBlock) => partials.push({ matmul: id, kBlock, data, show }));
+        continue;
+      }
+      let full = this.fullPartials.get(id);
+      if (!full) {
+        const entry = sched.entries.find((e) => e.id === id)!;
+        const prefix = id === 'root' ? '' : `${id}.`;
+        const L = this.values?.get(`${prefix}left`);
+        const R = this.values?.get(`${prefix}right`);
+        if (!L || !R) continue;
+        full = blockPartials(L.data, R.data, entry.shape.I, entry.shape.K, entry.shape.J, d.blockSize.k);
+        this.fullPartials.set(id, full);
+      }
+      full.forEach((data, kBlock) => partials.push({ matmul: id, kBlock, data, show }));
+    }
+    this.scene.showPartials(partials);
     this.lastStepMs = performance.now() - t0;
   }
 

@@ -1,17 +1,57 @@
 /**
  * Computes values off the main thread (products of large matrices would otherwise freeze the
  * page). Keeps its own cache by content key and sends back only what the page does not hold yet.
+ * Big products are split by rows with a helper thread, so both cores work on them.
  */
-import { type MatrixValues, computeValues } from '../core/model/values';
+import { type MatrixValues, type MultiplyJob, computeValuesAsync } from '../core/model/values';
+import { matmul } from '../core/tensor/matmul';
 import type { ComputeRequest, ComputeReply } from './compute-protocol';
 
 const cache = new Map<string, MatrixValues>();
+/** Products at least this big (multiply-adds) are shared with the helper thread. */
+const SPLIT_WORK = 24_000_000;
 
-self.onmessage = (e: MessageEvent<ComputeRequest>) => {
+let helper: Worker | null = null;
+let nextId = 1;
+const waiting = new Map<number, (out: Float32Array) => void>();
+
+function helperThread(): Worker | null {
+  if (helper) return helper;
+  try {
+    helper = new Worker(new URL('./multiply.worker.ts', import.meta.url), { type: 'module' });
+    helper.onmessage = (e: MessageEvent<{ id: number; out: Float32Array }>) => {
+      waiting.get(e.data.id)?.(e.data.out);
+      waiting.delete(e.data.id);
+    };
+  } catch {
+    helper = null;
+  }
+  return helper;
+}
+
+async function multiply(job: MultiplyJob): Promise<Float32Array> {
+  const { a, b, I, K, J } = job;
+  const h = I * K * J >= SPLIT_WORK && I >= 8 ? helperThread() : null;
+  if (!h) return matmul(a, b, I, K, J, new Float32Array(I * J), (rows) => job.onFraction(rows / I));
+  // The helper takes the first rows; this thread the rest; B goes over as a copy.
+  const split = Math.floor(I / 2);
+  const id = nextId++;
+  const theirs = new Promise<Float32Array>((resolve) => waiting.set(id, resolve));
+  h.postMessage({ id, a: a.slice(0, split * K), b: b.slice(), I: split, K, J });
+  const rest = I - split;
+  const mine = matmul(a.subarray(split * K), b, rest, K, J, new Float32Array(rest * J), (rows) => job.onFraction(rows / rest));
+  const top = await theirs;
+  const out = new Float32Array(I * J);
+  out.set(top, 0);
+  out.set(mine, split * J);
+  return out;
+}
+
+self.onmessage = async (e: MessageEvent<ComputeRequest>) => {
   const { id, params, have, leafData } = e.data;
   try {
     let last = 0;
-    const r = computeValues(params, {
+    const r = await computeValuesAsync(params, {
       cache,
       leafData: new Map(leafData),
       onProgress: (f) => {
@@ -21,7 +61,7 @@ self.onmessage = (e: MessageEvent<ComputeRequest>) => {
           (self as unknown as Worker).postMessage({ id, progress: f } satisfies ComputeReply);
         }
       },
-    });
+    }, multiply);
     const used = new Set(r.keys.values());
     for (const k of [...cache.keys()]) if (!used.has(k)) cache.delete(k);
     const entries: ComputeReply['entries'] = [];

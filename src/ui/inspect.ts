@@ -6,7 +6,7 @@
  */
 import * as THREE from 'three';
 import type { App } from './app';
-import { pickCell, type Pick } from '../core/layout/pick';
+import { pickCell, pickMatrix, type Pick } from '../core/layout/pick';
 import { cellPoint, type Vec3 } from '../core/layout/layout';
 
 const LONG_PRESS_MS = 500;
@@ -28,6 +28,7 @@ export class Inspector {
   private pressStart: { x: number; y: number } | null = null;
   private lensBy: 'press' | 'ctrl' | null = null;
   private pick: Pick | null = null;
+  private ray: { o: Vec3; d: Vec3 } | null = null;
 
   constructor(private readonly app: App, private readonly host: HTMLElement) {
     this.readout = document.createElement('div');
@@ -97,6 +98,7 @@ export class Inspector {
     ray.setFromCamera(ndc, scene.camera);
     const o = ray.ray.origin;
     const d = ray.ray.direction;
+    this.ray = { o: [o.x, o.y, o.z], d: [d.x, d.y, d.z] };
     this.pick = pickCell(this.app.layout, [o.x, o.y, o.z], [d.x, d.y, d.z], (k) => scene.matrixView(k)?.mesh.visible ?? false);
     const hit = this.pick;
     const values = hit ? this.app.values?.get(hit.key) : undefined;
@@ -162,7 +164,42 @@ export class Inspector {
         }
       }
     }
+    if (this.app.params.deco['interior spotlight'] && this.ray && radius > 0) used = this.interiorLabels(cam, rect, used, radius);
     for (let n = used; n < this.labels.length; n++) this.labels[n]!.hidden = true;
+  }
+
+  /** Labels for the products on the interior planes near the pointer ray (`interior spotlight`). */
+  private interiorLabels(cam: THREE.PerspectiveCamera, rect: { left: number; top: number; side: number }, used: number, radius: number): number {
+    const v = new THREE.Vector3();
+    for (const { plane, placement } of this.app.scene.interior) {
+      const hit = pickMatrix(placement, this.ray!.o, this.ray!.d);
+      if (!hit) continue;
+      const m = this.app.layout.matmuls.find((x) => x.key === plane.matmul);
+      const L = m ? this.app.values?.get(m.left) : undefined;
+      const R = m ? this.app.values?.get(m.right) : undefined;
+      if (!m || !L || !R) continue;
+      for (let r = Math.max(0, hit.row - radius); r <= Math.min(placement.h - 1, hit.row + radius); r++) {
+        const lr = r % placement.rows.size;
+        if (lr < plane.rows[0] || lr >= plane.rows[1]) continue;
+        for (let c = Math.max(0, hit.col - radius); c <= Math.min(placement.w - 1, hit.col + radius); c++) {
+          const lc = c % placement.cols.size;
+          if (lc < plane.cols[0] || lc >= plane.cols[1] || used >= MAX_LABELS) continue;
+          const i = plane.plane === 1 ? plane.fixed : r;
+          const j = plane.plane === 2 ? plane.fixed : c;
+          const k = plane.plane === 0 ? plane.fixed : plane.plane === 1 ? r : c;
+          const w: Vec3 = cellPoint(placement, r, c);
+          v.set(w[0], w[1], w[2]).project(cam);
+          if (v.z > 1 || Math.abs(v.x) > 1 || Math.abs(v.y) > 1) continue;
+          const el = this.label(used++);
+          el.textContent = formatValue(L.data[i * m.K + k]! * R.data[k * m.J + j]!);
+          el.dataset.cell = `${m.name}(${i},${j},${k})`;
+          el.style.left = `${rect.left + ((v.x + 1) / 2) * rect.side}px`;
+          el.style.top = `${rect.top + ((1 - v.y) / 2) * rect.side}px`;
+          el.hidden = false;
+        }
+      }
+    }
+    return used;
   }
 
   private label(n: number): HTMLElement {

@@ -136,19 +136,24 @@ function planesOf(id: string, d: StepDesc): InteriorPlane[] {
  */
 export class PartialSums {
   readonly data: Float32Array;
+  /** The same sums split by k block (one array per k block). */
+  readonly blocks: Float32Array[];
   private t = -1;
 
   constructor(
     readonly I: number, readonly K: number, readonly J: number,
     private readonly L: Float32Array, private readonly R: Float32Array,
+    kBlocks = 1,
   ) {
     this.data = new Float32Array(I * J);
+    this.blocks = Array.from({ length: kBlocks }, () => new Float32Array(I * J));
   }
 
   /** Brings the sums to the state after step `t` (descs gives the step description for any t). */
   advanceTo(t: number, descAt: (t: number) => StepDesc): void {
     if (t < this.t || t > this.t + 64) {
       this.data.fill(0);
+      for (const b of this.blocks) b.fill(0);
       this.t = -1;
       if (t > 64) {
         // Far jump: replay in one go.
@@ -174,10 +179,13 @@ export class PartialSums {
               const k = bk * bs.k + lk;
               if (k >= K) break;
               const a = L[i * K + k]!;
+              const part = this.blocks[bk];
               for (let lj = d.interior.j[0]; lj < d.interior.j[1]; lj++) {
                 const j = bj * bs.j + lj;
                 if (j >= J) break;
-                data[i * J + j] += a * R[k * J + j]!;
+                const prod = a * R[k * J + j]!;
+                data[i * J + j] += prod;
+                if (part) part[i * J + j] += prod;
               }
             }
           }
@@ -185,4 +193,21 @@ export class PartialSums {
       }
     }
   }
+}
+
+/** Full partial sums of each k block of size `kSize`: the planes shown for non-accumulating algorithms. */
+export function blockPartials(L: Float32Array, R: Float32Array, I: number, K: number, J: number, kSize: number): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let k0 = 0; k0 < K; k0 += kSize) {
+    const p = new Float32Array(I * J);
+    const k1 = Math.min(K, k0 + kSize);
+    for (let i = 0; i < I; i++) {
+      for (let k = k0; k < k1; k++) {
+        const a = L[i * K + k]!;
+        for (let j = 0; j < J; j++) p[i * J + j] += a * R[k * J + j]!;
+      }
+    }
+    out.push(p);
+  }
+  return out;
 }

@@ -131,7 +131,23 @@ export function workOf(p: Params): number {
   return total;
 }
 
-export function computeValues(p: Params, opts: ComputeOptions = {}): ComputeResult {
+/** A product the traversal needs: the driver computes it (here, in a worker, or split in two). */
+export interface MultiplyJob {
+  a: Float32Array;
+  b: Float32Array;
+  I: number;
+  K: number;
+  J: number;
+  /** Reports the fraction of this product done. */
+  onFraction: (f: number) => void;
+}
+
+/**
+ * The traversal, as a generator: it yields each product it needs and receives the result, so the
+ * same code runs synchronously (tests, small states) or asynchronously (a worker that splits big
+ * products across threads).
+ */
+function* computeSteps(p: Params, opts: ComputeOptions): Generator<MultiplyJob, ComputeResult, Float32Array> {
   const cache = opts.cache ?? new Map<string, MatrixValues>();
   const values = new Map<string, MatrixValues>();
   const keys = new Map<string, string>();
@@ -160,9 +176,9 @@ export function computeValues(p: Params, opts: ComputeOptions = {}): ComputeResu
     return key;
   };
 
-  const mm = (m: { left: Arg; right: Arg; epilog: string }, path: Path): string => {
-    const lk = m.left.matmul ? mm(m.left, [...path, 'left']) : leaf(m.left, [...path, 'left']);
-    const rk = m.right.matmul ? mm(m.right, [...path, 'right']) : leaf(m.right, [...path, 'right']);
+  function* mm(m: { left: Arg; right: Arg; epilog: string }, path: Path): Generator<MultiplyJob, string, Float32Array> {
+    const lk = m.left.matmul ? yield* mm(m.left, [...path, 'left']) : leaf(m.left, [...path, 'left']);
+    const rk = m.right.matmul ? yield* mm(m.right, [...path, 'right']) : leaf(m.right, [...path, 'right']);
     const pk = pathKey(path);
     const I = rowsOf(m.left);
     const K = colsOf(m.left);
@@ -173,9 +189,8 @@ export function computeValues(p: Params, opts: ComputeOptions = {}): ComputeResu
       const L = values.get(pathKey([...path, 'left']))!;
       const R = values.get(pathKey([...path, 'right']))!;
       const base = done;
-      const d = matmul(L.data, R.data, I, K, J, new Float32Array(I * J), (rows) => {
-        opts.onProgress?.((base + rows * K * J) / total);
-      });
+      const work = I * K * J;
+      const d: Float32Array = yield { a: L.data, b: R.data, I, K, J, onFraction: (f) => opts.onProgress?.((base + f * work) / total) };
       applyEpilog(m.epilog, d, I, J, K);
       v = finish(I, J, d);
     }
@@ -184,10 +199,29 @@ export function computeValues(p: Params, opts: ComputeOptions = {}): ComputeResu
     values.set(pk, v);
     keys.set(pk, key);
     return key;
-  };
+  }
 
-  mm(p, []);
+  yield* mm(p, []);
   return { values, keys };
+}
+
+/** Computes every value of the expression synchronously. */
+export function computeValues(p: Params, opts: ComputeOptions = {}): ComputeResult {
+  const g = computeSteps(p, opts);
+  let r = g.next();
+  while (!r.done) {
+    const j = r.value;
+    r = g.next(matmul(j.a, j.b, j.I, j.K, j.J, new Float32Array(j.I * j.J), (rows) => j.onFraction(rows / j.I)));
+  }
+  return r.value;
+}
+
+/** The same, with the products computed by `multiply` (which may use other threads). */
+export async function computeValuesAsync(p: Params, opts: ComputeOptions, multiply: (job: MultiplyJob) => Promise<Float32Array>): Promise<ComputeResult> {
+  const g = computeSteps(p, opts);
+  let r = g.next();
+  while (!r.done) r = g.next(await multiply(r.value));
+  return r.value;
 }
 
 function fillWrapped(out: Float32Array, h: number, w: number, src: { h: number; w: number; data: Float32Array }): void {
