@@ -16,10 +16,11 @@ import type { Params } from '../core/params/schema';
 const el = (id: string): HTMLElement => document.getElementById(id)!;
 
 performance.mark('mm3d:start');
-const app = new App(el('view'));
+const app = await App.start(el('view'));
 performance.mark('mm3d:app');
-let lastStatus: Status = { ...app.status };
-const embed = installEmbedding(app, () => lastStatus);
+/** The live status (ready turns false as soon as a new state starts, true once it is drawn). */
+const currentStatus = (): Status => ({ ...app.status, notices: [...app.status.notices] });
+const embed = installEmbedding(app, currentStatus);
 
 const dataDialog = new DataDialog(app, (m) => app.notify(m));
 const menu = new Menu(el('menu'), {
@@ -58,13 +59,13 @@ app.setHooks({
     // The menu is built after the first picture is up, to keep it off the critical path.
     if (menuShown) menu.show(p);
     embed.stateChanged();
+    embed.statusChanged(currentStatus());
   },
   onStatus: (s) => {
     if (!menuShown && s.ready) {
       menuShown = true;
       setTimeout(() => menu.show(app.params), 0);
     }
-    lastStatus = s;
     embed.statusChanged(s);
   },
   onNotices: (n) => {
@@ -159,6 +160,6 @@ setInterval(() => {
 }, 1000);
 
 // For tests and the bench: read-only handles, no code paths of their own.
-(window as unknown as { mm3d: unknown }).mm3d = { app, status: () => lastStatus, inspector };
+(window as unknown as { mm3d: unknown }).mm3d = { app, status: currentStatus, inspector };
 
 app.loadFromLocation('replace');

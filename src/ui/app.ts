@@ -10,9 +10,9 @@ import { normalize } from '../core/params/normalize';
 import { clone, deepMerge } from '../core/params/tree';
 import { decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core/params/url';
 import { type Layout, computeLayout } from '../core/layout/layout';
-import type { LeafData, MatrixValues } from '../core/model/values';
+import { type LeafData, type MatrixValues, workOf } from '../core/model/values';
 import { SceneView } from '../render/scene';
-import { ComputeClient } from './compute-client';
+import { ComputeClient, WORKER_WORK } from './compute-client';
 import { fitCamera } from './camera';
 import { Animator } from './animation';
 import { DataManager } from './data';
@@ -47,21 +47,33 @@ export class App {
   readonly status: Status = { ready: false, elements: 0, notices: [], error: null };
   readonly leafData: LeafData = new Map();
   readonly data: DataManager;
-  private compute = new ComputeClient();
+  private compute: ComputeClient;
   private generation = 0;
   private hooks: AppHooks = {};
   private lastStructure = '';
   private cameraTimer: number | undefined;
 
-  constructor(container: HTMLElement) {
+  /**
+   * Creates the app. For a big first state the compute worker is started first and given a
+   * moment to load while the page is idle (a dedicated worker's start needs the page's thread,
+   * which the WebGL start-up would otherwise hold for a long time).
+   */
+  static async start(container: HTMLElement): Promise<App> {
+    const client = new ComputeClient();
+    const first = decodeQuery(window.location.search);
+    if (!first.configUrl && workOf(first.params) >= WORKER_WORK) await client.warm();
+    return new App(container, client);
+  }
+
+  constructor(container: HTMLElement, client = new ComputeClient()) {
+    this.compute = client;
     this.data = new DataManager(this.leafData, {
       changed: () => this.refreshValues(),
       progress: (t) => this.hooks.onProgressText?.(t),
     });
-    // Start the worker and the first computation before the (slow) WebGL context is made.
-    this.compute.warm();
+    // Start the first computation before the (slow) WebGL context is made.
     const first = decodeQuery(window.location.search);
-    if (!first.configUrl) void this.compute.compute(first.params, this.leafData).catch(() => undefined);
+    if (!first.configUrl) void this.compute.compute(first.params, this.leafData, undefined, this.data.version).catch(() => undefined);
     this.scene = new SceneView(container);
     this.animator = new Animator(this.scene);
     this.scene.onFrame = (now) => this.animator.tick(now);

@@ -1,34 +1,58 @@
 /**
- * The page's side of the compute worker: one request at a time (a newer request replaces a
- * running one by restarting the worker), a cache of received values by content key, progress.
+ * Where values are computed. Up to a few hundred million multiply-adds the page computes them
+ * itself in slices of ~15 ms (no worker start-up to wait for, no frozen page); bigger states go
+ * to a worker, which splits large products with a helper thread. A newer request supersedes a
+ * running one. Values received are cached by content key.
  */
-import { type LeafData, type MatrixValues, computeValues, workOf } from '../core/model/values';
+import { type LeafData, type MatrixValues, type MultiplyJob, computeValuesAsync, workOf } from '../core/model/values';
+import { matmul } from '../core/tensor/matmul';
 import type { Params } from '../core/params/schema';
 import type { ComputeReply, ComputeRequest } from './compute-protocol';
 
-/** Below this many multiply-adds the page computes at once itself (well under 100 ms). */
-const INLINE_WORK = 4_000_000;
+/** Above this many multiply-adds the worker computes. */
+export const WORKER_WORK = 200_000_000;
+/** Multiply-adds per main-thread slice (about 15 ms). */
+const SLICE_WORK = 6_000_000;
+
+class Superseded extends Error {
+  constructor() {
+    super('superseded');
+  }
+}
+
+const yieldToPage = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 export class ComputeClient {
-  private inflight: { json: string; promise: Promise<Map<string, MatrixValues>> } | null = null;
-  private inlineCache = new Map<string, MatrixValues>();
-
-  /** Starts the worker early so that its start-up overlaps the page's own. */
-  warm(): void {
-    this.ensure();
-  }
-
   private worker: Worker | null = null;
+  private workerReady: Promise<void> | null = null;
   private busy = false;
   private nextId = 1;
   private cache = new Map<string, MatrixValues>();
+  private mainCache = new Map<string, MatrixValues>();
+  private mainGeneration = 0;
+  private inflight: { json: string; promise: Promise<Map<string, MatrixValues>> } | null = null;
   private pending: { id: number; resolve: (v: Map<string, MatrixValues>) => void; reject: (e: Error) => void; onProgress?: (f: number) => void } | null = null;
+
+  /** Starts the worker; resolves when its script runs (or after `timeoutMs`). */
+  warm(timeoutMs = 600): Promise<void> {
+    this.ensure();
+    return Promise.race([this.workerReady!, new Promise<void>((r) => setTimeout(r, timeoutMs))]);
+  }
 
   private ensure(): Worker {
     if (!this.worker) {
-      this.worker = new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' });
-      this.worker.onmessage = (e: MessageEvent<ComputeReply>) => this.receive(e.data);
-      this.worker.onerror = (e) => {
+      const w = new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' });
+      this.worker = w;
+      this.workerReady = new Promise((resolve) => {
+        w.addEventListener('message', function hello(e: MessageEvent) {
+          if ((e.data as { hello?: boolean }).hello) {
+            w.removeEventListener('message', hello);
+            resolve();
+          }
+        });
+      });
+      w.addEventListener('message', (e: MessageEvent<ComputeReply>) => this.receive(e.data));
+      w.onerror = (e) => {
         const p = this.pending;
         this.pending = null;
         this.busy = false;
@@ -40,30 +64,59 @@ export class ComputeClient {
 
   compute(params: Params, leafData: LeafData, onProgress?: (f: number) => void, dataVersion = 0): Promise<Map<string, MatrixValues>> {
     const json = JSON.stringify([params.left, params.right, params.epilog, [...leafData.keys()], dataVersion]);
-    if (this.inflight && this.inflight.json === json && this.busy) {
+    if (this.inflight && this.inflight.json === json) {
       if (this.pending && onProgress) this.pending.onProgress = onProgress;
       return this.inflight.promise;
     }
-    if (workOf(params) < INLINE_WORK && leafData.size === 0) {
-      const r = computeValues(params, { cache: this.inlineCache });
-      const used = new Set(r.keys.values());
-      for (const [path, key] of r.keys) this.inlineCache.set(key, r.values.get(path)!);
-      for (const k of [...this.inlineCache.keys()]) if (!used.has(k)) this.inlineCache.delete(k);
-      return Promise.resolve(r.values);
-    }
-    const promise = this.computeInWorker(params, leafData, onProgress);
-    this.inflight = { json, promise };
+    this.cancel();
+    const promise = workOf(params) < WORKER_WORK ? this.computeHere(params, leafData, onProgress) : this.computeInWorker(params, leafData, onProgress);
+    const entry = { json, promise };
+    this.inflight = entry;
+    const clear = (): void => {
+      if (this.inflight === entry) this.inflight = null;
+    };
+    promise.then(clear, clear);
     return promise;
   }
 
-  private computeInWorker(params: Params, leafData: LeafData, onProgress?: (f: number) => void): Promise<Map<string, MatrixValues>> {
+  private cancel(): void {
+    this.mainGeneration++;
     if (this.busy && this.worker) {
-      // A newer state supersedes the running computation.
       this.worker.terminate();
       this.worker = null;
-      this.pending?.reject(new Error('superseded'));
+      this.workerReady = null;
+      this.busy = false;
+      this.pending?.reject(new Superseded());
       this.pending = null;
     }
+  }
+
+  private async computeHere(params: Params, leafData: LeafData, onProgress?: (f: number) => void): Promise<Map<string, MatrixValues>> {
+    const gen = this.mainGeneration;
+    const multiply = async (job: MultiplyJob): Promise<Float32Array> => {
+      const { a, b, I, K, J } = job;
+      const out = new Float32Array(I * J);
+      const rowsPerSlice = Math.max(4, Math.floor(SLICE_WORK / Math.max(1, K * J)));
+      for (let i0 = 0; i0 < I; i0 += rowsPerSlice) {
+        const rows = Math.min(rowsPerSlice, I - i0);
+        matmul(a.subarray(i0 * K, (i0 + rows) * K), b, rows, K, J, out.subarray(i0 * J, (i0 + rows) * J));
+        job.onFraction((i0 + rows) / I);
+        if (i0 + rows < I) {
+          await yieldToPage();
+          if (gen !== this.mainGeneration) throw new Superseded();
+        }
+      }
+      return out;
+    };
+    const r = await computeValuesAsync(params, { cache: this.mainCache, leafData, onProgress }, multiply);
+    if (gen !== this.mainGeneration) throw new Superseded();
+    const used = new Set(r.keys.values());
+    for (const [path, key] of r.keys) this.mainCache.set(key, r.values.get(path)!);
+    for (const k of [...this.mainCache.keys()]) if (!used.has(k)) this.mainCache.delete(k);
+    return r.values;
+  }
+
+  private computeInWorker(params: Params, leafData: LeafData, onProgress?: (f: number) => void): Promise<Map<string, MatrixValues>> {
     const id = this.nextId++;
     const w = this.ensure();
     this.busy = true;

@@ -75,3 +75,6 @@ self.onmessage = async (e: MessageEvent<ComputeRequest>) => {
     (self as unknown as Worker).postMessage({ id, error: err instanceof Error ? err.message : String(err) } satisfies ComputeReply);
   }
 };
+
+// Tells the page the worker is running (the page waits for this before its own heavy start-up).
+(self as unknown as Worker).postMessage({ hello: true });

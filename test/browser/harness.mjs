@@ -18,7 +18,8 @@ export const CHROMIUM_ARGS = [
 
 /** Serves `root` on 127.0.0.1; `routes` maps a path to a handler (req, res) for test fixtures. */
 export function serve(root, routes = {}) {
-  const server = http.createServer((req, res) => {
+  // A large header limit so that hostile-link tests can send ~1 MB query strings (Node's default is 16 KB).
+  const server = http.createServer({ maxHeaderSize: 4 * 1024 * 1024 }, (req, res) => {
     const url = new URL(req.url, 'http://x');
     const route = routes[url.pathname];
     if (route) return route(req, res);

@@ -19,8 +19,27 @@ export const MAX_QUERY = 2_000_000;
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
 
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Paths of keys that could reach object prototypes; they are dropped, and said so. */
+function forbiddenKeys(raw: unknown, path: string, out: string[], depth = 0): string[] {
+  if (typeof raw !== 'object' || raw === null || depth > 64 || out.length > 20) return out;
+  for (const k of Object.keys(raw)) {
+    const p = path ? `${path}.${k}` : k;
+    if (FORBIDDEN.has(k)) out.push(`${p}: property name not allowed; ignored`);
+    else forbiddenKeys((raw as Record<string, unknown>)[k], p, out, depth + 1);
+  }
+  return out;
+}
+
 /** Builds the full state from a partial tree: the expression gives the structure, the tree the rest. */
 export function fromPartial(raw: unknown): Normalized {
+  const bad = forbiddenKeys(raw, '', []);
+  const n = fromPartialInner(raw);
+  return bad.length ? { params: n.params, notices: [...bad, ...n.notices] } : n;
+}
+
+function fromPartialInner(raw: unknown): Normalized {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const expr = (raw as Record<string, unknown>).expr;
     if (typeof expr === 'string') {

@@ -56,9 +56,10 @@ describe('propagateBlocks', () => {
     for (const at of ['AB', 'ABC', 'ABCD'])
       expect(obj(propagateBlocks(leftChain(), at, 'i', 4))).toEqual({ AB: '411', ABC: '411', ABCD: '411' });
   });
-  it('left chain: j stays on one matmul (right args are matrices)', () => {
+  it('left chain: j of the root stays on it; j of a left child is its parent k (shared matrix)', () => {
     expect(obj(propagateBlocks(leftChain(), 'ABCD', 'j', 2))).toEqual({ AB: '111', ABC: '111', ABCD: '112' });
-    expect(obj(propagateBlocks(leftChain(), 'AB', 'j', 2))).toEqual({ AB: '112', ABC: '111', ABCD: '111' });
+    // A @ B is cut along its columns, and it is ABC's left argument, whose columns are ABC's k.
+    expect(obj(propagateBlocks(leftChain(), 'AB', 'j', 2))).toEqual({ AB: '112', ABC: '121', ABCD: '111' });
   });
   it('left chain: k becomes j on the left child only', () => {
     expect(obj(propagateBlocks(leftChain(), 'ABCD', 'k', 3))).toEqual({ AB: '111', ABC: '113', ABCD: '131' });
@@ -70,9 +71,10 @@ describe('propagateBlocks', () => {
     for (const at of ['CD', 'BCD', 'ABCD'])
       expect(obj(propagateBlocks(rightChain(), at, 'j', 4))).toEqual({ CD: '114', BCD: '114', ABCD: '114' });
   });
-  it('right chain: i does not enter or leave a right child', () => {
+  it('right chain: i does not enter a right child; i of a right child is its parent k', () => {
     expect(obj(propagateBlocks(rightChain(), 'ABCD', 'i', 2))).toEqual({ CD: '111', BCD: '111', ABCD: '211' });
-    expect(obj(propagateBlocks(rightChain(), 'CD', 'i', 2))).toEqual({ CD: '211', BCD: '111', ABCD: '111' });
+    // C @ D's rows are the rows of BCD's right argument, i.e. BCD's k.
+    expect(obj(propagateBlocks(rightChain(), 'CD', 'i', 2))).toEqual({ CD: '211', BCD: '121', ABCD: '111' });
   });
   it('right chain: k becomes i on the right child', () => {
     expect(obj(propagateBlocks(rightChain(), 'ABCD', 'k', 2))).toEqual({ CD: '111', BCD: '211', ABCD: '121' });
@@ -82,10 +84,11 @@ describe('propagateBlocks', () => {
   it('binary tree: i reaches the left child, j the right child, k both (as j / i)', () => {
     expect(obj(propagateBlocks(binary(), 'ABCD', 'i', 2))).toEqual({ AB: '211', CD: '111', ABCD: '211' });
     expect(obj(propagateBlocks(binary(), 'AB', 'i', 2))).toEqual({ AB: '211', CD: '111', ABCD: '211' });
-    expect(obj(propagateBlocks(binary(), 'CD', 'i', 2))).toEqual({ AB: '111', CD: '211', ABCD: '111' });
+    // C @ D's rows are the root's k, which is also A @ B's columns.
+    expect(obj(propagateBlocks(binary(), 'CD', 'i', 2))).toEqual({ AB: '112', CD: '211', ABCD: '121' });
     expect(obj(propagateBlocks(binary(), 'ABCD', 'j', 3))).toEqual({ AB: '111', CD: '113', ABCD: '113' });
     expect(obj(propagateBlocks(binary(), 'CD', 'j', 3))).toEqual({ AB: '111', CD: '113', ABCD: '113' });
-    expect(obj(propagateBlocks(binary(), 'AB', 'j', 3))).toEqual({ AB: '113', CD: '111', ABCD: '111' });
+    expect(obj(propagateBlocks(binary(), 'AB', 'j', 3))).toEqual({ AB: '113', CD: '311', ABCD: '131' });
     expect(obj(propagateBlocks(binary(), 'ABCD', 'k', 4))).toEqual({ AB: '114', CD: '411', ABCD: '141' });
   });
 

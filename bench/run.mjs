@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+// Bench (`npm run bench` builds first, then runs this).
+//
+// For each named scene of test/scenes/scenes.mjs: several runs, each in a fresh browser context at
+// 1200x800 (the first run is a warm-up and is discarded when there is more than one). Per run:
+//   open ms   navigation start -> the tool reports ready (the page's own `mm3d:ready` mark;
+//             wall clock from goto as a fallback)
+//   frames    the camera spins (scene.setSpin(2), what `anim.spin=2` does) for ~3 s while the
+//             page records requestAnimationFrame timestamps; we report the median and 90th
+//             percentile interval over the measured runs
+//   heap      performance.memory.usedJSHeapSize after the spin
+// Prints a table with the targets beside the numbers and writes bench-output/bench-<time>.json
+// and a screenshot per scene (bench-output/<scene>.png, last run, at ready).
+//
+// Usage: node bench/run.mjs [--runs N] [--spin-ms N] [scene-name-filter ...]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, launch, newPage } from '../test/browser/harness.mjs';
+import { SCENES } from '../test/scenes/scenes.mjs';
+
+const root = path.resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(name);
+  if (i < 0) return def;
+  const v = Number(args[i + 1]);
+  args.splice(i, 2);
+  return Number.isFinite(v) ? v : def;
+};
+const RUNS = opt('--runs', 5);
+const SPIN_MS = opt('--spin-ms', 3000);
+const filters = args;
+
+const median = (a) => {
+  if (!a.length) return NaN;
+  const s = [...a].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const pct = (a, p) => {
+  if (!a.length) return NaN;
+  const s = [...a].sort((x, y) => x - y);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
+const f0 = (x) => (Number.isFinite(x) ? String(Math.round(x)) : '-');
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([promise, new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`${what} timed out after ${ms} ms`)), ms); })]).finally(() => clearTimeout(timer));
+}
+
+async function oneRun(browser, base, scene, shot = null) {
+  const timeout = scene.timeout ?? 60000;
+  const { page, errors, context } = await newPage(browser, 1200, 800);
+  let crashed = false;
+  page.on('crash', () => { crashed = true; });
+  try {
+    const t0 = Date.now();
+    await page.goto(`${base}/${scene.query}`, { waitUntil: 'commit', timeout });
+    try {
+      await page.waitForFunction(() => window.mm3d && (window.mm3d.status().ready === true || window.mm3d.status().error), null, { timeout, polling: 50 });
+    } catch (e) {
+      return { error: crashed ? 'the page crashed while opening' : `not ready within ${timeout / 1000} s`, errors };
+    }
+    const wall = Date.now() - t0;
+    const st = await page.evaluate(() => window.mm3d.status());
+    if (st.error) return { error: `status.error: ${st.error}`, errors };
+    const info = await page.evaluate(() => {
+      const mark = performance.getEntriesByName('mm3d:ready')[0];
+      const marks = Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('mm3d:')).map((m) => [m.name.slice(5), Math.round(m.startTime)]));
+      return { openMs: mark ? mark.startTime : null, expr: window.mm3d.app.params.expr, elements: window.mm3d.status().elements, marks };
+    });
+    if (shot) await page.screenshot({ path: shot }).catch(() => undefined);
+    // Spin the camera and record frame intervals inside the page.
+    const spin = await withTimeout(page.evaluate(async (spinMs) => {
+      const scene = window.mm3d.app.scene;
+      const stamps = [];
+      const before = scene.camera.position.clone();
+      scene.setSpin(2);
+      await new Promise((resolve) => {
+        const start = performance.now();
+        const tick = (now) => {
+          stamps.push(now);
+          // At least spinMs, and at least 6 frames (slow scenes), but never more than 30 s.
+          if ((now - start < spinMs || stamps.length < 6) && now - start < 30000) requestAnimationFrame(tick);
+          else resolve();
+        };
+        requestAnimationFrame(tick);
+      });
+      scene.setSpin(0);
+      const moved = scene.camera.position.distanceTo(before);
+      const intervals = stamps.slice(1).map((t, i) => t - stamps[i]);
+      const r = scene.renderer.info.render;
+      return { intervals, moved, drawMs: scene.frameTime(), calls: r.calls, triangles: r.triangles, heap: performance.memory ? performance.memory.usedJSHeapSize : null };
+    }, SPIN_MS), SPIN_MS + 45000, 'spinning');
+    return { wall, ...info, ...spin, errors };
+  } finally {
+    await withTimeout(context.close(), 15000, 'closing').catch(() => undefined);
+  }
+}
+
+async function main() {
+  const dist = path.join(root, 'dist');
+  if (!fs.existsSync(path.join(dist, 'index.html'))) {
+    console.error('dist/index.html is missing: run `npx vite build` first (npm run bench does)');
+    process.exit(1);
+  }
+  const loadStart = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  // Serve a snapshot of dist/, so that a concurrent build cannot pull files from under the pages.
+  const snapshot = fs.mkdtempSync(path.join(os.tmpdir(), 'mm3d-dist-'));
+  fs.cpSync(dist, snapshot, { recursive: true });
+  process.on('exit', () => fs.rmSync(snapshot, { recursive: true, force: true }));
+  const { server, base } = await serve(snapshot);
+  let browser = await launch();
+  const scenes = filters.length ? SCENES.filter((s) => filters.some((f) => s.name.includes(f))) : SCENES;
+  const results = [];
+  const outDir = path.join(root, 'bench-output');
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const scene of scenes) {
+    const runs = Math.max(1, Math.min(RUNS, scene.runs ?? RUNS));
+    const measured = [];
+    let error = null;
+    const notes = [];
+    for (let r = 0; r < runs; r++) {
+      if (!browser.isConnected()) browser = await launch();
+      let res;
+      try {
+        const shot = r === runs - 1 ? path.join(outDir, `${scene.name.replace(/[^a-z0-9]+/gi, '-')}.png`) : null;
+        res = await oneRun(browser, base, scene, shot);
+      } catch (e) {
+        res = { error: String(e).split('\n')[0], errors: [] };
+      }
+      const tag = runs > 1 && r === 0 ? 'warm-up' : `run ${r}`;
+      if (res.error) {
+        error = res.error;
+        console.log(`  ${scene.name} ${tag}: ${res.error}`);
+        break; // a scene that cannot open will not open on the next run either
+      }
+      if (res.errors.length) notes.push(`page errors: ${res.errors.slice(0, 3).join(' | ')}`);
+      if (scene.expr && res.expr !== scene.expr) notes.push(`expr is "${res.expr}", expected "${scene.expr}"`);
+      if (res.moved < 1e-3) notes.push('the camera did not move during the spin');
+      console.log(`  ${scene.name} ${tag}: open ${f0(res.openMs)} ms (wall ${res.wall}), frame median ${f1(median(res.intervals))} ms over ${res.intervals.length} frames, heap ${f1(res.heap / 2 ** 20)} MB, ${res.elements} elements; marks ${JSON.stringify(res.marks)}`);
+      if (runs === 1 || r > 0) measured.push(res);
+    }
+    const intervals = measured.flatMap((m) => m.intervals);
+    const row = {
+      scene: scene.name,
+      runs: measured.length,
+      openMs: median(measured.map((m) => m.openMs ?? m.wall)),
+      frameMedian: median(intervals),
+      frameP90: pct(intervals, 90),
+      heapMB: median(measured.map((m) => (m.heap ?? NaN) / 2 ** 20)),
+      elements: measured[0]?.elements,
+      targets: scene.targets,
+      error,
+      notes: [...new Set(notes)],
+    };
+    results.push(row);
+  }
+  await withTimeout(browser.close(), 15000, 'closing the browser').catch(() => undefined);
+  server.close();
+
+  // The table.
+  const verdict = (r) => {
+    if (r.error) return `FAILED: ${r.error}`;
+    if (!r.targets) return '';
+    const openOk = r.openMs < r.targets.openMs;
+    const fps = 1000 / r.frameMedian;
+    // 60 fps means frames at the display rate: allow the jitter of a 16.7 ms cadence.
+    const fpsOk = fps >= r.targets.fps * 0.95;
+    return `open < ${r.targets.openMs} ms: ${openOk ? 'ok' : 'MISSED'}; >= ${r.targets.fps} fps: ${fpsOk ? 'ok' : 'MISSED'} (${f1(fps)} fps)`;
+  };
+  const header = ['scene', 'open ms (median)', 'frame ms median', 'frame ms p90', 'heap MB', 'elements', 'target'];
+  const rows = results.map((r) => [r.scene, f0(r.openMs), f1(r.frameMedian), f1(r.frameP90), f1(r.heapMB), r.elements ?? '-', verdict(r)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  console.log('');
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+  for (const r of results) for (const n of r.notes) console.log(`note (${r.scene}): ${n}`);
+  console.log(`\n(${RUNS} runs per scene unless the scene says fewer, the first discarded when there are several; spin ${SPIN_MS} ms; headless Chromium with SwiftShader, i.e. CPU rendering on ${os.cpus().length} cores; load average at start ${loadStart}, at end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+
+  console.log(`screenshots (last run of each scene, at ready): ${path.relative(process.cwd(), outDir)}/<scene>.png`);
+  const file = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), runs: RUNS, spinMs: SPIN_MS, cpus: os.cpus().length, loadStart, loadEnd: os.loadavg(), results }, null, 2));
+  console.log(`results: ${path.relative(process.cwd(), file)}`);
+}
+
+main().catch((e) => {
+  console.error(e?.stack ?? String(e));
+  process.exit(1);
+});

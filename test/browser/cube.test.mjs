@@ -1,0 +1,401 @@
+// Issue 2: the cube in the browser. The default picture, the 16 layouts, menu edits and history,
+// the original's ?params links, embedding by postMessage, hostile links, camera persistence.
+import { decodePng, classify, countColors, contactSheet, parentRoute } from './lib.mjs';
+import { layoutCombinations, paramsQuery } from '../scenes/scenes.mjs';
+
+const params = (page) => page.evaluate(() => window.mm3d.app.params);
+const status = (page) => page.evaluate(() => window.mm3d.status());
+const search = (page) => page.evaluate(() => location.search);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Region of the viewport as fractions: {x, y, w, h} in 0..1. */
+const region = (img, fx, fy, fw, fh) => countColors(img, {
+  x: Math.round(fx * img.width), y: Math.round(fy * img.height), w: Math.round(fw * img.width), h: Math.round(fh * img.height),
+});
+const coloured = (n) => n.blue + n.red;
+
+async function noticeTexts(page) {
+  return page.evaluate(() => ({
+    visible: !document.getElementById('notice-box').hidden && document.getElementById('notice-box').getBoundingClientRect().height > 0,
+    items: [...document.querySelectorAll('#notices li')].map((li) => li.textContent),
+  }));
+}
+
+// ---- messages through a parent page ---------------------------------------------------------
+
+/** Waits for a message (posted by the tool to its parent) at index >= from that satisfies `pred`. */
+async function waitMsg(page, pred, from = 0, timeout = 30000) {
+  const h = await page.waitForFunction(
+    ([src, from]) => {
+      const f = new Function('m', `return (${src})(m)`);
+      return window.msgs.slice(from).find((m) => { try { return f(m); } catch { return false; } }) ?? false;
+    },
+    [pred.toString(), from],
+    { timeout, polling: 50 },
+  );
+  return h.jsonValue();
+}
+const msgCount = (page) => page.evaluate(() => window.msgs.length);
+const isReady = (m) => m && m.status && m.status.ready === true;
+const hasParams = (m) => m && typeof m.params === 'object' && m.params !== null;
+
+/** Asks the tool for its params through postMessage, from the parent page. */
+async function getParams(page) {
+  const from = await msgCount(page);
+  await page.evaluate(() => window.send({ getParams: 1 }));
+  return (await waitMsg(page, hasParams, from)).params;
+}
+
+async function openParent(t, toolQuery) {
+  const r = await t.page({ width: 900, height: 700 });
+  await r.page.goto(`${t.base}/parent.html?src=${encodeURIComponent(`/index.html${toolQuery}`)}`);
+  await waitMsg(r.page, isReady, 0, 60000);
+  return r;
+}
+
+// ---- the tests ------------------------------------------------------------------------------
+
+const layoutShots = [];
+
+export async function run(t) {
+  t.route('/parent.html', parentRoute);
+
+  t.test('default page draws L @ R', async (t) => {
+    const { page, errors } = await t.open('');
+    const st = await status(page);
+    t.equal(st.error, null, 'status.error');
+    t.equal(st.elements, 3 * 32 * 32, 'status.elements');
+    t.deepEqual(st.notices, [], 'status.notices');
+    t.equal((await page.textContent('#title')).trim(), 'L @ R', '#title');
+    const { png } = await t.screenshot(page, 'default');
+    const img = decodePng(png);
+    const all = countColors(img);
+    const left = region(img, 0.0, 0.3, 0.5, 0.7); // the L face: left half, below the top face
+    const top = region(img, 0.2, 0.08, 0.6, 0.35); // the R face
+    const result = region(img, 0.5, 0.45, 0.5, 0.55); // the result: right, bottom
+    t.log(`pixels: blue ${all.blue}, red ${all.red} | L region ${left.blue}/${left.red} | R region ${top.blue}/${top.red} | result region ${result.blue}/${result.red}`);
+    t.assert(all.blue > 20000, `too few blue/cyan pixels: ${all.blue}`);
+    t.assert(all.red > 20000, `too few red pixels: ${all.red}`);
+    for (const [name, n] of [['left (L)', left], ['top (R)', top], ['right-bottom (result)', result]]) {
+      t.assert(n.blue > 3000 && n.red > 3000, `the ${name} region lacks blue or red: blue ${n.blue}, red ${n.red}`);
+    }
+    t.noErrors(errors);
+  });
+
+  t.test('16 layouts open from the URL and draw', async (t) => {
+    // Inits that vary mostly along k (L col major, R row major) so that polarity (the direction
+    // of k) shows in the picture; the defaults vary mostly along i and j and hide it.
+    const combos = layoutCombinations('?expr=L+%40+R&left.init=col%20major&right.init=row%20major');
+    const failures = [];
+    const worker = async (queue) => {
+      const { page, errors, context } = await t.page();
+      for (let c = queue.shift(); c; c = queue.shift()) {
+        try {
+          errors.length = 0;
+          await page.goto(`${t.base}/${c.query}`);
+          await t.waitReady(page, 60000);
+          const p = await params(page);
+          for (const [k, v] of Object.entries(c.layout)) if (p.layout[k] !== v) failures.push(`${c.name}: layout.${k} is ${p.layout[k]}`);
+          const png = await page.screenshot();
+          const n = countColors(decodePng(png));
+          layoutShots.push({ name: c.name, png, n });
+          if (coloured(n) < 20000) failures.push(`${c.name}: nearly blank (blue ${n.blue}, red ${n.red})`);
+          if (n.blue < 2000 || n.red < 2000) failures.push(`${c.name}: lacks a colour (blue ${n.blue}, red ${n.red})`);
+          if (errors.length) failures.push(`${c.name}: page errors: ${errors.join(' | ')}`);
+        } catch (e) {
+          failures.push(`${c.name}: ${String(e).split('\n')[0]}`);
+        }
+      }
+      await context.close();
+    };
+    const queue = [...combos];
+    await Promise.all([worker(queue), worker(queue)]); // 2 at a time: SwiftShader is CPU-bound
+    layoutShots.sort((a, b) => combos.findIndex((c) => c.name === a.name) - combos.findIndex((c) => c.name === b.name));
+    if (layoutShots.length) {
+      await contactSheet(t.browser, layoutShots.map((s) => ({ png: s.png, caption: `${s.name}  (blue ${s.n.blue}, red ${s.n.red})` })), t.file('layouts.png'));
+    }
+    t.assert(failures.length === 0, failures.join('\n     '));
+    t.equal(layoutShots.length, 16, 'layouts drawn');
+  }, { timeout: 180000 });
+
+  t.test('the 16 layouts give 16 different pictures', async (t) => {
+    t.assert(layoutShots.length === 16, 'needs the layouts test');
+    // Per-pixel colour classes; two pictures count as the same when under 1% of pixels differ.
+    const CODE = { blue: 1, red: 2, other: 3, dark: 0 };
+    const sig = (png) => {
+      const img = decodePng(png);
+      const out = new Uint8Array(img.width * img.height);
+      for (let i = 0; i < out.length; i++) out[i] = CODE[classify(img.data[4 * i], img.data[4 * i + 1], img.data[4 * i + 2])];
+      return out;
+    };
+    const sigs = layoutShots.map((s) => ({ name: s.name, sig: sig(s.png) }));
+    const same = [];
+    for (let i = 0; i < sigs.length; i++) for (let j = i + 1; j < sigs.length; j++) {
+      let d = 0;
+      const a = sigs[i].sig, b = sigs[j].sig;
+      for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) d++;
+      if (d < a.length * 0.01) same.push(`${sigs[i].name} ~ ${sigs[j].name} (${((100 * d) / a.length).toFixed(2)}% of pixels differ)`);
+    }
+    t.assert(same.length === 0, `pictures that look the same: ${same.join('; ')}`);
+  });
+
+  t.test('menu edit updates the URL; back and forward restore it', async (t) => {
+    const { page, errors } = await t.open('');
+    await page.waitForSelector('#menu .lil-root > .lil-title', { timeout: 10000 });
+    await page.click('#menu .lil-root > .lil-title');
+    await page.waitForFunction(() => window.mm3d.app.params.folder === 'open', null, { timeout: 5000 });
+    await page.click('#menu .lil-title:text-is("colors and sizes")');
+    await page.waitForFunction(() => window.mm3d.app.params.viz.folder === 'open', null, { timeout: 5000 });
+    t.assert((await search(page)).includes('folder=open'), `folder state is not in the URL: ${await search(page)}`);
+    const before = await search(page);
+    const histBefore = await page.evaluate(() => history.length);
+    const select = page.locator('#menu .lil-controller:has(.lil-name:text-is("sensitivity")) select');
+    t.equal(await select.count(), 1, 'sensitivity selects');
+    await select.selectOption('local');
+    await page.waitForFunction(() => window.mm3d.app.params.viz.sensitivity === 'local', null, { timeout: 5000 });
+    const after = await search(page);
+    t.assert(after !== before, 'location.search did not change');
+    t.equal(new URLSearchParams(after).get('viz.sensitivity'), 'local', `viz.sensitivity in ${after}`);
+    t.equal(await page.evaluate(() => history.length), histBefore + 1, 'history entries added by one edit');
+    await t.waitReady(page);
+    const { png: localPng } = await t.screenshot(page, 'menu-local');
+
+    await page.goBack();
+    await page.waitForFunction(() => window.mm3d.app.params.viz.sensitivity === 'global', null, { timeout: 10000 });
+    t.equal(await search(page), before, 'location.search after back');
+    await t.waitReady(page);
+    t.equal(await select.inputValue(), 'global', 'the menu shows the restored value after back');
+
+    await page.goForward();
+    await page.waitForFunction(() => window.mm3d.app.params.viz.sensitivity === 'local', null, { timeout: 10000 });
+    t.equal(await search(page), after, 'location.search after forward');
+    await t.waitReady(page);
+    t.equal(await select.inputValue(), 'local', 'the menu shows the value after forward');
+    void localPng;
+
+    // Folder open/closed state is part of the state: a reload opens the menu as it was.
+    await page.reload();
+    await t.waitReady(page);
+    await page.waitForSelector('#menu .lil-root > .lil-title', { timeout: 10000 });
+    const open = await page.evaluate(() => {
+      const root = document.querySelector('#menu .lil-root');
+      const viz = [...document.querySelectorAll('#menu .lil-title')].find((b) => b.textContent === 'colors and sizes');
+      return { root: !root.classList.contains('lil-closed'), viz: viz ? viz.getAttribute('aria-expanded') === 'true' : null };
+    });
+    t.deepEqual(open, { root: true, viz: true }, 'menu folders open after a reload');
+    t.noErrors(errors);
+  });
+
+  t.test("an original numbered link (?0=...&expr=0&left=2&h=3) opens", async (t) => {
+    // expr = "L @ R", left.h = 16, viz.sensitivity = "local", in the original's compressed form (SPEC 12).
+    const { page, errors } = await t.open('?0=L%20%40%20R&2.3=16&4.5=local&expr=0&left=2&h=3&viz=4&sensitivity=5');
+    const p = await params(page);
+    t.equal(p.expr, 'L @ R', 'expr');
+    t.equal(p.left.h, 16, 'left.h');
+    t.equal(p.viz.sensitivity, 'local', 'viz.sensitivity');
+    t.deepEqual((await status(page)).notices, [], 'notices');
+    t.noErrors(errors);
+  });
+
+  t.route('/fixtures/config.json', (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ expr: 'A @ B', left: { name: 'A', h: 12, w: 20 }, right: { name: 'B', h: 20, w: 6 } }));
+  });
+  t.test('a ?config=<url> link opens the fetched tree', async (t) => {
+    const { page, errors } = await t.open('?config=%2Ffixtures%2Fconfig.json');
+    const p = await params(page);
+    t.equal(p.expr, 'A @ B', 'expr');
+    t.equal(p.left.h, 12, 'left.h');
+    t.equal(p.right.w, 6, 'right.w');
+    t.equal((await page.textContent('#title')).trim(), 'A @ B', '#title');
+    t.noErrors(errors);
+  });
+
+  t.test('status().ready turns false while a new state is being computed', async (t) => {
+    const { page, errors } = await t.open('?expr=L+%40+R&left.h=256&left.w=256&right.w=256');
+    const r = await page.evaluate(() => {
+      window.mm3d.app.applyPartial({ left: { init: 'gaussian' } }, false, false);
+      return { status: window.mm3d.status().ready, app: window.mm3d.app.status.ready };
+    });
+    t.equal(r.app, false, 'mm3d.app.status.ready right after a change');
+    t.equal(r.status, false, 'mm3d.status().ready right after a change (the value tests and getStatus see)');
+    await t.waitReady(page);
+    t.noErrors(errors);
+  });
+
+  // A hand-written tree in the original's JSON form, with its property names.
+  const ORIGINAL_TREE = {
+    expr: 'L @ R', name: 'L @ R', epilog: 'none', folder: 'closed',
+    left: { name: 'L', matmul: false, h: 16, w: 24, init: 'gaussian', min: -1, max: 1, dropout: 0, url: '', expr: '', folder: 'open' },
+    right: { name: 'R', matmul: false, h: 24, w: 8, init: 'col major', min: -1, max: 1, dropout: 0, url: '', expr: '', folder: 'closed' },
+    anim: { alg: 'none', speed: 20, fuse: 'none', 'hide inputs': false, spin: 0, folder: 'closed' },
+    block: { 'i blocks': 1, 'k blocks': 1, 'j blocks': 1, folder: 'closed' },
+    layout: { scheme: 'blocks', gap: 4, scatter: 0, molecule: 1, blast: 0, polarity: 'negative', 'left placement': 'left', 'right placement': 'top', 'result placement': 'front', folder: 'closed' },
+    deco: { legends: 6, shape: true, 'row guides': 0.6, 'flow guides': 0.5, spotlight: 2, 'lens size': 0.5, magnification: 7, 'interior spotlight': false, axes: false, folder: 'closed' },
+    viz: { sensitivity: 'local', 'min size': 0.2, 'min light': 0.4, 'max light': 0.7, 'elem scale': 1.25, 'zero hue': 0.77, 'hue gap': 0.74, 'hue spread': 0.04, folder: 'closed' },
+  };
+
+  t.test('an original ?params=<JSON> link opens (checked by getParams from a parent)', async (t) => {
+    const { page, errors } = await openParent(t, paramsQuery(ORIGINAL_TREE));
+    const p = await getParams(page);
+    t.equal(p.expr, 'L @ R', 'expr');
+    t.equal(p.left.h, 16, 'left.h');
+    t.equal(p.left.w, 24, 'left.w');
+    t.equal(p.left.init, 'gaussian', 'left.init');
+    t.equal(p.left.folder, 'open', 'left.folder');
+    t.equal(p.right.h, 24, 'right.h');
+    t.equal(p.right.w, 8, 'right.w');
+    t.equal(p.viz.sensitivity, 'local', 'viz.sensitivity');
+    t.equal(p.anim['hide inputs'], false, 'anim["hide inputs"]');
+    t.equal(p.block['i blocks'], 1, 'block["i blocks"]');
+    t.equal(p.layout['left placement'], 'left', 'layout["left placement"]');
+    const from = await msgCount(page);
+    await page.evaluate(() => window.send({ getStatus: 1 }));
+    const st = (await waitMsg(page, (m) => m && m.status, from)).status;
+    t.equal(st.elements, 16 * 24 + 24 * 8 + 16 * 8, 'status.elements');
+    t.deepEqual(st.notices, [], 'notices for a link that uses only SPEC 2 names');
+    const from2 = await msgCount(page);
+    await page.evaluate(() => window.send({ getUrlInfo: 1 }));
+    const ui = (await waitMsg(page, (m) => m && m.url_info, from2)).url_info;
+    t.assert(typeof ui.json === 'string' && JSON.parse(ui.json).left.h === 16, 'url_info.json');
+    t.assert(typeof ui.url === 'string' && ui.url.includes('?'), 'url_info.url');
+    t.assert(typeof ui.compressed === 'string' && ui.compressed.includes('z='), `url_info.compressed: ${ui.compressed}`);
+    t.assert(typeof ui.search_params === 'string' && new URLSearchParams(ui.search_params).get('left.h') === '16', `url_info.search_params: ${ui.search_params}`);
+    t.equal(await page.frameLocator('#frame').locator('#title').textContent(), 'L @ R', 'title in the frame');
+    await t.screenshot(page, 'params-link');
+    t.noErrors(errors);
+  });
+
+  t.test('setParams from a parent page merges props, posts search_params; sync_expr rebuilds', async (t) => {
+    const { page, errors } = await openParent(t, '');
+    const frame = await (await page.$('#frame')).contentFrame();
+    t.assert(frame, 'the tool frame');
+
+    let from = await msgCount(page);
+    await page.evaluate(() => window.send({ setParams: { props: { left: { h: 8 } } } }));
+    const sp1 = await waitMsg(page, (m) => m && typeof m.search_params === 'string' && new URLSearchParams(m.search_params).get('left.h') === '8', from);
+    await waitMsg(page, isReady, from);
+    let p = await getParams(page);
+    t.equal(p.left.h, 8, 'left.h after setParams');
+    t.equal(p.left.w, 32, 'left.w kept');
+    t.equal(p.right.w, 32, 'right.w kept');
+    t.equal(p.expr, 'L @ R', 'expr kept');
+    const frameSearch = await frame.evaluate(() => location.search);
+    t.equal(new URLSearchParams(frameSearch).get('left.h'), '8', `the frame URL follows (${frameSearch})`);
+    t.log(`search_params after left.h=8: ${sp1.search_params}`);
+
+    from = await msgCount(page);
+    await page.evaluate(() => window.send({ setParams: { props: { expr: 'A @ B @ C', sync_expr: true, right: { w: 16 } } } }));
+    const sp2 = await waitMsg(page, (m) => m && typeof m.search_params === 'string' && new URLSearchParams(m.search_params).get('expr') === 'A @ B @ C', from);
+    await waitMsg(page, isReady, from);
+    p = await getParams(page);
+    t.equal(p.expr, 'A @ B @ C', 'expr after sync_expr');
+    t.equal(p.left.matmul, true, 'left is a matmul');
+    t.equal(p.left.left.name, 'A', 'left.left.name');
+    t.equal(p.left.right.name, 'B', 'left.right.name');
+    t.equal(p.right.name, 'C', 'right.name');
+    t.equal(p.right.w, 16, 'props merged over the rebuilt tree (right.w)');
+    t.equal(await page.frameLocator('#frame').locator('#title').textContent(), 'A @ B @ C', 'title in the frame');
+    t.log(`search_params after sync_expr: ${sp2.search_params}`);
+    await t.screenshot(page, 'setparams-ABC');
+
+    from = await msgCount(page);
+    await page.evaluate(() => window.send({ setParams: { props: {}, reset: true } }));
+    await waitMsg(page, isReady, from);
+    p = await getParams(page);
+    t.equal(p.expr, 'L @ R', 'expr after reset');
+    t.equal(p.left.h, 32, 'left.h after reset');
+    t.noErrors(errors);
+  });
+
+  t.test('malformed messages are ignored', async (t) => {
+    const { page, errors } = await openParent(t, '');
+    const before = await getParams(page);
+    await page.evaluate(() => {
+      for (const m of ['hello', 42, null, [1, 2], { setParams: 5 }, { setParams: { props: 'x' } }, { setParams: null }, { getParams: undefined, constructor: 1 }, { __proto__: { getParams: 1 } }]) window.send(m);
+    });
+    await sleep(500);
+    const after = await getParams(page);
+    t.equal(after.expr, before.expr, 'expr');
+    t.equal(after.left.h, before.left.h, 'left.h');
+    t.noErrors(errors);
+  });
+
+  const hostile = [
+    { name: 'bad JSON in ?params', query: '?params={bad json', check: (t, p, n) => { t.equal(p.expr, 'L @ R', 'expr'); t.assert(n.items.some((s) => /json/i.test(s)), `a notice about JSON: ${n.items}`); } },
+    {
+      name: 'out-of-range and non-numeric readable values, unknown key',
+      query: '?left.h=99999999&viz.min%20size=abc&bogus=1',
+      check: (t, p, n) => {
+        t.equal(p.left.h, 4096, 'left.h clamped');
+        t.equal(p.viz['min size'], 0.2, 'viz["min size"] defaulted');
+        t.assert(n.items.length >= 3 || n.items.some((s) => /more/.test(s)), `three notices expected: ${n.items}`);
+      },
+    },
+    {
+      name: 'negative and absurd sizes in ?params, prototype keys',
+      // Hand-written JSON: an object literal cannot carry a "__proto__" key through JSON.stringify.
+      query: `?params=${encodeURIComponent('{"expr":"L @ R","left":{"h":-5,"w":"wide","__proto__":{"polluted":1}},"right":{"w":1e12},"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}')}`,
+      minColoured: 1000, // a 1x32 L and a 32x4096 R: a thin strip once the camera frames it
+      check: async (t, p, n, page) => {
+        t.equal(p.left.h, 1, 'left.h clamped to 1');
+        t.equal(p.left.w, 32, 'left.w defaulted');
+        t.equal(p.right.w, 4096, 'right.w clamped');
+        t.equal(await page.evaluate(() => ({}).polluted), undefined, 'Object.prototype polluted');
+        t.assert(n.items.length >= 3, `notices: ${n.items}`);
+      },
+    },
+    { name: 'a 1 MB query', query: `?expr=L+%40+R&bogus=${'x'.repeat(1 << 20)}`, check: (t, p) => { t.equal(p.expr, 'L @ R', 'expr'); t.equal(p.left.h, 32, 'left.h'); } },
+    { name: 'a malformed expression', query: '?expr=L+%40+(', check: (t, p, n) => { t.equal(p.expr, 'L @ R', 'expr'); t.assert(n.items.some((s) => /expr/.test(s)), `a notice about expr: ${n.items}`); } },
+    { name: 'garbage ?z=', query: '?z=this-is-not-lz-string', check: (t, p) => { t.equal(p.expr, 'L @ R', 'expr'); } },
+  ];
+  for (const h of hostile) {
+    t.test(`hostile link: ${h.name}`, async (t) => {
+      const { page, errors } = await t.open(h.query);
+      const n = await noticeTexts(page);
+      t.assert(n.visible && n.items.length > 0 && n.items.join('').trim().length > 0, `#notice-box should be visible with text (visible ${n.visible}, ${n.items.length} items)`);
+      const p = await params(page);
+      await h.check(t, p, n, page);
+      const { png } = await t.screenshot(page, `hostile-${h.name}`);
+      const c = countColors(decodePng(png));
+      t.assert(coloured(c) > (h.minColoured ?? 5000), `the page should still draw (blue ${c.blue}, red ${c.red})`);
+      t.log(`notices: ${n.items.map((s) => (s.length > 100 ? s.slice(0, 97) + '...' : s)).join(' | ')}`);
+      t.noErrors(errors);
+    });
+  }
+
+  t.test('a camera drag is saved to the URL once and a reload restores it', async (t) => {
+    const { page, errors } = await t.open('');
+    await sleep(300); // let the menu build and the idle page settle
+    const s0 = await search(page);
+    t.assert(!/cam\./.test(s0), `no camera in the URL before the drag: ${s0}`);
+    const h0 = await page.evaluate(() => history.length);
+    await page.mouse.move(600, 420);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(600 + i * 15, 420 + i * 4);
+    t.assert(!/cam\./.test(await search(page)), 'the camera was saved during the move');
+    await page.mouse.up();
+    await page.waitForFunction(() => /cam\./.test(location.search), null, { timeout: 5000 });
+    await sleep(800);
+    t.equal(await page.evaluate(() => history.length), h0 + 1, 'history entries for one move');
+    const s1 = await search(page);
+    const cam = await page.evaluate(() => window.mm3d.app.params.cam);
+    const pos = await page.evaluate(() => window.mm3d.app.scene.camera.position.toArray());
+    t.assert(Math.hypot(cam.x + 48, cam.y - 48, cam.z - 48) > 5, `the camera moved: ${JSON.stringify(cam)}`);
+    const { png: a } = await t.screenshot(page, 'camera-moved');
+    t.log(`URL after the move: ${s1}`);
+
+    await page.reload();
+    await t.waitReady(page);
+    await sleep(300);
+    t.deepEqual(await page.evaluate(() => window.mm3d.app.params.cam), cam, 'params.cam after reload');
+    const pos2 = await page.evaluate(() => window.mm3d.app.scene.camera.position.toArray());
+    t.assert(pos.every((v, i) => Math.abs(v - pos2[i]) < 0.01), `camera position after reload ${pos2} vs ${pos}`);
+    const { png: b } = await t.screenshot(page, 'camera-reloaded');
+    const ia = decodePng(a), ib = decodePng(b);
+    let diff = 0;
+    for (let i = 0; i < ia.data.length; i += 4) if (Math.abs(ia.data[i] - ib.data[i]) + Math.abs(ia.data[i + 1] - ib.data[i + 1]) + Math.abs(ia.data[i + 2] - ib.data[i + 2]) > 60) diff++;
+    t.assert(diff < ia.width * ia.height * 0.01, `the picture after reload differs in ${diff} pixels`);
+    t.noErrors(errors);
+  });
+}
