@@ -8,6 +8,7 @@
 import { type Normalized, normalize } from './normalize';
 import { type Arg, type MatmulArg, type Params, CHILD_GROUPS, defaultMatrix, groupDefaults } from './schema';
 import { setDimension, rowsOf, colsOf } from './shapes';
+import { safeName } from './names';
 import { type Path, clearDerivedNames, clone, getAt } from './tree';
 import { childChoices, choicesOf, layoutOfChoices, type Choices } from '../layout/schemes';
 import { propagateBlocks } from '../anim/blocks';
@@ -37,9 +38,12 @@ export function applyEdit(p: Params, path: Path, value: unknown): Normalized {
     const arg = parent as unknown as Arg;
     const on = value === true;
     if (on === arg.matmul) return normalize(next);
+    // Unnamed ancestors (and this matmul, when turned off) get their names derived anew.
+    clearDerivedNames(next);
+    const cur = getAt(next, parentPath) as Arg;
     const holder = getAt(next, parentPath.slice(0, -1)) as Record<string, unknown>;
     const side = parentPath[parentPath.length - 1]!;
-    holder[side] = on ? toMatmul(arg) : toMatrix(arg);
+    holder[side] = on ? toMatmul(cur, arg.name) : toMatrix(arg);
     return normalize(next);
   }
   if (key in BLOCK_AXES && path[path.length - 2] === 'block') {
@@ -70,16 +74,16 @@ export function applyEdit(p: Params, path: Path, value: unknown): Normalized {
   return normalize(next);
 }
 
-function toMatmul(a: Arg): MatmulArg {
+function toMatmul(a: Arg, name: string): MatmulArg {
   const h = rowsOf(a);
   const w = colsOf(a);
   const depth = 32;
   return {
-    name: a.name,
+    name,
     matmul: true,
     epilog: 'none',
-    left: defaultMatrix(`${a.name}L`, 'row major', h, depth),
-    right: defaultMatrix(`${a.name}R`, 'col major', depth, w),
+    left: defaultMatrix(`${name}L`, 'row major', h, depth),
+    right: defaultMatrix(`${name}R`, 'col major', depth, w),
     anim: groupDefaults(CHILD_GROUPS.anim!),
     block: groupDefaults(CHILD_GROUPS.block!),
     layout: groupDefaults(CHILD_GROUPS.layout!),
@@ -88,7 +92,8 @@ function toMatmul(a: Arg): MatmulArg {
 }
 
 function toMatrix(a: Arg): Arg {
-  const m = defaultMatrix(a.name, 'gaussian', rowsOf(a), colsOf(a));
+  // An unnamed matmul's name is its expression text; a matrix needs a plain name.
+  const m = defaultMatrix(safeName(a.name, 'M'), 'gaussian', rowsOf(a), colsOf(a));
   m.folder = a.folder;
   return m;
 }

@@ -14,6 +14,7 @@ import { type ExprNode, ExprError, parseExpr } from '../expr/parse';
 import { printExpr } from '../expr/print';
 import { exprOfTree, syncNames } from './tree';
 import { fixShapes } from './shapes';
+import { MAX_NAME, safeName } from './names';
 
 export interface Normalized {
   params: Params;
@@ -132,17 +133,28 @@ function skeletonNode(sk: Skeleton): ExprNode {
     : { kind: 'matmul', name: sk.name, named: sk.named, left: skeletonNode(sk.left), right: skeletonNode(sk.right), start: 0, end: 0 };
 }
 
+/** A valid name for a matrix or matmul, with a notice when the given one had to change. */
+function checkedName(name: string, fallback: string, path: string, notices: string[]): string {
+  const safe = safeName(name, fallback);
+  if (safe !== name) notices.push(`${path}: ${short(name)} is not a usable name (no ( ) @ =, at most ${MAX_NAME} characters); using ${short(safe)}`);
+  return safe;
+}
+
 /** A matmul in a tree is named when its name is not just its own sub-expression text. */
-function treeMatmul(name: string, left: Skeleton, right: Skeleton): Skeleton {
+function treeMatmul(name: string, left: Skeleton, right: Skeleton, path = 'state', notices: string[] = []): Skeleton {
   const derived = printExpr({ kind: 'matmul', name: '', named: false, left: skeletonNode(left), right: skeletonNode(right), start: 0, end: 0 });
   const named = name !== '' && name !== derived;
-  return { kind: 'matmul', name: named ? name : derived, named, left, right };
+  if (!named) return { kind: 'matmul', name: derived, named, left, right };
+  return { kind: 'matmul', name: checkedName(name, derived, `${path}.name`, notices), named: true, left, right };
 }
 
 const MAX_DEPTH = 64;
 
 function skeletonFromTree(raw: Raw, side: 'left' | 'right', depth: number, notices: string[], path: string): Skeleton {
-  const name = typeof raw.name === 'string' ? raw.name : typeof raw.name === 'number' ? String(raw.name) : '';
+  const given = typeof raw.name === 'string' ? raw.name : typeof raw.name === 'number' ? String(raw.name) : '';
+  const isMatmul = raw.matmul === true || raw.matmul === 'true';
+  // A leaf needs a valid name; a matmul's may be its derived text (checked in treeMatmul).
+  const name = !isMatmul && given !== '' ? checkedName(given, SIDE_DEFAULTS[side].name, `${path}.name`, notices) : given;
   if (raw.matmul === true || raw.matmul === 'true') {
     if (depth >= MAX_DEPTH) {
       notices.push(`${path}: nesting deeper than ${MAX_DEPTH} was cut`);
@@ -153,6 +165,8 @@ function skeletonFromTree(raw: Raw, side: 'left' | 'right', depth: number, notic
         name,
         skeletonFromTree(raw.left, 'left', depth + 1, notices, `${path}.left`),
         skeletonFromTree(raw.right, 'right', depth + 1, notices, `${path}.right`),
+        path,
+        notices,
       );
     }
     notices.push(`${path}: a matmul needs left and right; treated as a matrix`);
@@ -243,12 +257,19 @@ export function normalize(input: unknown, opts: NormalizeOptions = {}): Normaliz
       typeof raw.name === 'string' ? raw.name : '',
       skeletonFromTree(raw.left as Raw, 'left', 1, notices, 'left'),
       skeletonFromTree(raw.right as Raw, 'right', 1, notices, 'right'),
+      'state',
+      notices,
     );
   } else {
+    for (const side of ['left', 'right'] as const) {
+      if (raw[side] !== undefined && !isObj(raw[side])) notices.push(`${side}: expected an object, got ${short(raw[side])}; ignored`);
+    }
     rootSk = treeMatmul(
       typeof raw.name === 'string' ? raw.name : '',
       isObj(raw.left) ? skeletonFromTree(raw.left, 'left', 1, notices, 'left') : { kind: 'leaf', name: 'L' },
       isObj(raw.right) ? skeletonFromTree(raw.right, 'right', 1, notices, 'right') : { kind: 'leaf', name: 'R' },
+      'state',
+      notices,
     );
   }
   if (rootSk.kind !== 'matmul') throw new Error('unreachable');

@@ -10,11 +10,14 @@ import type { Arg, MatmulArg, MatrixArg, Params } from './schema';
 /** Root and child matmuls share this shape. */
 export type MatmulLike = Pick<MatmulArg, 'name' | 'left' | 'right' | 'epilog' | 'anim' | 'block' | 'layout'>;
 
+/** The expression node of an argument, built bottom-up once (linear in the subtree, plus printing). */
 function node(a: Arg): ExprNode {
   if (!a.matmul) return { kind: 'leaf', name: a.name, start: 0, end: 0 };
-  const derived = derivedText(a);
+  const left = node(a.left);
+  const right = node(a.right);
+  const derived = printExpr({ kind: 'matmul', name: '', named: false, left, right, start: 0, end: 0 });
   const named = a.name !== '' && a.name !== derived;
-  return { kind: 'matmul', name: named ? a.name : derived, named, left: node(a.left), right: node(a.right), start: 0, end: 0 };
+  return { kind: 'matmul', name: named ? a.name : derived, named, left, right, start: 0, end: 0 };
 }
 
 /** The sub-expression text that names an unnamed matmul. */
@@ -49,9 +52,11 @@ export function clearDerivedNames(p: Params): void {
 }
 
 export function exprOfTree(p: Params): string {
-  const derived = derivedText(p);
+  const left = node(p.left);
+  const right = node(p.right);
+  const derived = printExpr({ kind: 'matmul', name: '', named: false, left, right, start: 0, end: 0 });
   const named = p.name !== '' && p.name !== derived;
-  return printExpr({ kind: 'matmul', name: named ? p.name : derived, named, left: node(p.left), right: node(p.right), start: 0, end: 0 });
+  return printExpr({ kind: 'matmul', name: named ? p.name : derived, named, left, right, start: 0, end: 0 });
 }
 
 export type Path = readonly string[];

@@ -213,18 +213,20 @@ export function decodeQuery(query: string): Decoded {
   const notices: string[] = [];
   let raw: unknown;
   const config = sp.get('config');
-  if (config !== null) {
+  if (config !== null && ![...sp.keys()].some((k) => NUMERIC_KEY.test(k))) {
     return { ...normalize(undefined), configUrl: config };
   }
   const z = sp.get('z');
   const params = sp.get('params');
-  if (z !== null) {
+  // The original's numbered form may hold name-table entries called `z` or `params` (e.g. cam.z).
+  const numbered = [...sp.keys()].some((k) => NUMERIC_KEY.test(k));
+  if (numbered) {
+    raw = decodeNumbered(sp);
+  } else if (z !== null) {
     const json = LZString.decompressFromEncodedURIComponent(z);
     raw = parseJson(json ?? '', 'z', notices);
   } else if (params !== null) {
     raw = parseJson(params, 'params', notices);
-  } else if ([...sp.keys()].some((k) => NUMERIC_KEY.test(k))) {
-    raw = decodeNumbered(sp);
   } else {
     raw = decodeReadable(sp);
   }

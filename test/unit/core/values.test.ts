@@ -1,0 +1,343 @@
+// Unit tests for src/core/tensor/matmul.ts and src/core/model/values.ts: products against a plain
+// triple loop, whole expressions against an independent evaluation, caching, pooled levels.
+import { describe, it, expect } from 'vitest';
+import { matmul } from '../../../src/core/tensor/matmul';
+import { computeValues, poolLevel, poolLevels, statsOf, type MatrixValues } from '../../../src/core/model/values';
+import { initMatrix } from '../../../src/core/tensor/init';
+import { normalize } from '../../../src/core/params/normalize';
+import type { Arg, MatrixArg, Params } from '../../../src/core/params/schema';
+
+/** Deterministic values in [-1, 1) (xorshift), independent of the code under test. */
+function rand(n: number, seed: number): Float32Array {
+  let s = (seed * 2654435761) >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let p = 0; p < n; p++) {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    out[p] = (s / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+function tripleLoop(a: ArrayLike<number>, b: ArrayLike<number>, I: number, K: number, J: number): Float64Array {
+  const out = new Float64Array(I * J);
+  for (let i = 0; i < I; i++) {
+    for (let j = 0; j < J; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += a[i * K + k]! * b[k * J + j]!;
+      out[i * J + j] = s;
+    }
+  }
+  return out;
+}
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-5): void {
+  expect(got.length).toBe(want.length);
+  for (let x = 0; x < want.length; x++) {
+    const w = want[x]!;
+    const g = got[x]!;
+    if (Number.isNaN(w)) expect(Number.isNaN(g), `element ${x}`).toBe(true);
+    else expect(Math.abs(g - w), `element ${x}: ${g} vs ${w}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(w)));
+  }
+}
+
+describe('matmul vs a plain triple loop', () => {
+  const shapes: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [13, 17, 6], [33, 1, 9], [4, 4, 4], [2, 3, 1], [7, 2, 11], [64, 48, 5]];
+  for (const [I, K, J] of shapes) {
+    it(`${I}x${K} @ ${K}x${J}`, () => {
+      const a = rand(I * K, I * 100 + K);
+      const b = rand(K * J, J * 1000 + K + 7);
+      const c = matmul(a, b, I, K, J);
+      expect(c).toBeInstanceOf(Float32Array);
+      expectClose(c, tripleLoop(a, b, I, K, J));
+    });
+  }
+
+  it('1x1 by hand: 3 * -2 = -6', () => {
+    expect(Array.from(matmul(Float32Array.of(3), Float32Array.of(-2), 1, 1, 1))).toEqual([-6]);
+  });
+
+  it('2x3 @ 3x2 by hand', () => {
+    // [[1,2,3],[4,5,6]] @ [[7,8],[9,10],[11,12]] = [[58,64],[139,154]]
+    const c = matmul(Float32Array.of(1, 2, 3, 4, 5, 6), Float32Array.of(7, 8, 9, 10, 11, 12), 2, 3, 2);
+    expect(Array.from(c)).toEqual([58, 64, 139, 154]);
+  });
+
+  it('writes into the given output and returns it', () => {
+    const out = new Float32Array(15).fill(99);
+    const a = rand(5 * 7, 1);
+    const b = rand(7 * 3, 2);
+    const r = matmul(a, b, 5, 7, 3, out);
+    expect(r).toBe(out);
+    expectClose(out, tripleLoop(a, b, 5, 7, 3));
+  });
+
+  it('NaN in A[i, k] makes row i NaN and nothing else', () => {
+    const I = 5, K = 7, J = 3;
+    const a = rand(I * K, 3);
+    const b = rand(K * J, 4);
+    a[2 * K + 3] = NaN;
+    const c = matmul(a, b, I, K, J);
+    for (let i = 0; i < I; i++) {
+      for (let j = 0; j < J; j++) expect(Number.isNaN(c[i * J + j]!), `[${i},${j}]`).toBe(i === 2);
+    }
+    expectClose(c, tripleLoop(a, b, I, K, J));
+  });
+
+  it('NaN in B[k, j] makes column j NaN; Infinity * 0 is NaN', () => {
+    const I = 6, K = 4, J = 5;
+    const a = rand(I * K, 5);
+    const b = rand(K * J, 6);
+    b[1 * J + 4] = NaN;
+    const c = matmul(a, b, I, K, J);
+    for (let i = 0; i < I; i++) for (let j = 0; j < J; j++) expect(Number.isNaN(c[i * J + j]!)).toBe(j === 4);
+    const inf = matmul(Float32Array.of(Infinity, 1), Float32Array.of(0, 2), 1, 2, 1);
+    expect(Number.isNaN(inf[0]!)).toBe(true);
+    const big = matmul(Float32Array.of(Infinity, 1), Float32Array.of(1, 2), 1, 2, 1);
+    expect(big[0]).toBe(Infinity);
+  });
+
+  it('accumulates with more precision than float32 (1e8 + 1 - 1e8)', () => {
+    // a row [1e8, 1, -1e8] times a column of ones: float32 accumulation would give 0
+    const c = matmul(Float32Array.of(1e8, 1, -1e8), Float32Array.of(1, 1, 1), 1, 3, 1);
+    expect(c[0]).toBe(1);
+  });
+
+  it('progress callbacks never exceed the row count and only increase', () => {
+    const seen: number[] = [];
+    matmul(rand(40 * 3, 1), rand(3 * 2, 2), 40, 3, 2, undefined, (r) => seen.push(r));
+    for (let x = 1; x < seen.length; x++) expect(seen[x]!).toBeGreaterThan(seen[x - 1]!);
+    for (const r of seen) expect(r).toBeLessThanOrEqual(40);
+  });
+});
+
+// ---- computeValues -------------------------------------------------------------------------
+
+function leafValues(a: MatrixArg): Float64Array {
+  return Float64Array.from(initMatrix(a).data);
+}
+function relu(v: Float64Array): Float64Array {
+  return v.map((x) => (x < 0 ? 0 : x));
+}
+function softmaxRows(v: Float64Array, h: number, w: number, scale: number, causal: boolean): Float64Array {
+  const out = new Float64Array(h * w);
+  for (let i = 0; i < h; i++) {
+    const lim = causal ? Math.min(i, w - 1) : w - 1;
+    let m = -Infinity;
+    for (let j = 0; j <= lim; j++) m = Math.max(m, v[i * w + j]! * scale);
+    let s = 0;
+    for (let j = 0; j <= lim; j++) s += Math.exp(v[i * w + j]! * scale - m);
+    for (let j = 0; j <= lim; j++) out[i * w + j] = Math.exp(v[i * w + j]! * scale - m) / s;
+  }
+  return out;
+}
+function applyRef(epilog: string, v: Float64Array, h: number, w: number, k: number): Float64Array {
+  switch (epilog) {
+    case 'none': return v;
+    case 'relu': return relu(v);
+    case 'tanh': return v.map(Math.tanh);
+    case 'x**2': return v.map((x) => x * x);
+    case 'x/k': return v.map((x) => x / k);
+    case 'softmax': return softmaxRows(v, h, w, 1, false);
+    case 'softmax(x/sqrt(k))': return softmaxRows(v, h, w, 1 / Math.sqrt(k), false);
+    case 'softmax(tril(x/sqrt(k)))': return softmaxRows(v, h, w, 1 / Math.sqrt(k), true);
+    case 'layernorm': {
+      const n = v.length;
+      const mean = v.reduce((a, b) => a + b, 0) / n;
+      const vr = v.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
+      return v.map((x) => (x - mean) / Math.sqrt(vr + 1e-5));
+    }
+    default: throw new Error(`no reference for ${epilog}`);
+  }
+}
+interface RefVal { h: number; w: number; v: Float64Array }
+/** Independent evaluation: leaves from initMatrix, products and epilogs computed here. */
+function evaluate(p: Params): Map<string, RefVal> {
+  const out = new Map<string, RefVal>();
+  const go = (a: Arg | Params, path: string): RefVal => {
+    let r: RefVal;
+    if ('matmul' in a && a.matmul === false) {
+      r = { h: a.h, w: a.w, v: leafValues(a) };
+    } else {
+      const m = a as { left: Arg; right: Arg; epilog: string };
+      const L = go(m.left, path === 'root' ? 'left' : `${path}.left`);
+      const R = go(m.right, path === 'root' ? 'right' : `${path}.right`);
+      expect(L.w).toBe(R.h);
+      r = { h: L.h, w: R.w, v: applyRef(m.epilog, tripleLoop(L.v, R.v, L.h, L.w, R.w), L.h, R.w, L.w) };
+    }
+    out.set(path, r);
+    return r;
+  };
+  go(p, 'root');
+  return out;
+}
+
+function attentionState(): Params {
+  return normalize({
+    name: 'out',
+    epilog: 'layernorm',
+    left: {
+      name: 'attn', matmul: true, epilog: 'softmax(tril(x/sqrt(k)))',
+      left: { name: 'Q', matmul: true, epilog: 'relu', left: { name: 'x', h: 6, w: 5, init: 'gaussian', seed: 1 }, right: { name: 'wQ', w: 4, init: 'uniform', seed: 2 } },
+      right: { name: 'K', matmul: true, epilog: 'x/k', left: { name: 'wK', h: 4, w: 5, init: 'pt linear', seed: 3 }, right: { name: 'xt', w: 6, init: 'cols' } },
+    },
+    right: { name: 'V', matmul: true, epilog: 'tanh', left: { name: 'x', init: 'gaussian', seed: 1 }, right: { name: 'wV', w: 3, init: 'row major', min: -2, max: 0.5 } },
+  }).params;
+}
+
+describe('computeValues', () => {
+  it('an attention-like expression with epilogs at every level equals an independent computation', () => {
+    const p = attentionState();
+    expect(p.expr).toBe('out = (attn = (Q = x @ wQ) @ (K = wK @ xt)) @ (V = x @ wV)');
+    const ref = evaluate(p);
+    const got = computeValues(p).values;
+    for (const key of ['root', 'left', 'left.left', 'left.right', 'right', 'left.left.left', 'left.left.right', 'left.right.left', 'left.right.right', 'right.left', 'right.right']) {
+      const r = ref.get(key)!;
+      const g = got.get(key);
+      expect(g, key).toBeDefined();
+      expect([g!.h, g!.w], key).toEqual([r.h, r.w]);
+      expectClose(g!.data, r.v, 1e-4);
+    }
+    // the causal attention matrix: zeros above the diagonal
+    const attn = got.get('left')!;
+    for (let i = 0; i < attn.h; i++) for (let j = i + 1; j < attn.w; j++) expect(attn.data[i * attn.w + j]).toBe(0);
+  });
+
+  it('left- and right-associative chains and a binary tree', () => {
+    for (const expr of ['A @ B @ C @ D', 'A @ (B @ (C @ D))', '(A @ B) @ (C @ D)']) {
+      const p = normalize({ expr }).params;
+      // uneven shapes and varied inits, set through normalize so shapes are consistent
+      const q = normalize(JSON.parse(JSON.stringify(p).replace(/"h":32,"w":32/g, '"h":5,"w":3'))).params;
+      q.epilog = 'softmax';
+      const ref = evaluate(q);
+      const got = computeValues(q).values;
+      for (const [key, r] of ref) expectClose(got.get(key)!.data, r.v, 1e-4);
+    }
+  });
+
+  it('statistics: maxAbs, minAbs, nonFinite', () => {
+    const s = statsOf(Float32Array.of(0.5, -3, NaN, 2, Infinity, -0.25));
+    expect(s).toEqual({ maxAbs: 3, minAbs: 0.25, nonFinite: 2 });
+    const v = computeValues(normalize({ left: { h: 3, w: 2, init: 'eye' }, right: { w: 2, init: 'rows', min: 1, max: 4 } }).params).values.get('root')!;
+    // eye 3x2 @ rows 2x2 ([1,1],[4,4]) = [[1,1],[4,4],[0,0]]
+    expect(Array.from(v.data)).toEqual([1, 1, 4, 4, 0, 0]);
+    expect(v.stats.maxAbs).toBe(4);
+    expect(v.stats.minAbs).toBe(0);
+  });
+
+  it('progress reaches 1', () => {
+    let last = 0;
+    computeValues(attentionState(), { onProgress: (f) => { last = f; } });
+    expect(last).toBeCloseTo(1, 9);
+  });
+
+  it('caching: a second compute with one leaf changed reuses the unaffected results', () => {
+    const p = attentionState();
+    const cache = new Map<string, MatrixValues>();
+    const first = computeValues(p, { cache });
+    // the caller keeps results by key (as compute-client and the worker do)
+    for (const [path, key] of first.keys) cache.set(key, first.values.get(path)!);
+
+    const q = JSON.parse(JSON.stringify(p)) as Params;
+    // change wV (right.right): only right and root depend on it
+    if (!q.right.matmul || q.right.right.matmul) throw new Error('structure');
+    q.right.right.seed = 99;
+    q.right.right.init = 'uniform';
+    const second = computeValues(q, { cache });
+    for (const key of ['left', 'left.left', 'left.right', 'left.left.left', 'left.left.right', 'left.right.left', 'left.right.right', 'right.left']) {
+      expect(second.values.get(key), key).toBe(first.values.get(key));
+    }
+    for (const key of ['right', 'right.right', 'root']) {
+      expect(second.values.get(key), key).not.toBe(first.values.get(key));
+    }
+    // and the new values are right
+    const ref = evaluate(q);
+    for (const [key, r] of ref) expectClose(second.values.get(key)!.data, r.v, 1e-4);
+  });
+
+  it('caching: an epilog change recomputes that matmul and its ancestors only', () => {
+    const p = attentionState();
+    const cache = new Map<string, MatrixValues>();
+    const first = computeValues(p, { cache });
+    for (const [path, key] of first.keys) cache.set(key, first.values.get(path)!);
+    const q = JSON.parse(JSON.stringify(p)) as Params;
+    if (!q.left.matmul || !q.left.left.matmul) throw new Error('structure');
+    q.left.left.epilog = 'x**2';
+    const second = computeValues(q, { cache });
+    for (const key of ['left.right', 'right', 'left.left.left', 'left.left.right']) expect(second.values.get(key), key).toBe(first.values.get(key));
+    for (const key of ['left.left', 'left', 'root']) expect(second.values.get(key), key).not.toBe(first.values.get(key));
+    const ref = evaluate(q);
+    for (const [key, r] of ref) expectClose(second.values.get(key)!.data, r.v, 1e-4);
+  });
+
+  it('an init: expr leaf with a bad formula carries its error', () => {
+    const p = normalize({ left: { h: 2, w: 2, init: 'expr', expr: 'i +' }, right: { w: 2 } }).params;
+    const v = computeValues(p).values;
+    expect(v.get('left')!.error).toBeTruthy();
+    expect(Array.from(v.get('left')!.data)).toEqual([0, 0, 0, 0]);
+    expect(Array.from(v.get('root')!.data)).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('poolLevel', () => {
+  it('keeps the value of largest magnitude with its sign (4x4 -> 2x2)', () => {
+    const src = Float32Array.of(
+      1, -2, 0.5, 0.25,
+      0.1, 0.2, 3, -4,
+      -9, 8, 0, 0,
+      7, 6, 0, -0.5,
+    );
+    const l = poolLevel({ h: 4, w: 4, data: src });
+    expect([l.h, l.w]).toEqual([2, 2]);
+    expect(Array.from(l.data)).toEqual([-2, -4, -9, -0.5]);
+  });
+
+  it('GL mip sizes: max(1, floor(n/2))', () => {
+    const cases: [number, number][] = [[5, 7], [1, 9], [33, 1], [2, 2], [1, 1], [3, 3], [4096, 3]];
+    for (const [h, w] of cases) {
+      const l = poolLevel({ h, w, data: rand(h * w, h + w) });
+      expect([l.h, l.w], `${h}x${w}`).toEqual([Math.max(1, Math.floor(h / 2)), Math.max(1, Math.floor(w / 2))]);
+      expect(l.data.length).toBe(l.h * l.w);
+    }
+  });
+
+  it('poolLevels go down to 1x1 with mip sizes, and nothing is lost on odd shapes', () => {
+    for (const [h, w] of [[5, 7], [33, 1], [13, 17], [1, 9], [6, 6]] as const) {
+      const data = rand(h * w, h * w);
+      // put the largest magnitude in the last row and column (where odd leftovers are)
+      data[h * w - 1] = -50;
+      const levels = poolLevels(h, w, data);
+      let eh: number = h;
+      let ew: number = w;
+      for (const l of levels) {
+        eh = Math.max(1, Math.floor(eh / 2));
+        ew = Math.max(1, Math.floor(ew / 2));
+        expect([l.h, l.w]).toEqual([eh, ew]);
+        // every level still holds the overall max-magnitude value
+        expect(Array.from(l.data)).toContain(-50);
+      }
+      const last = levels[levels.length - 1]!;
+      expect([last.h, last.w]).toEqual([1, 1]);
+      expect(last.data[0]).toBe(-50);
+    }
+  });
+
+  it('each pooled value is one of the values of its 2x2 block (even shape, by hand)', () => {
+    const h = 6, w = 8;
+    const data = rand(h * w, 42);
+    const l = poolLevel({ h, w, data });
+    for (let a = 0; a < 3; a++) {
+      for (let b = 0; b < 4; b++) {
+        const block = [data[2 * a * w + 2 * b]!, data[2 * a * w + 2 * b + 1]!, data[(2 * a + 1) * w + 2 * b]!, data[(2 * a + 1) * w + 2 * b + 1]!];
+        const best = block.reduce((x, y) => (Math.abs(y) > Math.abs(x) ? y : x));
+        expect(l.data[a * 4 + b]).toBe(best);
+      }
+    }
+  });
+
+  it('a 1x1 matrix has no levels', () => {
+    expect(poolLevels(1, 1, Float32Array.of(3))).toEqual([]);
+  });
+
+  it('NaN survives pooling (so it is still shown distinctly)', () => {
+    const l = poolLevel({ h: 2, w: 2, data: Float32Array.of(1, NaN, 5, -7) });
+    expect(Number.isNaN(l.data[0]!)).toBe(true);
+  });
+});
