@@ -17,5 +17,7 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts'],
     environment: 'node',
+    // The layout invariants check every cell of many cubes: slow on a busy 2-core machine.
+    testTimeout: 60000,
   },
 });
