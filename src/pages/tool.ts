@@ -160,6 +160,6 @@ setInterval(() => {
 }, 1000);
 
 // For tests and the bench: read-only handles, no code paths of their own.
-(window as unknown as { mm3d: unknown }).mm3d = { app, status: currentStatus, inspector };
+(window as unknown as { mm3d: unknown }).mm3d = { app, status: currentStatus, inspector, dataDialog };
 
 app.loadFromLocation('replace');

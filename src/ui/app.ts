@@ -204,7 +204,8 @@ export class App {
     const drawn = this.scene.framesDrawn;
     const check = (): void => {
       if (gen !== this.generation) return;
-      if (this.scene.framesDrawn > drawn) {
+      // Not ready while data for some matrix is still loading: its values are not the final ones.
+      if (this.scene.framesDrawn > drawn && !this.data.loading) {
         performance.mark('mm3d:ready');
         this.status.ready = true;
         this.announce();

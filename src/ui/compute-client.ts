@@ -95,6 +95,12 @@ export class ComputeClient {
     const gen = this.mainGeneration;
     const multiply = async (job: MultiplyJob): Promise<Float32Array> => {
       const { a, b, I, K, J } = job;
+      if (I === 0) {
+        // A pause between heavy steps of preparing a big matrix.
+        await yieldToPage();
+        if (gen !== this.mainGeneration) throw new Superseded();
+        return new Float32Array(0);
+      }
       const out = new Float32Array(I * J);
       const rowsPerSlice = Math.max(4, Math.floor(SLICE_WORK / Math.max(1, K * J)));
       for (let i0 = 0; i0 < I; i0 += rowsPerSlice) {

@@ -31,6 +31,7 @@ function helperThread(): Worker | null {
 
 async function multiply(job: MultiplyJob): Promise<Float32Array> {
   const { a, b, I, K, J } = job;
+  if (I === 0) return new Float32Array(0);
   const h = I * K * J >= SPLIT_WORK && I >= 8 ? helperThread() : null;
   if (!h) return matmul(a, b, I, K, J, new Float32Array(I * J), (rows) => job.onFraction(rows / I));
   // The helper takes the first rows; this thread the rest; B goes over as a copy.

@@ -28,6 +28,11 @@ export class DataManager {
     this.leafData = leafData;
   }
 
+  /** True while some matrix's data is still on its way. */
+  get loading(): boolean {
+    return this.inflight.size > 0;
+  }
+
   attachFile(file: File): void {
     this.files.set(file.name, file);
   }

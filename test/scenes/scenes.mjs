@@ -56,6 +56,46 @@ export const SCENES = [
   { name: 'gpt2 layer', query: paramsQuery(gpt2LayerTree()), expr: GPT2_LAYER_EXPR, targets: { openMs: 10000, fps: 20 }, runs: 3, timeout: 120000 },
 ];
 
+/** A gaussian-ish CSV of `rows` x `cols` values (the size of GPT-2 activations in the blog: 256 x 768). */
+export function makeCsv(rows, cols) {
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  const lines = [];
+  for (let i = 0; i < rows; i++) {
+    const cells = [];
+    for (let j = 0; j < cols; j++) cells.push(rnd().toFixed(6));
+    lines.push(cells.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** A .safetensors file with one F32 tensor `w` of the given shape (values i * cols + j, scaled). */
+export function makeSafetensors(rows, cols, name = 'w') {
+  const bytes = rows * cols * 4;
+  let header = JSON.stringify({ [name]: { dtype: 'F32', shape: [rows, cols], data_offsets: [0, bytes] } });
+  while ((8 + header.length) % 8) header += ' ';
+  const buf = Buffer.alloc(8 + header.length + bytes);
+  buf.writeBigUInt64LE(BigInt(header.length), 0);
+  buf.write(header, 8, 'latin1');
+  const data = new Float32Array(buf.buffer, buf.byteOffset + 8 + header.length, rows * cols);
+  for (let x = 0; x < data.length; x++) data[x] = Math.sin(x * 0.001);
+  return buf;
+}
+
+/** The attention head animated as a fused vmprod chain (issue: animation bench). */
+export function attentionAnimTree() {
+  const t = attentionHeadTree();
+  t.anim = { alg: 'vmprod', speed: 100, fuse: 'sync' };
+  return t;
+}
+
+// Scenes measured differently from "open, then spin" (see bench/run.mjs `kind`).
+SCENES.push(
+  { name: 'attention fused vmprod', kind: 'anim', query: paramsQuery(attentionAnimTree()), expr: ATTENTION_HEAD_EXPR, targets: { fps: 50, stepMs: 2 } },
+  { name: 'csv 256x768', kind: 'csv', url: 'data/act.csv', targets: { openMs: 1000, longTaskMs: 100 } },
+  { name: 'safetensors 1024x3072 file', kind: 'file', query: '', targets: { loadMs: 1500 } },
+);
+
 export const sceneByName = (name) => SCENES.find((s) => s.name === name);
 
 /** The 16 combinations of the four binary layout choices (SPEC 6.1), as readable queries. */

@@ -56,30 +56,45 @@ export function statsOf(d: Float32Array): MatrixStats {
   return { maxAbs, minAbs, nonFinite };
 }
 
+/** The value of larger magnitude (NaN wins: it must stay visible). */
+const bigger = (best: number, v: number): number => (v !== v || Math.abs(v) > Math.abs(best) ? v : best);
+
 /** One pooled level: sizes halve as GL mip levels do (floor, at least 1); odd leftovers join the last cell. */
 export function poolLevel(src: Level): Level {
   const h = Math.max(1, src.h >> 1);
   const w = Math.max(1, src.w >> 1);
+  const sw = src.w;
+  const d = src.data;
   const out = new Float32Array(h * w);
   for (let a = 0; a < h; a++) {
     const r0 = Math.min(src.h - 1, 2 * a);
     const r1 = a === h - 1 ? src.h - 1 : 2 * a + 1;
-    for (let b = 0; b < w; b++) {
-      const c0 = Math.min(src.w - 1, 2 * b);
-      const c1 = b === w - 1 ? src.w - 1 : 2 * b + 1;
-      let best = 0;
-      let bestAbs = -1;
-      for (let r = r0; r <= r1; r++) {
-        for (let c = c0; c <= c1; c++) {
-          const v = src.data[r * src.w + c]!;
-          const m = Number.isNaN(v) ? Infinity : Math.abs(v);
-          if (m > bestAbs) {
-            bestAbs = m;
-            best = v;
-          }
+    const o = a * w;
+    if (r1 === r0 + 1 && sw >= 2) {
+      // Fast path: two rows, two columns per cell (all but the last column).
+      const p0 = r0 * sw;
+      const p1 = p0 + sw;
+      const full = w - 1;
+      for (let b = 0; b < full; b++) {
+        const c = 2 * b;
+        let best = d[p0 + c]!;
+        if (best !== best) {
+          out[o + b] = best;
+          continue;
         }
+        best = bigger(best, d[p0 + c + 1]!);
+        best = bigger(best, d[p1 + c]!);
+        best = bigger(best, d[p1 + c + 1]!);
+        out[o + b] = best;
       }
-      out[a * w + b] = best;
+    }
+    const startB = r1 === r0 + 1 && sw >= 2 ? w - 1 : 0;
+    for (let b = startB; b < w; b++) {
+      const c0 = Math.min(sw - 1, 2 * b);
+      const c1 = b === w - 1 ? sw - 1 : 2 * b + 1;
+      let best = d[r0 * sw + c0]!;
+      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) best = bigger(best, d[r * sw + c]!);
+      out[o + b] = best;
     }
   }
   return { h, w, data: out };
@@ -95,8 +110,19 @@ export function poolLevels(h: number, w: number, data: Float32Array): Level[] {
   return levels;
 }
 
-function finish(h: number, w: number, data: Float32Array, error?: string): MatrixValues {
-  const v: MatrixValues = { h, w, data, stats: statsOf(data), levels: poolLevels(h, w, data) };
+/** Matrices at least this big let the page breathe between the steps of their preparation. */
+const BIG = 1 << 20;
+const EMPTY = new Float32Array(0);
+/** A pause request: no product, just a chance for an asynchronous driver to yield to the page. */
+const breathe = (): MultiplyJob => ({ a: EMPTY, b: EMPTY, I: 0, K: 0, J: 0, onFraction: () => undefined });
+
+function* finish(h: number, w: number, data: Float32Array, error?: string): Generator<MultiplyJob, MatrixValues, Float32Array> {
+  const big = h * w >= BIG;
+  const stats = statsOf(data);
+  if (big) yield breathe();
+  const levels = poolLevels(h, w, data);
+  if (big) yield breathe();
+  const v: MatrixValues = { h, w, data, stats, levels };
   if (error) v.error = error;
   return v;
 }
@@ -154,7 +180,7 @@ function* computeSteps(p: Params, opts: ComputeOptions): Generator<MultiplyJob, 
   const total = Math.max(1, workOf(p));
   let done = 0;
 
-  const leaf = (a: Arg & { matmul: false }, path: Path): string => {
+  function* leaf(a: Arg & { matmul: false }, path: Path): Generator<MultiplyJob, string, Float32Array> {
     const pk = pathKey(path);
     const ext = a.init === 'url' ? opts.leafData?.get(pk) : undefined;
     const extKey = ext ? ('error' in ext ? `err:${ext.error}` : `data:${ext.h}x${ext.w}:${hashString(String(ext.data.length))}:${ext.data[0]}`) : '';
@@ -169,16 +195,17 @@ function* computeSteps(p: Params, opts: ComputeOptions): Generator<MultiplyJob, 
         else if ('error' in ext) err = ext.error;
         else fillWrapped(r.data, a.h, a.w, ext);
       }
-      v = finish(a.h, a.w, r.data, err);
+      if (a.h * a.w >= BIG) yield breathe();
+      v = yield* finish(a.h, a.w, r.data, err);
     }
     values.set(pk, v);
     keys.set(pk, key);
     return key;
-  };
+  }
 
   function* mm(m: { left: Arg; right: Arg; epilog: string }, path: Path): Generator<MultiplyJob, string, Float32Array> {
-    const lk = m.left.matmul ? yield* mm(m.left, [...path, 'left']) : leaf(m.left, [...path, 'left']);
-    const rk = m.right.matmul ? yield* mm(m.right, [...path, 'right']) : leaf(m.right, [...path, 'right']);
+    const lk = m.left.matmul ? yield* mm(m.left, [...path, 'left']) : yield* leaf(m.left, [...path, 'left']);
+    const rk = m.right.matmul ? yield* mm(m.right, [...path, 'right']) : yield* leaf(m.right, [...path, 'right']);
     const pk = pathKey(path);
     const I = rowsOf(m.left);
     const K = colsOf(m.left);
@@ -192,7 +219,8 @@ function* computeSteps(p: Params, opts: ComputeOptions): Generator<MultiplyJob, 
       const work = I * K * J;
       const d: Float32Array = yield { a: L.data, b: R.data, I, K, J, onFraction: (f) => opts.onProgress?.((base + f * work) / total) };
       applyEpilog(m.epilog, d, I, J, K);
-      v = finish(I, J, d);
+      if (I * J >= BIG) yield breathe();
+      v = yield* finish(I, J, d);
     }
     done += I * K * J;
     opts.onProgress?.(done / total);
@@ -211,7 +239,7 @@ export function computeValues(p: Params, opts: ComputeOptions = {}): ComputeResu
   let r = g.next();
   while (!r.done) {
     const j = r.value;
-    r = g.next(matmul(j.a, j.b, j.I, j.K, j.J, new Float32Array(j.I * j.J), (rows) => j.onFraction(rows / j.I)));
+    r = g.next(j.I === 0 ? EMPTY : matmul(j.a, j.b, j.I, j.K, j.J, new Float32Array(j.I * j.J), (rows) => j.onFraction(rows / j.I)));
   }
   return r.value;
 }
