@@ -231,7 +231,13 @@ export function computeLayout(params: Params): Layout {
         matrices.set(argPlacement.key, argPlacement);
         continue;
       }
-      const cc = scheme === 'custom' ? choicesOf(arg.layout) : childChoices(scheme, side, choices);
+      let cc = scheme === 'custom' ? choicesOf(arg.layout) : childChoices(scheme, side, choices);
+      if (scheme === 'wheel') {
+        // In these frames a child's result side is fixed by geometry (it must face away from its
+        // parent: the blocks and zigzag rules for Bk say exactly that). Copying it as well would
+        // fold every child into its parent, so the wheel copies the other three choices only.
+        cc = { ...cc, resultBack: side === 'left' ? choices.positive === choices.leftRight : choices.positive === choices.rightBottom };
+      }
       const shift = spacing.scatter * scatterMultiplier(countMatmuls(arg as unknown as MatmulNode), spacing.molecule, spacing.blast, spacing.total);
       const origin = madd(argPlacement.origin, [outward, shift]);
       const childFrame = { ex: argPlacement.colDir, ey: scale(argPlacement.rowDir, -1) };
