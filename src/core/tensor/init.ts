@@ -6,18 +6,10 @@
  */
 import { hashString, makeRng } from './rng';
 import { fillFormula } from './formula';
+import type { MatrixArg } from '../params/schema';
 
-export interface InitSpec {
-  name: string;
-  h: number;
-  w: number;
-  init: string;
-  min: number;
-  max: number;
-  dropout: number;
-  seed: number;
-  expr: string;
-}
+/** What an initializer reads of a matrix's settings. */
+export type InitSpec = Pick<MatrixArg, 'name' | 'h' | 'w' | 'init' | 'min' | 'max' | 'dropout' | 'seed' | 'expr'>;
 
 export interface InitResult {
   data: Float32Array;
