@@ -40,12 +40,12 @@ export function parseDataRef(text: string): DataRef {
 }
 
 export function formatDataRef(r: DataRef): string {
-  const sp = new URLSearchParams();
-  if (r.tensor) sp.set('tensor', r.tensor);
-  if (r.slice.index?.length) sp.set('index', r.slice.index.join(','));
-  if (r.slice.rows) sp.set('rows', `${r.slice.rows[0]}:${r.slice.rows[1]}`);
-  if (r.slice.cols) sp.set('cols', `${r.slice.cols[0]}:${r.slice.cols[1]}`);
-  if (r.slice.transpose) sp.set('t', '1');
-  const opts = sp.toString();
-  return opts ? `${r.location}#${opts}` : r.location;
+  // Written by hand (not URLSearchParams) so that ranges stay readable: `cols=256:320`.
+  const parts: string[] = [];
+  if (r.tensor) parts.push(`tensor=${encodeURIComponent(r.tensor)}`);
+  if (r.slice.index?.length) parts.push(`index=${r.slice.index.join(',')}`);
+  if (r.slice.rows) parts.push(`rows=${r.slice.rows[0]}:${r.slice.rows[1]}`);
+  if (r.slice.cols) parts.push(`cols=${r.slice.cols[0]}:${r.slice.cols[1]}`);
+  if (r.slice.transpose) parts.push('t=1');
+  return parts.length ? `${r.location}#${parts.join('&')}` : r.location;
 }

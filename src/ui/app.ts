@@ -176,7 +176,7 @@ export class App {
         this.hooks.onProgress?.(null);
         this.scene.sync({ params: this.params, layout: this.layout, values });
         this.animator.configure(this.params, values);
-        const errs = [...values.entries()].filter(([, v]) => v.error).map(([k, v]) => `${k}: ${v.error}`);
+        const errs = [...values.entries()].filter(([, v]) => v.error).map(([k, v]) => `${this.layout.matrices.get(k)?.name ?? k}: ${v.error}`);
         if (errs.length) this.showNotices([...this.status.notices, ...errs]);
         void this.scene.legends.ready.then(() => {
           performance.mark('mm3d:legends');

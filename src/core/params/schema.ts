@@ -19,6 +19,8 @@ export const FUSES = ['none', 'sync', 'async'] as const;
 export const EPILOGS = [
   'none', 'relu', 'gelu', 'sigmoid', 'silu', 'tanh', 'x**2', 'layernorm', 'softmax',
   'softmax(x/sqrt(k))', 'softmax(tril(x/sqrt(k)))', 'x/k', 'x/sqrt(k)',
+  // From the original tool's old links: causal softmax scaled by 1/8 whatever k is.
+  'softmax(tril(x/8))',
 ] as const;
 export const INITS = [
   'rows', 'cols', 'row major', 'col major', 'uniform', 'gaussian', 'pt linear',
@@ -115,7 +117,7 @@ export const MATRIX_FIELDS: Field[] = [
 export const MATMUL_ARG_FIELDS: Field[] = [
   { kind: 'string', key: 'name', def: 'X', maxLength: 2000 },
   { kind: 'bool', key: 'matmul', def: true },
-  { kind: 'choice', key: 'epilog', def: 'none', choices: EPILOGS, aliases: { 'softmax(tril(x/8))': 'softmax(tril(x/sqrt(k)))' } },
+  { kind: 'choice', key: 'epilog', def: 'none', choices: EPILOGS },
 ];
 
 export const ROOT_FIELDS: Field[] = [

@@ -78,8 +78,10 @@ export function applyEpilog(epilog: string, d: Float32Array, h: number, w: numbe
       softmaxRows(d, h, w, 1 / Math.sqrt(k), false);
       return;
     case 'softmax(tril(x/sqrt(k)))':
-    case 'softmax(tril(x/8))':
       softmaxRows(d, h, w, 1 / Math.sqrt(k), true);
+      return;
+    case 'softmax(tril(x/8))':
+      softmaxRows(d, h, w, 1 / 8, true);
       return;
     case 'x/k':
       for (let x = 0; x < n; x++) d[x] = d[x]! / k;

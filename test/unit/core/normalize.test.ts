@@ -324,11 +324,13 @@ describe('wrong types', () => {
     expect(l.matmul && l.anim.alg).toBe('vmprod');
   });
 
-  it("the old 'softmax(tril(x/8))' epilog is accepted (root and child)", () => {
+  it("the old 'softmax(tril(x/8))' epilog is accepted as itself, without a notice (root and child)", () => {
+    // It keeps its meaning (scale by 1/8 whatever k is), so old links show what they showed.
     const r = normalize({ epilog: 'softmax(tril(x/8))' });
-    expect(r.params.epilog).toBe('softmax(tril(x/sqrt(k)))');
+    expect(r.params.epilog).toBe('softmax(tril(x/8))');
+    expect(r.notices).toEqual([]);
     const c = normalize({ left: { matmul: true, name: 'A @ B', epilog: 'softmax(tril(x/8))', left: { name: 'A' }, right: { name: 'B' } }, right: { name: 'C' } });
-    expect(c.params.left.matmul && c.params.left.epilog).toBe('softmax(tril(x/sqrt(k)))');
+    expect(c.params.left.matmul && c.params.left.epilog).toBe('softmax(tril(x/8))');
   });
 });
 
