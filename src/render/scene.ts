@@ -73,7 +73,7 @@ export class SceneView {
   framesDrawn = 0;
 
   constructor(private readonly container: HTMLElement) {
-    this.renderer = new THREE.WebGLRenderer({ antialias: false, powerPreference: 'high-performance' });
+    this.renderer = new THREE.WebGLRenderer({ antialias: false, stencil: false, powerPreference: 'high-performance' });
     this.fullRatio = Math.min(2, window.devicePixelRatio || 1);
     this.ratio = this.fullRatio;
     this.renderer.setPixelRatio(this.fullRatio);
