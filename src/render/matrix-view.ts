@@ -171,10 +171,10 @@ export class MatrixView {
     (u.uReveal!.value as THREE.Vector4).set(r.mode, r.count, 0, 0);
     u.uClip!.value = r.clip ? 1 : 0;
     if (r.hiRows && r.hiCols) {
+      // Highlighted ranges: the rest is dimmed, or (clip) not drawn at all.
       (u.uHiRows!.value as THREE.Vector4).set(r.hiRows[0], r.hiRows[1], r.hiCols[0], r.hiCols[1]);
-      u.uHighlight!.value = r.clip ? 0 : 1;
+      u.uHighlight!.value = 1;
       u.uDim!.value = r.dim ?? 0.45;
-      if (r.clip) u.uHighlight!.value = 1;
     } else {
       u.uHighlight!.value = 0;
       u.uDim!.value = 1;

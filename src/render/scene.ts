@@ -11,7 +11,7 @@ import type { InteriorPlane, MatrixShow } from '../core/anim/view';
 import type { MatrixValues } from '../core/model/values';
 import type { Params } from '../core/params/schema';
 import { type Sensitivity, type VizParams, rangeFor } from '../core/color';
-import { MatrixView, type RevealState } from './matrix-view';
+import { MatrixView } from './matrix-view';
 import { GuideView } from './guides';
 import { FlowView } from './flow';
 import { LegendsView } from './legends';
@@ -33,6 +33,13 @@ export function vizOf(p: Params): VizParams {
     hueGap: Number(v['hue gap']),
     hueSpread: Number(v['hue spread']),
   };
+}
+
+/** What colouring needs besides a matrix's own statistics (SPEC 7). */
+function lookContext(model: SceneModel): { viz: VizParams; sens: Sensitivity; globalMax: number } {
+  let globalMax = 0;
+  if (model.values) for (const v of model.values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
+  return { viz: vizOf(model.params), sens: String(model.params.viz.sensitivity) as Sensitivity, globalMax };
 }
 
 export class SceneView {
@@ -230,10 +237,7 @@ export class SceneView {
   sync(model: SceneModel): void {
     this.model = model;
     const { params, layout, values } = model;
-    const viz = vizOf(params);
-    const sens = String(params.viz.sensitivity) as Sensitivity;
-    let globalMax = 0;
-    if (values) for (const v of values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
+    const { viz, sens, globalMax } = lookContext(model);
     const guides = Number(params.deco['row guides']);
 
     for (const [key, p] of layout.matrices) {
@@ -320,10 +324,7 @@ export class SceneView {
       this.scene.remove(v.mesh);
       v.dispose();
     }
-    const viz = vizOf(model.params);
-    const sens = String(model.params.viz.sensitivity) as Sensitivity;
-    let globalMax = 0;
-    if (model.values) for (const v of model.values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
+    const { viz, sens, globalMax } = lookContext(model);
     this.interior = [];
     planes.forEach((pl, n) => {
       const m = model.layout.matmuls.find((x) => x.key === pl.matmul);
@@ -373,10 +374,7 @@ export class SceneView {
       v.dispose();
     }
     if (!model) return;
-    const viz = vizOf(model.params);
-    const sens = String(model.params.viz.sensitivity) as Sensitivity;
-    let globalMax = 0;
-    if (model.values) for (const v of model.values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
+    const { viz, sens, globalMax } = lookContext(model);
     list.forEach((p, n) => {
       const m = model.layout.matmuls.find((x) => x.key === p.matmul);
       if (!m) return;
@@ -404,22 +402,6 @@ export class SceneView {
 
   matrixView(key: string): MatrixView | undefined {
     return this.matrixViews.get(key);
-  }
-
-  setReveal(key: string, r: RevealState | null): void {
-    this.matrixViews.get(key)?.setReveal(r);
-    this.invalidate();
-  }
-
-  get currentModel(): SceneModel | null {
-    return this.model;
-  }
-
-  /** Elements in the visualization (all matrices). */
-  elementCount(): number {
-    let n = 0;
-    if (this.model) for (const p of this.model.layout.matrices.values()) n += p.h * p.w;
-    return n;
   }
 
   info(): { geometries: number; textures: number; calls: number; triangles: number } {

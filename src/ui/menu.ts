@@ -46,7 +46,7 @@ export class Menu {
       this.structure = structure;
       this.build(p);
     } else {
-      this.rebind(this.gui, []);
+      this.rebind(this.gui);
     }
   }
 
@@ -55,8 +55,7 @@ export class Menu {
     for (const c of this.diagControllers) c.updateDisplay();
   }
 
-  private rebind(gui: GUI, path: Path): void {
-    const obj = getAt(this.model, path) as Record<string, unknown> | undefined;
+  private rebind(gui: GUI): void {
     for (const c of gui.controllers) {
       if ((c as Controller & { _mmPath?: Path })._mmPath) {
         const cp = (c as Controller & { _mmPath: Path })._mmPath;
@@ -73,10 +72,9 @@ export class Menu {
           if (o.folder === 'open' && f._closed) f.open();
           if (o.folder === 'closed' && !f._closed) f.close();
         }
-        this.rebind(f, fp);
+        this.rebind(f);
       }
     }
-    void obj;
   }
 
   private build(p: Params): void {

@@ -151,16 +151,11 @@ export class PartialSums {
 
   /** Brings the sums to the state after step `t` (descs gives the step description for any t). */
   advanceTo(t: number, descAt: (t: number) => StepDesc): void {
-    if (t < this.t || t > this.t + 64) {
+    if (t < this.t) {
+      // Back in time (the animation looped, or a seek): start over.
       this.data.fill(0);
       for (const b of this.blocks) b.fill(0);
       this.t = -1;
-      if (t > 64) {
-        // Far jump: replay in one go.
-        for (let s = 0; s <= t; s++) this.add(descAt(s));
-        this.t = t;
-        return;
-      }
     }
     for (let s = this.t + 1; s <= t; s++) this.add(descAt(s));
     this.t = t;

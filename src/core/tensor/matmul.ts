@@ -1,49 +1,74 @@
 /**
  * The product itself: C (I x J) = A (I x K) @ B (K x J), row-major float32 in and out, accumulated
- * in float64. Four rows of A go through each row of B at once, which halves the memory traffic of
- * the plain i-k-j loop (measured about 2x faster in V8). `onRows` reports progress between rows.
+ * in float64. B is used transposed, so both operands are read along contiguous rows, and each
+ * pass over k feeds a 4 x 2 tile of results from registers (measured 1.3-2x faster in V8 than a
+ * row-broadcast i-k-j loop). Callers that multiply by the same B in slices transpose it once.
  */
+
+/** B (K x J) transposed to J x K. */
+export function transpose(b: Float32Array, K: number, J: number): Float32Array {
+  const t = new Float32Array(K * J);
+  for (let k = 0; k < K; k++) {
+    const row = k * J;
+    for (let j = 0; j < J; j++) t[j * K + k] = b[row + j]!;
+  }
+  return t;
+}
+
+/** C = A @ B with B given transposed (`bt` is J x K). `onRows` reports progress between row tiles. */
+export function matmulT(
+  a: Float32Array, bt: Float32Array, I: number, K: number, J: number,
+  out: Float32Array = new Float32Array(I * J),
+  onRows?: (done: number) => void,
+): Float32Array {
+  for (let i = 0; i < I; i += 4) {
+    // Missing rows and columns at the ends repeat the last one; their writes coincide.
+    const i1 = Math.min(i + 1, I - 1);
+    const i2 = Math.min(i + 2, I - 1);
+    const i3 = Math.min(i + 3, I - 1);
+    const a0 = i * K;
+    const a1 = i1 * K;
+    const a2 = i2 * K;
+    const a3 = i3 * K;
+    for (let j = 0; j < J; j += 2) {
+      const j1 = Math.min(j + 1, J - 1);
+      const b0 = j * K;
+      const b1 = j1 * K;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      for (let k = 0; k < K; k++) {
+        const y0 = bt[b0 + k]!;
+        const y1 = bt[b1 + k]!;
+        let x = a[a0 + k]!;
+        s00 += x * y0;
+        s01 += x * y1;
+        x = a[a1 + k]!;
+        s10 += x * y0;
+        s11 += x * y1;
+        x = a[a2 + k]!;
+        s20 += x * y0;
+        s21 += x * y1;
+        x = a[a3 + k]!;
+        s30 += x * y0;
+        s31 += x * y1;
+      }
+      out[i * J + j] = s00;
+      out[i * J + j1] = s01;
+      out[i1 * J + j] = s10;
+      out[i1 * J + j1] = s11;
+      out[i2 * J + j] = s20;
+      out[i2 * J + j1] = s21;
+      out[i3 * J + j] = s30;
+      out[i3 * J + j1] = s31;
+    }
+    if (onRows && (i & 15) === 12) onRows(Math.min(I, i + 4));
+  }
+  return out;
+}
+
 export function matmul(
   a: Float32Array, b: Float32Array, I: number, K: number, J: number,
   out: Float32Array = new Float32Array(I * J),
   onRows?: (done: number) => void,
 ): Float32Array {
-  const a0 = new Float64Array(J);
-  const a1 = new Float64Array(J);
-  const a2 = new Float64Array(J);
-  const a3 = new Float64Array(J);
-  for (let i = 0; i < I; i += 4) {
-    const rows = Math.min(4, I - i);
-    a0.fill(0);
-    a1.fill(0);
-    a2.fill(0);
-    a3.fill(0);
-    // Missing rows (at the end) read row i again and are not written.
-    const r0 = i * K;
-    const r1 = rows > 1 ? r0 + K : r0;
-    const r2 = rows > 2 ? r0 + 2 * K : r0;
-    const r3 = rows > 3 ? r0 + 3 * K : r0;
-    for (let k = 0; k < K; k++) {
-      const v0 = a[r0 + k]!;
-      const v1 = a[r1 + k]!;
-      const v2 = a[r2 + k]!;
-      const v3 = a[r3 + k]!;
-      const br = k * J;
-      for (let j = 0; j < J; j++) {
-        const bv = b[br + j]!;
-        a0[j] += v0 * bv;
-        a1[j] += v1 * bv;
-        a2[j] += v2 * bv;
-        a3[j] += v3 * bv;
-      }
-    }
-    const accs = [a0, a1, a2, a3];
-    for (let r = 0; r < rows; r++) {
-      const acc = accs[r]!;
-      const o = (i + r) * J;
-      for (let j = 0; j < J; j++) out[o + j] = acc[j]!;
-    }
-    if (onRows && (i & 15) === 12) onRows(i + rows);
-  }
-  return out;
+  return matmulT(a, transpose(b, K, J), I, K, J, out, onRows);
 }
