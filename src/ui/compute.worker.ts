@@ -78,5 +78,7 @@ self.onmessage = async (e: MessageEvent<ComputeRequest>) => {
   }
 };
 
-// Tells the page the worker is running (the page waits for this before its own heavy start-up).
+// Tells the page the worker is running (the page waits for this before its own heavy start-up),
+// and starts the helper thread now so that it has loaded when the first big product comes.
 (self as unknown as Worker).postMessage({ hello: true });
+helperThread();
