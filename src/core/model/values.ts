@@ -12,6 +12,7 @@ import { hashString } from '../tensor/rng';
 import { initMatrix } from '../tensor/init';
 import { matmul } from '../tensor/matmul';
 import { applyEpilog } from '../tensor/epilog';
+import { fillFromData } from '../../data/fill';
 
 export interface Level {
   h: number;
@@ -193,7 +194,13 @@ function* computeSteps(p: Params, opts: ComputeOptions): Generator<MultiplyJob, 
         // Still loading: zeros without a message (progress is shown elsewhere).
         if (!ext) err = a.url ? undefined : 'no data location set';
         else if ('error' in ext) err = ext.error;
-        else fillWrapped(r.data, a.h, a.w, ext);
+        else {
+          try {
+            r.data = fillFromData({ rows: ext.h, cols: ext.w, data: ext.data }, a.h, a.w);
+          } catch (e) {
+            err = e instanceof Error ? e.message : String(e);
+          }
+        }
       }
       if (a.h * a.w >= BIG) yield breathe();
       v = yield* finish(a.h, a.w, r.data, err);
@@ -250,11 +257,4 @@ export async function computeValuesAsync(p: Params, opts: ComputeOptions, multip
   let r = g.next();
   while (!r.done) r = g.next(await multiply(r.value));
   return r.value;
-}
-
-function fillWrapped(out: Float32Array, h: number, w: number, src: { h: number; w: number; data: Float32Array }): void {
-  for (let i = 0; i < h; i++) {
-    const sr = (i % src.h) * src.w;
-    for (let j = 0; j < w; j++) out[i * w + j] = src.data[sr + (j % src.w)]!;
-  }
 }
