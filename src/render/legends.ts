@@ -5,7 +5,7 @@
  * stay readable from the camera's side: never mirrored, never upside down.
  */
 import * as THREE from 'three';
-import { Text, preloadFont } from 'troika-three-text';
+import { Text } from 'troika-three-text';
 import fontUrl from '@fontsource/roboto/files/roboto-latin-400-normal.woff?url';
 import type { Layout, MatrixPlacement } from '../core/layout/layout';
 import { placementMatrix } from './matrix-view';
@@ -43,16 +43,6 @@ function extentX(p: MatrixPlacement): number {
 }
 function extentY(p: MatrixPlacement): number {
   return p.rows.n - 1 + p.rows.gap * Math.floor((p.rows.n - 1) / p.rows.size);
-}
-
-/**
- * Starts loading the font and making the glyphs of `text` (plus digits and shape labels) at once,
- * so that the legends are ready by the time the first picture is.
- */
-export function preloadLegends(text: string): Promise<void> {
-  return new Promise((resolve) => {
-    preloadFont({ font: fontUrl, characters: `${text} IJK=/0123456789` }, () => resolve());
-  });
 }
 
 export class LegendsView {

@@ -14,5 +14,4 @@ declare module 'troika-three-text' {
     dispose(): void;
   }
   export function configureTextBuilder(config: Record<string, unknown>): void;
-  export function preloadFont(options: { font?: string; characters?: string | string[]; sdfGlyphSize?: number; lang?: string }, callback: () => void): void;
 }

@@ -12,7 +12,6 @@ import { decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core
 import { type Layout, computeLayout } from '../core/layout/layout';
 import { type LeafData, type MatrixValues, workOf } from '../core/model/values';
 import { SceneView } from '../render/scene';
-import { preloadLegends } from '../render/legends';
 import { ComputeClient, WORKER_WORK } from './compute-client';
 import { fitCamera } from './camera';
 import { Animator } from './animation';
@@ -62,8 +61,6 @@ export class App {
   static async start(container: HTMLElement): Promise<App> {
     const client = new ComputeClient();
     const first = decodeQuery(window.location.search);
-    // The legend font and glyphs load in parallel with everything else.
-    void preloadLegends(first.params.expr);
     if (!first.configUrl && workOf(first.params) >= WORKER_WORK) await client.warm();
     return new App(container, client);
   }
