@@ -82,6 +82,24 @@ export async function run(t) {
     t.noErrors(errors);
   });
 
+  t.test('legends: every matrix shows its name, inputs and root result their shapes', async (t) => {
+    for (const [query, names, labels] of [
+      ['', ['L', 'R', 'L @ R'], ['I = 32', 'K = 32', 'J = 32']],
+      // i blocks set on the root only: the partition reaches Q through the chain of left arguments.
+      ['?expr=out+%3D+(attn+%3D+Q+%40+K)+%40+V&block.i%20blocks=2', ['Q', 'K', 'attn', 'V', 'out'], ['I = 32 / 2']],
+    ]) {
+      const { page, errors } = await t.open(query);
+      // Texts that troika has laid out (glyphs ready) and that are visible.
+      const texts = await page.evaluate(() => window.mm3d.app.scene.legends.group.children
+        .filter((c) => c.visible && c.textRenderInfo && c.textRenderInfo.glyphBounds.length > 0)
+        .map((c) => c.text));
+      t.log(`${query || 'default'}: ${texts.join(' | ')}`);
+      for (const n of [...names, ...labels]) t.assert(texts.includes(n), `no drawn legend "${n}" in ${JSON.stringify(texts)}`);
+      if (query) t.equal(texts.filter((x) => x === 'I = 32 / 2').length, 2, 'the root result and Q both show the i partition');
+      t.noErrors(errors);
+    }
+  });
+
   t.test('16 layouts open from the URL and draw', async (t) => {
     // Inits that vary mostly along k (L col major, R row major) so that polarity (the direction
     // of k) shows in the picture; the defaults vary mostly along i and j and hide it.

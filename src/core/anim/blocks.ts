@@ -53,6 +53,35 @@ export function currentBlocks(root: AnimNode): Map<string, BlockCounts> {
   return out;
 }
 
+/** Union-find over (matmul, axis) pairs: which axes of which matmuls are the same dimension. */
+function dimensionClasses(root: AnimNode): { all: AnimMatmul[]; find: (m: AnimMatmul, ax: Axis) => string } {
+  const all = matmulsPostOrder(root);
+  const parent = new Map<string, string>();
+  const rootOf = (x: string): string => {
+    let r = x;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  const key = (m: AnimMatmul, ax: Axis): string => `${ax}\u0000${m.id}`;
+  const union = (a: string, b: string): void => {
+    const ra = rootOf(a);
+    const rb = rootOf(b);
+    if (ra !== rb) parent.set(ra, rb);
+  };
+  for (const m of all) {
+    if (m.left.kind === 'matmul') {
+      union(key(m.left, 'i'), key(m, 'i'));
+      union(key(m.left, 'j'), key(m, 'k'));
+    }
+    if (m.right.kind === 'matmul') {
+      union(key(m.right, 'i'), key(m, 'k'));
+      union(key(m.right, 'j'), key(m, 'j'));
+    }
+  }
+  return { all, find: (m, ax) => rootOf(key(m, ax)) };
+}
+
 /**
  * Block counts of every matmul after setting `count` on `axis` of matmul `at` (SPEC 8). Every
  * matrix dimension is shared: a left child's i and j are its parent's i and k, a right child's i
@@ -69,36 +98,40 @@ export function propagateBlocks(
   count: number,
 ): Map<string, BlockCounts> {
   const out = currentBlocks(root);
-  const all = matmulsPostOrder(root);
-  if (!all.some((m) => m.id === at)) throw new Error(`propagateBlocks: no matmul with id ${at}`);
+  const { all, find } = dimensionClasses(root);
+  const start = all.find((m) => m.id === at);
+  if (!start) throw new Error(`propagateBlocks: no matmul with id ${at}`);
   const c = Math.max(1, Math.floor(Number.isFinite(count) ? count : 1));
-  // Union-find over (matmul, axis) pairs.
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let r = x;
-    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(x, r);
-    return r;
-  };
-  const union = (a: string, b: string): void => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent.set(ra, rb);
-  };
-  const key = (m: AnimMatmul, ax: Axis): string => `${ax}\u0000${m.id}`;
+  const target = find(start, axis);
   for (const m of all) {
-    if (m.left.kind === 'matmul') {
-      union(key(m.left, 'i'), key(m, 'i'));
-      union(key(m.left, 'j'), key(m, 'k'));
-    }
-    if (m.right.kind === 'matmul') {
-      union(key(m.right, 'i'), key(m, 'k'));
-      union(key(m.right, 'j'), key(m, 'j'));
+    for (const ax of ['i', 'k', 'j'] as const) if (find(m, ax) === target) out.get(m.id)![ax] = c;
+  }
+  return out;
+}
+
+/**
+ * Makes stored counts consistent (a link may set a count on one matmul only): every dimension
+ * takes the count given nearest the root (pre-order), or 1 when none is given.
+ */
+export function unifyBlocks(root: AnimNode): Map<string, BlockCounts> {
+  const out = currentBlocks(root);
+  const { all, find } = dimensionClasses(root);
+  // Breadth-first from the root: a count given nearer the root wins.
+  const preOrder: AnimMatmul[] = [];
+  const queue: AnimNode[] = [root];
+  while (queue.length) {
+    const n = queue.shift()!;
+    if (n.kind !== 'matmul') continue;
+    preOrder.push(n);
+    queue.push(n.left, n.right);
+  }
+  const chosen = new Map<string, number>();
+  for (const m of preOrder) {
+    for (const ax of ['i', 'k', 'j'] as const) {
+      const cls = find(m, ax);
+      if (!chosen.has(cls) && m.blocks[ax] !== 1) chosen.set(cls, m.blocks[ax]);
     }
   }
-  const target = find(key(all.find((m) => m.id === at)!, axis));
-  for (const m of all) {
-    for (const ax of ['i', 'k', 'j'] as const) if (find(key(m, ax)) === target) out.get(m.id)![ax] = c;
-  }
+  for (const m of all) for (const ax of ['i', 'k', 'j'] as const) out.get(m.id)![ax] = chosen.get(find(m, ax)) ?? 1;
   return out;
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { blockExtents, blockSize, effectiveBlocks, propagateBlocks, currentBlocks } from '../../../src/core/anim/blocks';
+import { blockExtents, blockSize, effectiveBlocks, propagateBlocks, currentBlocks, unifyBlocks } from '../../../src/core/anim/blocks';
 import { mat, mm } from './helpers';
 import type { AnimNode } from '../../../src/core/anim/types';
 
@@ -107,3 +107,26 @@ describe('propagateBlocks', () => {
     expect(() => propagateBlocks(t, 'nope', 'i', 2)).toThrow();
   });
 });
+
+describe('unifyBlocks (counts from a link that sets one matmul only)', () => {
+  const withBlocks = (n: AnimNode, id: string, b: { i: number; k: number; j: number }): AnimNode => {
+    if (n.kind !== 'matmul') return n;
+    return { ...n, blocks: n.id === id ? b : n.blocks, left: withBlocks(n.left, id, b), right: withBlocks(n.right, id, b) };
+  };
+  const chain = (): AnimNode => mm('ABC', mm('AB', mat('A', 6, 6), mat('B', 6, 6)), mat('C', 6, 6));
+  it('a root count reaches the matmuls sharing the dimension, and only those', () => {
+    const t = withBlocks(chain(), 'ABC', { i: 2, k: 3, j: 1 });
+    const u = unifyBlocks(t);
+    // AB shares i with ABC; AB's columns are ABC's k.
+    expect(u.get('AB')).toEqual({ i: 2, k: 1, j: 3 });
+    expect(u.get('ABC')).toEqual({ i: 2, k: 3, j: 1 });
+  });
+  it('a count nearer the root wins over a conflicting deeper one; a lone deeper one spreads up', () => {
+    let t = withBlocks(chain(), 'ABC', { i: 2, k: 1, j: 1 });
+    t = withBlocks(t, 'AB', { i: 4, k: 1, j: 5 });
+    const u = unifyBlocks(t);
+    expect(u.get('ABC')).toEqual({ i: 2, k: 5, j: 1 });
+    expect(u.get('AB')).toEqual({ i: 2, k: 1, j: 5 });
+  });
+});
+
