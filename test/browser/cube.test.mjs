@@ -1,6 +1,6 @@
 // Issue 2: the cube in the browser. The default picture, the 16 layouts, menu edits and history,
 // the original's ?params links, embedding by postMessage, hostile links, camera persistence.
-import { decodePng, classify, countColors, contactSheet, parentRoute } from './lib.mjs';
+import { decodePng, classify, countColors, contactSheet, parentRoute, waitMsg, msgCount } from './lib.mjs';
 import { layoutCombinations, paramsQuery } from '../scenes/scenes.mjs';
 
 const params = (page) => page.evaluate(() => window.mm3d.app.params);
@@ -23,19 +23,6 @@ async function noticeTexts(page) {
 
 // ---- messages through a parent page ---------------------------------------------------------
 
-/** Waits for a message (posted by the tool to its parent) at index >= from that satisfies `pred`. */
-async function waitMsg(page, pred, from = 0, timeout = 30000) {
-  const h = await page.waitForFunction(
-    ([src, from]) => {
-      const f = new Function('m', `return (${src})(m)`);
-      return window.msgs.slice(from).find((m) => { try { return f(m); } catch { return false; } }) ?? false;
-    },
-    [pred.toString(), from],
-    { timeout, polling: 50 },
-  );
-  return h.jsonValue();
-}
-const msgCount = (page) => page.evaluate(() => window.msgs.length);
 const isReady = (m) => m && m.status && m.status.ready === true;
 const hasParams = (m) => m && typeof m.params === 'object' && m.params !== null;
 

@@ -3,7 +3,7 @@
 // too); a malformed edit keeps the last good picture and says where the mistake is; settings
 // follow a matrix by name through an expression edit; nested values with epilogs match an
 // independent computation; a bigger expression moves the camera back along the same direction.
-import { decodePng, classify, countColors, parentRoute } from './lib.mjs';
+import { decodePng, classify, countColors, parentRoute, waitMsg, msgCount } from './lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const params = (page) => page.evaluate(() => window.mm3d.app.params);
@@ -88,18 +88,6 @@ const EXAMPLES = [
 ];
 
 // ---- postMessage helpers (the tool in an iframe) ----------------------------------------------
-async function waitMsg(page, pred, from = 0, timeout = 30000) {
-  const h = await page.waitForFunction(
-    ([src, from]) => {
-      const f = new Function('m', `return (${src})(m)`);
-      return window.msgs.slice(from).find((m) => { try { return f(m); } catch { return false; } }) ?? false;
-    },
-    [pred.toString(), from],
-    { timeout, polling: 50 },
-  );
-  return h.jsonValue();
-}
-const msgCount = (page) => page.evaluate(() => window.msgs.length);
 async function getParams(page) {
   const from = await msgCount(page);
   await page.evaluate(() => window.send({ getParams: 1 }));

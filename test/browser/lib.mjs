@@ -117,3 +117,23 @@ export function parentRoute(req, res) {
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
   res.end(PARENT_HTML);
 }
+
+// ---- messages that the tool (in an iframe) posted to the parent page of PARENT_HTML ----------
+
+/**
+ * Waits for a message at index >= from that satisfies `pred`. The predicate is test code that runs
+ * in the test's own parent page (it is passed as source text because it must run there).
+ */
+export async function waitMsg(page, pred, from = 0, timeout = 30000) {
+  const h = await page.waitForFunction(
+    ([src, from]) => {
+      const f = new Function('m', `return (${src})(m)`);
+      return window.msgs.slice(from).find((m) => { try { return f(m); } catch { return false; } }) ?? false;
+    },
+    [pred.toString(), from],
+    { timeout, polling: 50 },
+  );
+  return h.jsonValue();
+}
+
+export const msgCount = (page) => page.evaluate(() => window.msgs.length);

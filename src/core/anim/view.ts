@@ -7,7 +7,7 @@
  */
 import type { Arg, Params } from '../params/schema';
 import { colsOf, rowsOf } from '../params/shapes';
-import { type Path, pathKey } from '../params/tree';
+import { type Path, matmuls, pathKey } from '../params/tree';
 import type { Alg, AnimNode, Fuse } from './types';
 import type { StepDesc } from './algorithms';
 import type { MatmulFrame } from './schedule';
@@ -32,6 +32,17 @@ export function animTree(p: Params): AnimNode {
     };
   };
   return node(p, [], true);
+}
+
+/** Writes block counts (by matmul path key) back into the parameter tree. */
+export function setBlockCounts(p: Params, counts: Map<string, { i: number; k: number; j: number }>): void {
+  for (const m of matmuls(p)) {
+    const c = counts.get(pathKey(m.path));
+    if (!c) continue;
+    m.node.block['i blocks'] = c.i;
+    m.node.block['k blocks'] = c.k;
+    m.node.block['j blocks'] = c.j;
+  }
 }
 
 export function fuseOf(p: Params): Fuse {

@@ -12,8 +12,8 @@ import { safeName } from './names';
 import { type Path, clearDerivedNames, clone, getAt } from './tree';
 import { childChoices, choicesOf, layoutOfChoices, type Choices } from '../layout/schemes';
 import { propagateBlocks } from '../anim/blocks';
-import { animTree } from '../anim/view';
-import { matmuls, pathKey } from './tree';
+import { animTree, setBlockCounts } from '../anim/view';
+import { pathKey } from './tree';
 
 const BLOCK_AXES: Record<string, 'i' | 'j' | 'k'> = { 'i blocks': 'i', 'j blocks': 'j', 'k blocks': 'k' };
 
@@ -50,14 +50,7 @@ export function applyEdit(p: Params, path: Path, value: unknown): Normalized {
     // A partition set anywhere reaches every matmul that shares the dimension (SPEC 8).
     const at = pathKey(path.slice(0, -2));
     const n = Math.min(16, Math.max(1, Math.round(Number(value)) || 1));
-    const counts = propagateBlocks(animTree(next), at, BLOCK_AXES[key]!, n);
-    for (const m of matmuls(next)) {
-      const c = counts.get(pathKey(m.path));
-      if (!c) continue;
-      m.node.block['i blocks'] = c.i;
-      m.node.block['k blocks'] = c.k;
-      m.node.block['j blocks'] = c.j;
-    }
+    setBlockCounts(next, propagateBlocks(animTree(next), at, BLOCK_AXES[key]!, n));
     return normalize(next);
   }
   if (key === 'name') {

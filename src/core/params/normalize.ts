@@ -12,9 +12,9 @@ import {
 } from './schema';
 import { type ExprNode, ExprError, parseExpr } from '../expr/parse';
 import { printExpr } from '../expr/print';
-import { exprOfTree, matmuls, pathKey, syncNames } from './tree';
+import { exprOfTree, syncNames } from './tree';
 import { unifyBlocks } from '../anim/blocks';
-import { animTree } from '../anim/view';
+import { animTree, setBlockCounts } from '../anim/view';
 import { fixShapes } from './shapes';
 import { MAX_NAME, safeName } from './names';
 
@@ -297,14 +297,7 @@ export function normalize(input: unknown, opts: NormalizeOptions = {}): Normaliz
 
   fixShapes(p);
   // A partition set on one matmul reaches every matmul that shares the dimension (SPEC 8).
-  const counts = unifyBlocks(animTree(p));
-  for (const m of matmuls(p)) {
-    const c = counts.get(pathKey(m.path));
-    if (!c) continue;
-    m.node.block['i blocks'] = c.i;
-    m.node.block['k blocks'] = c.k;
-    m.node.block['j blocks'] = c.j;
-  }
+  setBlockCounts(p, unifyBlocks(animTree(p)));
   // Names: explicit root name from the expression or the tree; derived names follow the tree.
   syncNames(p, rootSk.named ? rootSk.name : '');
   p.expr = exprOfTree(p);
