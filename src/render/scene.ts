@@ -158,7 +158,7 @@ export class SceneView {
     if (recent.length < 6) return;
     const sorted = [...recent].sort((a, b) => a - b);
     const median = sorted[3]!;
-    const min = this.fullRatio * 0.6;
+    const min = this.fullRatio * 0.5;
     if (median > 24 && this.ratio > min) {
       this.setRatio(Math.max(min, this.ratio * 0.75));
       this.frameTimes.length = 0;
