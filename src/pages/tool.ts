@@ -62,7 +62,8 @@ app.setHooks({
     embed.statusChanged(currentStatus());
   },
   onStatus: (s) => {
-    if (!menuShown && s.ready) {
+    // (also when the first state failed: the menu is how the user gets out of it)
+    if (!menuShown && (s.ready || s.error)) {
       menuShown = true;
       setTimeout(() => menu.show(app.params), 0);
     }
