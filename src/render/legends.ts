@@ -99,9 +99,17 @@ export class LegendsView {
     this.ready = Promise.all(pending).then(() => undefined);
   }
 
+  /**
+   * Only characters the bundled font covers are drawn (others show as '?'): for anything else the
+   * text library would look for a fallback font on a CDN, and the tool fetches nothing from afar.
+   */
+  private static drawable(s: string): string {
+    return s.replace(/[^\n\u0020-\u00ff\u2000-\u206f\u2212]/gu, '?');
+  }
+
   private add(s: string, fontSize: number, pos: THREE.Vector3, right: THREE.Vector3, up: THREE.Vector3, maxWidth = Infinity, color = COLOR): Promise<void> {
     const text = new Text();
-    text.text = s;
+    text.text = LegendsView.drawable(s);
     text.font = fontUrl;
     text.fontSize = fontSize;
     text.anchorX = 'center';

@@ -87,6 +87,22 @@ export async function run(t) {
     }
   });
 
+  t.test('nothing is fetched from another host, even for names the font lacks', async (t) => {
+    const { page, errors } = await t.page();
+    const foreign = [];
+    page.on('request', (r) => {
+      const u = r.url();
+      if (!u.startsWith(t.base) && !u.startsWith('blob:') && !u.startsWith('data:')) foreign.push(u);
+    });
+    await page.goto(`${t.base}/?expr=${encodeURIComponent('注意 @ Wé')}`);
+    await t.waitReady(page);
+    const texts = await page.evaluate(() => window.mm3d.app.scene.legends.group.children.map((c) => c.text));
+    t.deepEqual(foreign, [], 'requests to other hosts');
+    t.assert(texts.includes('Wé'), `the Latin name is drawn as is: ${JSON.stringify(texts)}`);
+    t.equal((await page.textContent('#title')).trim(), '注意 @ Wé', 'the title (HTML text) keeps every character');
+    t.noErrors(errors);
+  });
+
   t.test('16 layouts open from the URL and draw', async (t) => {
     // Inits that vary mostly along k (L col major, R row major) so that polarity (the direction
     // of k) shows in the picture; the defaults vary mostly along i and j and hide it.
