@@ -1,16 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { detectDelimiter, parseDelimited, parseCell } from '../../../src/data/csv';
-import { DataError } from '../../../src/data/types';
+import { errorOf } from './fixtures';
 
-function errorOf(fn: () => unknown): DataError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error('expected a DataError');
-}
 
 describe('parseDelimited', () => {
   it('reads a comma-separated matrix row by row', () => {

@@ -1,4 +1,6 @@
 // Hand-built .npy and .safetensors bytes for the data tests (no files on disk, no numpy).
+import { expect } from 'vitest';
+import { DataError } from '../../../src/data/types';
 
 export type Writer = (view: DataView, offset: number, value: number, littleEndian: boolean) => void;
 
@@ -87,4 +89,26 @@ export function rawSafetensors(headerText: string, data: Uint8Array, declaredLen
   const len = new Uint8Array(8);
   new DataView(len.buffer).setBigUint64(0, BigInt(declaredLength ?? header.length), true);
   return concat(len, header, data).buffer as ArrayBuffer;
+}
+
+/** The DataError that `fn` throws (the test fails if it throws nothing or something else). */
+export function errorOf(fn: () => unknown): DataError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DataError);
+    return e as DataError;
+  }
+  throw new Error('expected a DataError');
+}
+
+/** The DataError that `p` rejects with. */
+export async function rejection(p: Promise<unknown>): Promise<DataError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(DataError);
+    return e as DataError;
+  }
+  throw new Error('expected a DataError');
 }

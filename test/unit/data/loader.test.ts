@@ -14,19 +14,10 @@ import {
   type LoadProgress,
 } from '../../../src/data/loader';
 import { DataError } from '../../../src/data/types';
-import { npyFile, pack, safetensorsFile, writeF32 } from './fixtures';
+import { npyFile, pack, safetensorsFile, writeF32, rejection } from './fixtures';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-async function rejection(p: Promise<unknown>): Promise<DataError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error('expected a DataError');
-}
 
 // ------------------------------------------------------------ pure helpers
 

@@ -1,17 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { parseNpy, parsePyLiteral } from '../../../src/data/npy';
-import { DataError } from '../../../src/data/types';
-import { concat, npyFile, pack, writeF32, writeF64, writeU16, type Writer } from './fixtures';
+import { concat, npyFile, pack, writeF32, writeF64, writeU16, type Writer, errorOf } from './fixtures';
 
-function errorOf(fn: () => unknown): DataError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error('expected a DataError');
-}
 
 interface DtypeCase {
   kind: string; // without the byte order character

@@ -6,18 +6,8 @@ import {
   readSafetensorsTensor,
   type ByteSource,
 } from '../../../src/data/safetensors';
-import { DataError } from '../../../src/data/types';
-import { pack, rawSafetensors, safetensorsFile, writeF32, writeF64, writeU16, type StEntry } from './fixtures';
+import { pack, rawSafetensors, safetensorsFile, writeF32, writeF64, writeU16, type StEntry, rejection } from './fixtures';
 
-async function rejection(p: Promise<unknown>): Promise<DataError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error('expected a DataError');
-}
 
 /** A ByteSource that records every range requested. */
 function counting(buf: ArrayBuffer): ByteSource & { reads: [number, number][]; bytesRead: () => number } {

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { slice2d } from '../../../src/data/slice';
-import { DataError, type Tensor } from '../../../src/data/types';
+import type { Tensor } from '../../../src/data/types';
+import { errorOf } from './fixtures';
 
 /** A tensor whose value encodes its own index: digits of the index, e.g. [1,2,3] -> 123. */
 function indexed(shape: number[], encode: (idx: number[]) => number): Tensor {
@@ -17,15 +18,6 @@ function indexed(shape: number[], encode: (idx: number[]) => number): Tensor {
   return { dtype: 'float32', shape, data };
 }
 
-function errorOf(fn: () => unknown): DataError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error('expected a DataError');
-}
 
 describe('slice2d', () => {
   const m = indexed([3, 4], ([i, j]) => 10 * i + j);
