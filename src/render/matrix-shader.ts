@@ -94,18 +94,16 @@ float sizeOf(float x) {
   return uViz.x + (1.0 - uViz.x) * sqrt(t);
 }
 
-// t in 0..1 (by magnitude) and the signed normalized value.
-void lookOf(float x, out float size, out vec3 rgb) {
-  if (isnan(x) || isinf(x)) { size = 1.0; rgb = vec3(1.0); return; }
+// Colour of a value (SPEC 7): hue from the sign and the signed normalized value, lightness
+// from the magnitude; NaN and infinities are white.
+vec3 colorOf(float x) {
+  if (isnan(x) || isinf(x)) return vec3(1.0);
   float span = uRange.y - uRange.x;
   float t = span > 0.0 ? clamp((abs(x) - uRange.x) / span, 0.0, 1.0) : 1.0;
   float sg = sign(x);
   float s = span > 0.0 ? (x - sg * uRange.x) / span : sg;
-  float st = sqrt(t);
-  size = uViz.x + (1.0 - uViz.x) * st;
   float hue = fract(uHue.x + sg * uHue.y + s * uHue.z);
-  float light = uViz.y + (uViz.z - uViz.y) * st;
-  rgb = hsl2rgb(hue, 1.0, light);
+  return hsl2rgb(hue, 1.0, uViz.y + (uViz.z - uViz.y) * sqrt(t));
 }
 
 bool revealed(int r, int c) {
@@ -155,74 +153,68 @@ void main() {
   vec3 rd = normalize(vLocal - vCam);
   float R = 0.5 * uViz.w;
   float colSize = uAxes.x, colGap = uAxes.y, rowSize = uAxes.z, rowGap = uAxes.w;
+  if (abs(rd.z) < 1e-6) discard;
+  float tp = -ro.z / rd.z;
+  vec2 q0 = (ro + rd * tp).xy;
+  bool far = cellsPerPixel > 0.6 && (uMaxLevel > 0 || uClip == 1);
+  float x = 0.0;
+  ivec2 cell = ivec2(-1);
+  // Brightness: flat by coverage when far; a lit ball (n·v and a highlight) when near.
+  float nv = 0.0;
+  float cover = 0.0;
 
-  if (cellsPerPixel > 0.6 && (uMaxLevel > 0 || uClip == 1)) {
+  if (far) {
     // Far away: flat shading from a pooled level whose texel covers at least a pixel.
-    if (abs(rd.z) < 1e-6) discard;
-    float tp = -ro.z / rd.z;
     if (tp < 0.0) discard;
-    vec3 p = ro + rd * tp;
-    int c = indexAt(p.x, colSize, colGap, uShape.x);
-    int r = indexAt(p.y, rowSize, rowGap, uShape.y);
+    int c = indexAt(q0.x, colSize, colGap, uShape.x);
+    int r = indexAt(q0.y, rowSize, rowGap, uShape.y);
     if (c < 0 || r < 0) discard;
     if (!revealed(r, c)) discard;
     if (uClip == 1 && !highlighted(r, c)) discard;
     int level = clamp(int(ceil(log2(cellsPerPixel * 1.5))), 0, uMaxLevel);
-    float x = valueAt(ivec2(c, r), level);
+    cell = ivec2(c, r);
+    x = valueAt(cell, level);
     if (x == 0.0) discard;
-    float size; vec3 rgb;
-    lookOf(x, size, rgb);
-    float cover = clamp(size * uViz.w, 0.0, 1.0);
-    rgb *= mix(0.35, 1.0, cover);
-    if (!highlighted(r, c)) rgb *= uDim;
-    fragColor = vec4(rgb, uOpacity);
-    return;
+    cover = clamp(sizeOf(x) * uViz.w, 0.0, 1.0);
+  } else {
+    // Near: the ball of the cell where the ray crosses the matrix plane, and the ball of the
+    // cell where it enters the slab |z| <= R (a ball nearer the viewer may cover the first).
+    float te = (sign(ro.z) * R - ro.z) / rd.z;
+    vec2 q1 = (ro + rd * te).xy;
+    float bestT = 1e30;
+    vec3 bestC = vec3(0.0);
+    float bestRad = 1.0;
+    for (int s = 0; s < 2; s++) {
+      vec2 q = s == 0 ? q1 : q0;
+      int c = indexNear(q.x, colSize, colGap, uShape.x, R);
+      int r = indexNear(q.y, rowSize, rowGap, uShape.y, R);
+      if (c < 0 || r < 0) continue;
+      ivec2 here = ivec2(c, r);
+      if (s == 1 && here == cell) continue;
+      if (!revealed(r, c)) continue;
+      if (uClip == 1 && !highlighted(r, c)) continue;
+      float v = valueAt(here, 0);
+      if (v == 0.0) continue;
+      float rad = R * sizeOf(v);
+      vec3 centre = vec3(posOf(c, colSize, colGap), posOf(r, rowSize, rowGap), 0.0);
+      vec3 oc = ro - centre;
+      float bq = dot(oc, rd);
+      float disc = bq * bq - (dot(oc, oc) - rad * rad);
+      if (disc < 0.0) continue;
+      float th = -bq - sqrt(disc);
+      if (th < bestT) {
+        bestT = th; bestC = centre; bestRad = rad; x = v; cell = here;
+      }
+    }
+    if (bestT >= 1e29) discard;
+    nv = max(dot((ro + rd * bestT - bestC) / bestRad, -rd), 0.0);
   }
 
-  // Near: the ball of the cell where the ray crosses the matrix plane, and the ball of the cell
-  // where it enters the slab |z| <= R (a ball nearer the viewer may cover the first): two lookups.
-  if (abs(rd.z) < 1e-6) discard;
-  float tp = -ro.z / rd.z;
-  float te = (sign(ro.z) * R - ro.z) / rd.z;
-  vec2 q0 = (ro + rd * tp).xy;
-  vec2 q1 = (ro + rd * te).xy;
-  float bestT = 1e30;
-  vec3 bestC = vec3(0.0);
-  float bestX = 0.0;
-  float bestSize = 0.0;
-  ivec2 bestCell = ivec2(-1);
-  for (int s = 0; s < 2; s++) {
-    vec2 q = s == 0 ? q1 : q0;
-    int c = indexNear(q.x, colSize, colGap, uShape.x, R);
-    int r = indexNear(q.y, rowSize, rowGap, uShape.y, R);
-    if (c < 0 || r < 0) continue;
-    ivec2 cell = ivec2(c, r);
-    if (s == 1 && cell == bestCell) continue;
-    if (!revealed(r, c)) continue;
-    if (uClip == 1 && !highlighted(r, c)) continue;
-    float x = valueAt(cell, 0);
-    if (x == 0.0) continue;
-    float size = sizeOf(x);
-    float rad = R * size;
-    vec3 centre = vec3(posOf(c, colSize, colGap), posOf(r, rowSize, rowGap), 0.0);
-    vec3 oc = ro - centre;
-    float bq = dot(oc, rd);
-    float disc = bq * bq - (dot(oc, oc) - rad * rad);
-    if (disc < 0.0) continue;
-    float th = -bq - sqrt(disc);
-    if (th < bestT) {
-      bestT = th; bestC = centre; bestX = x; bestSize = rad; bestCell = cell;
-    }
-  }
-  if (bestT >= 1e29) discard;
-  vec3 n = (ro + rd * bestT - bestC) / bestSize;
-  float size; vec3 rgb;
-  lookOf(bestX, size, rgb);
-  // Light from the viewer: soft diffuse and a small highlight (reflect(-V, n) · V = 2(n·V)² - 1).
-  float nv = max(dot(n, -rd), 0.0);
-  float spec = pow(max(2.0 * nv * nv - 1.0, 0.0), 24.0);
-  vec3 col = rgb * (0.45 + 0.7 * nv) + vec3(0.35) * spec;
-  if (!highlighted(bestCell.y, bestCell.x)) col *= uDim;
+  vec3 rgb = colorOf(x);
+  // reflect(-V, n) · V = 2(n·V)² - 1 gives a small highlight without a light vector.
+  vec3 col = far ? rgb * mix(0.35, 1.0, cover)
+                 : rgb * (0.45 + 0.7 * nv) + vec3(0.35) * pow(max(2.0 * nv * nv - 1.0, 0.0), 24.0);
+  if (!highlighted(cell.y, cell.x)) col *= uDim;
   fragColor = vec4(col, uOpacity);
 }
 `;
