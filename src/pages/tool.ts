@@ -144,9 +144,9 @@ installKeys(app.scene, (e) => {
   return false;
 });
 
-// Diag panel refresh (cheap; only while the page is visible).
+// Diag panel refresh, only while it is open and the page visible (encoding URLs is not free).
 setInterval(() => {
-  if (document.hidden) return;
+  if (document.hidden || !menu.diagOpen) return;
   const info = app.urlInfo();
   const gi = app.scene.info();
   menu.setDiag({

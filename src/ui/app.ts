@@ -8,7 +8,7 @@ import type { Params } from '../core/params/schema';
 import { defaultParams } from '../core/params/schema';
 import { normalize } from '../core/params/normalize';
 import { clone, deepMerge } from '../core/params/tree';
-import { decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core/params/url';
+import { type Decoded, decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core/params/url';
 import { type Layout, computeLayout } from '../core/layout/layout';
 import { type LeafData, type MatrixValues, workOf } from '../core/model/values';
 import { SceneView } from '../render/scene';
@@ -62,17 +62,16 @@ export class App {
     const client = new ComputeClient();
     const first = decodeQuery(window.location.search);
     if (!first.configUrl && workOf(first.params) >= WORKER_WORK) await client.warm();
-    return new App(container, client);
+    return new App(container, client, first);
   }
 
-  constructor(container: HTMLElement, client = new ComputeClient()) {
+  constructor(container: HTMLElement, client = new ComputeClient(), first: Decoded = decodeQuery(window.location.search)) {
     this.compute = client;
     this.data = new DataManager(this.leafData, {
       changed: () => this.refreshValues(),
       progress: (t) => this.hooks.onProgressText?.(t),
     });
     // Start the first computation before the (slow) WebGL context is made.
-    const first = decodeQuery(window.location.search);
     if (!first.configUrl) void this.compute.compute(first.params, this.leafData, undefined, this.data.version).catch(() => undefined);
     this.scene = new SceneView(container);
     this.animator = new Animator(this.scene);

@@ -7,7 +7,7 @@
 import GUI, { type Controller } from 'lil-gui';
 import {
   type Arg, type Field, type Params, ANIM_FIELDS, BLOCK_FIELDS, CHILD_ANIM_FIELDS, DECO_FIELDS, EPILOGS,
-  LAYOUT_FIELDS, MATRIX_FIELDS, PENDING_INITS, PLACEMENT_FIELDS, VIZ_FIELDS,
+  LAYOUT_FIELDS, MATRIX_FIELDS, PLACEMENT_FIELDS, VIZ_FIELDS,
 } from '../core/params/schema';
 import { type Path, clone, getAt } from '../core/params/tree';
 
@@ -48,6 +48,12 @@ export class Menu {
     } else {
       this.rebind(this.gui);
     }
+  }
+
+  /** Whether the diag folder is open (its numbers are only worth computing then). */
+  get diagOpen(): boolean {
+    const df = this.gui?.folders.find((f) => (f as GUI & { _mmPath?: Path })._mmPath?.[0] === 'diag');
+    return df !== undefined && !df._closed && !this.gui!._closed;
   }
 
   setDiag(d: DiagInfo): void {
@@ -133,11 +139,8 @@ export class Menu {
   private field(g: GUI, f: Field, obj: Record<string, unknown>, path: Path): Controller {
     let c: Controller;
     if (f.kind === 'number') c = g.add(obj, f.key, f.min, f.max, f.step ?? (f.int ? 1 : undefined));
-    else if (f.kind === 'choice') {
-      const labels: Record<string, string> = {};
-      for (const ch of f.choices) labels[PENDING_INITS.includes(ch) && f.key === 'init' ? `${ch} (not yet available)` : ch] = ch;
-      c = g.add(obj, f.key, labels);
-    } else c = g.add(obj, f.key);
+    else if (f.kind === 'choice') c = g.add(obj, f.key, [...f.choices]);
+    else c = g.add(obj, f.key);
     c.name(f.label ?? f.key);
     return this.bind(c, [...path, f.key]);
   }

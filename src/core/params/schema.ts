@@ -26,8 +26,6 @@ export const INITS = [
   'rows', 'cols', 'row major', 'col major', 'uniform', 'gaussian', 'pt linear',
   'tril mask', 'triu mask', 'eye', 'diff', 'url', 'expr',
 ] as const;
-/** Initializers that are not available yet; the menu shows them as such and they draw zeros. */
-export const PENDING_INITS: readonly string[] = [];
 export const SCHEMES = ['blocks', 'zigzag', 'wheel', 'custom'] as const;
 export const SENSITIVITIES = ['global', 'semilocal', 'local', 'superlocal'] as const;
 
@@ -230,11 +228,6 @@ export function defaultParams(): Params {
     folder: 'closed',
     diag: { folder: 'closed' },
   };
-}
-
-/** Finds a field by key in a list. */
-export function fieldOf(fields: Field[], key: string): Field | undefined {
-  return fields.find((f) => f.key === key);
 }
 
 /** Every field that may appear with a given last path segment, for casting the original's URL values. */
