@@ -1,8 +1,9 @@
 // Unit tests for src/core/params/edit.ts (applyEdit): menu edits as state transitions (SPEC 2.2, 3).
 import { describe, it, expect } from 'vitest';
+import { shapeOfExpr, shapeOfParams as shapeOf } from './helpers';
 import { applyEdit } from '../../../src/core/params/edit';
 import { normalize } from '../../../src/core/params/normalize';
-import { parseExpr, type ExprNode } from '../../../src/core/expr/parse';
+import { parseExpr } from '../../../src/core/expr/parse';
 import type { Arg, MatrixArg, Params } from '../../../src/core/params/schema';
 
 function at(p: Params, ...path: ('left' | 'right')[]): Arg {
@@ -24,15 +25,6 @@ function cols(a: Arg): number {
 function consistent(m: { left: Arg; right: Arg }): boolean {
   if (cols(m.left) !== rows(m.right)) return false;
   return (!m.left.matmul || consistent(m.left)) && (!m.right.matmul || consistent(m.right));
-}
-function shapeOfArg(a: Arg): string {
-  return a.matmul ? `(${shapeOfArg(a.left)} ${shapeOfArg(a.right)})` : a.name;
-}
-function shapeOf(p: Params): string {
-  return `(${shapeOfArg(p.left)} ${shapeOfArg(p.right)})`;
-}
-function shapeOfExpr(e: ExprNode): string {
-  return e.kind === 'leaf' ? e.name : `(${shapeOfExpr(e.left)} ${shapeOfExpr(e.right)})`;
 }
 /** expr and tree describe the same structure (SPEC 3: the two stay in sync both ways). */
 function expectInSync(p: Params): void {

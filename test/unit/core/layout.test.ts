@@ -1,6 +1,7 @@
 // Unit tests for src/core/layout (SPEC 1, 6, 8): scheme truth tables written from the SPEC text,
 // and geometric invariants of the placed matrices checked only through cellPoint/interiorPoint.
 import { describe, it, expect } from 'vitest';
+import { SPEC3_EXAMPLES } from './helpers';
 import { cellPoint, computeLayout, interiorPoint, type Layout, type MatmulPlacement, type MatrixPlacement, type Vec3 } from '../../../src/core/layout/layout';
 import { childChoices, type Choices } from '../../../src/core/layout/schemes';
 import { scatterMultiplier } from '../../../src/core/layout/spacing';
@@ -447,14 +448,7 @@ describe('children grow outward (no cube inside its parent)', () => {
   }
 
   it('blocks: the SPEC 3 examples at default settings have no two cube interiors overlapping', () => {
-    const examples = [
-      'out = (attn = Q @ K) @ V',
-      'out = (attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV) @ wO',
-      'out = (x1 = (x0 = batch @ w0) @ w1) @ w2',
-      'out = batch @ (w0 = w0_L @ w0_R) @ (w1 = w1_L @ w1_R) @ (w2 = w2_L @ w2_R)',
-      '(L = (LL = LLL @ LLR) @ (LR = LRL @ LRR)) @ (R = (RL = RLL @ RLR) @ (RR = (RRL @ RRR)))',
-    ];
-    for (const e of examples) {
+    for (const e of SPEC3_EXAMPLES) {
       const lay = computeLayout(normalize({ expr: e }).params);
       const boxes = lay.matmuls.map((m) => {
         const lo: number[] = [];

@@ -1,23 +1,14 @@
 // Unit tests for src/core/params/schema.ts and normalize.ts against SPEC 2 and 3.
 // Every expected value is written out here by hand from the SPEC tables.
 import { describe, it, expect } from 'vitest';
-import { defaultParams, type Arg, type Params } from '../../../src/core/params/schema';
+import { SPEC3_EXAMPLES, shapeOfExpr, shapeOfParams } from './helpers';
+import { defaultParams, type Arg } from '../../../src/core/params/schema';
 import { normalize } from '../../../src/core/params/normalize';
 import { fixShapes } from '../../../src/core/params/shapes';
-import { parseExpr, type ExprNode } from '../../../src/core/expr/parse';
+import { parseExpr } from '../../../src/core/expr/parse';
 
 type AnyObj = Record<string, unknown>;
 
-/** The structure of a tree as text, e.g. "(A (B C))" with names of leaves only. */
-function shapeOfArg(a: Arg): string {
-  return a.matmul ? `(${shapeOfArg(a.left)} ${shapeOfArg(a.right)})` : a.name;
-}
-function shapeOfParams(p: Params): string {
-  return `(${shapeOfArg(p.left)} ${shapeOfArg(p.right)})`;
-}
-function shapeOfExpr(e: ExprNode): string {
-  return e.kind === 'leaf' ? e.name : `(${shapeOfExpr(e.left)} ${shapeOfExpr(e.right)})`;
-}
 /** Rows and columns of an argument, walked independently of src/core/params/shapes. */
 function rows(a: Arg): number {
   return a.matmul ? rows(a.left) : a.h;
@@ -547,14 +538,7 @@ describe('names and expr', () => {
   });
 
   it('the SPEC 3 examples all normalize to a tree whose expr parses back to the same structure', () => {
-    const examples = [
-      'out = (attn = Q @ K) @ V',
-      'out = (attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV) @ wO',
-      'out = (x1 = (x0 = batch @ w0) @ w1) @ w2',
-      'out = batch @ (w0 = w0_L @ w0_R) @ (w1 = w1_L @ w1_R) @ (w2 = w2_L @ w2_R)',
-      '(L = (LL = LLL @ LLR) @ (LR = LRL @ LRR)) @ (R = (RL = RLL @ RLR) @ (RR = (RRL @ RRR)))',
-    ];
-    for (const e of examples) {
+    for (const e of SPEC3_EXAMPLES) {
       const r = normalize({ expr: e });
       expect(r.notices).toEqual([]);
       expect(shapeOfParams(r.params)).toBe(shapeOfExpr(parseExpr(e)));

@@ -1,0 +1,22 @@
+// Shared by the core unit tests: the SPEC 3 examples and the structure of trees and expressions
+// as text (e.g. "(A (B C))", leaf names only), walked independently of src/core/params/tree.
+import type { ExprNode } from '../../../src/core/expr/parse';
+import type { Arg, Params } from '../../../src/core/params/schema';
+
+export const SPEC3_EXAMPLES = [
+  'out = (attn = Q @ K) @ V',
+  'out = (attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV) @ wO',
+  'out = (x1 = (x0 = batch @ w0) @ w1) @ w2',
+  'out = batch @ (w0 = w0_L @ w0_R) @ (w1 = w1_L @ w1_R) @ (w2 = w2_L @ w2_R)',
+  '(L = (LL = LLL @ LLR) @ (LR = LRL @ LRR)) @ (R = (RL = RLL @ RLR) @ (RR = (RRL @ RRR)))',
+];
+
+export function shapeOfArg(a: Arg): string {
+  return a.matmul ? `(${shapeOfArg(a.left)} ${shapeOfArg(a.right)})` : a.name;
+}
+export function shapeOfParams(p: Params): string {
+  return `(${shapeOfArg(p.left)} ${shapeOfArg(p.right)})`;
+}
+export function shapeOfExpr(e: ExprNode): string {
+  return e.kind === 'leaf' ? e.name : `(${shapeOfExpr(e.left)} ${shapeOfExpr(e.right)})`;
+}
