@@ -139,8 +139,9 @@ export class SceneView {
     const cpu = performance.now() - t0;
     if (this.framesDrawn < 3) performance.measure(`mm3d:frame${this.framesDrawn}`, { start: t0, duration: cpu });
     const moving = this.spin !== 0 || this.animating || now - this.lastMotion < 200;
-    if (this.lastFrame) this.frameTimes.push(now - this.lastFrame);
-    else this.frameTimes.push(cpu);
+    // While the view moves, the time between frames is the frame time; a single redraw after a
+    // pause has no meaningful interval, so its own drawing time counts instead.
+    this.frameTimes.push(moving && this.lastFrame ? now - this.lastFrame : cpu);
     if (moving) this.adapt();
     if (this.frameTimes.length > 120) this.frameTimes.shift();
     this.lastFrame = now;
