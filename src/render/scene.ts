@@ -202,7 +202,10 @@ export class SceneView {
     this.renderer.setScissor(left, bottom, side, side);
     this.renderer.setViewport(left, bottom, side, side);
     this.renderer.clear();
+    // Magnified legends would cover the values the lens is for.
+    this.legends.group.visible = false;
     this.renderer.render(this.scene, cam);
+    this.legends.group.visible = true;
     this.renderer.setScissorTest(false);
     this.renderer.setViewport(0, 0, w, h);
     this.onLens?.(cam, { left, top, side });
