@@ -1,9 +1,16 @@
 /**
- * The shader that draws one whole matrix as a thin box: the fragment shader finds which cells the
- * view ray can touch, intersects their balls (size and colour by value, SPEC 7) and writes the
- * true depth, so the cost follows covered pixels, not the element count. When cells get smaller
- * than about two pixels it switches to the max-|value| pooled mip level that is one texel per
- * pixel or coarser, shaded flat: no shimmer or moiré when zoomed out.
+ * The shaders that draw one whole matrix as a thin box. Each matrix's look (colour and size of
+ * every cell, SPEC 7) is first baked into an RGBA8 texture with mip levels (`lookFragment`, one
+ * pass per level whenever values or look uniforms change); the per-pixel shader then reads that
+ * texture instead of computing colours, which keeps the per-pixel cost close to one texture fetch.
+ * The per-pixel shader finds which cells the view ray can touch, by distance:
+ *   - near (cells bigger than about five pixels): ray-casts the balls of the two cells the view ray
+ *     can touch, so balls look round from any side;
+ *   - mid (cells of about two to five pixels): a shaded disc in the cell where the ray crosses the
+ *     matrix plane (at that size a disc and a ball are the same few pixels);
+ *   - far (cells under about two pixels): flat shading from the max-|value| pooled level whose
+ *     texel covers at least a pixel: no shimmer or moiré when zoomed out.
+ * Interior product planes (PRODUCT) compute L[i,k] * R[k,j] and its colour per pixel instead.
  *
  * Local space: x = column position, y = row position (cell centres at integer positions plus block
  * gaps), z = along the normal.
@@ -22,64 +29,11 @@ void main() {
 }
 `;
 
-export const matrixFragment = /* glsl */ `
-precision highp float;
-precision highp int;
-uniform highp sampler2D uValues;
-#ifdef PRODUCT
-// Interior plane of products L[i,k] * R[k,j]: which of i, j, k is fixed, and its index.
-uniform highp sampler2D uLeft;
-uniform highp sampler2D uRight;
-uniform int uPlane;          // 0: k fixed (rows i, cols j); 1: i fixed (rows k, cols j); 2: j fixed (rows i, cols k)
-uniform int uFixed;
-#endif
-uniform int uClip;           // 1: cells outside the highlighted ranges are not drawn
-uniform ivec2 uShape;        // (columns, rows)
-uniform vec4 uAxes;          // column block size, column gap, row block size, row gap
-uniform int uMaxLevel;
+/** Value -> colour and size (SPEC 7), shared by the bake pass and the product planes. */
+const lookFunctions = /* glsl */ `
 uniform vec4 uViz;           // min size, min light, max light, elem scale
 uniform vec3 uHue;           // zero hue, hue gap, hue spread
 uniform vec2 uRange;         // absmin, absmax
-uniform float uOpacity;
-// Animation: which cells are shown and which are highlighted (block-local rules, see anim code).
-uniform ivec4 uReveal;       // mode, count, -, -   (mode 0 = everything)
-uniform ivec4 uHiRows;       // highlighted row range [x, y) and column range [z, w) (block-local)
-uniform int uHighlight;      // 0 = none
-uniform float uDim;          // brightness of cells not highlighted while highlighting
-in vec3 vLocal;
-flat in vec3 vCam;
-out vec4 fragColor;
-
-// Index along one axis for a position, or -1 in a block gap / outside.
-int indexAt(float p, float size, float gap, int n) {
-  float period = size + gap;
-  float q = p + 0.5;
-  float b = floor(q / period);
-  float within = q - b * period;
-  if (within >= size || q < 0.0) return -1;
-  int idx = int(b * size + floor(within));
-  return idx < n ? idx : -1;
-}
-float posOf(int idx, float size, float gap) {
-  float fi = float(idx);
-  return fi + gap * floor(fi / size);
-}
-// Nearest index to a position (a ball reaches past its cell), or -1 when farther than reach.
-int indexNear(float p, float size, float gap, int n, float reach) {
-  float maxPos = posOf(n - 1, size, gap);
-  if (p < -0.5 - reach || p > maxPos + 0.5 + reach) return -1;
-  p = clamp(p, 0.0, maxPos);
-  float period = size + gap;
-  float b = floor((p + 0.5) / period);
-  float within = p + 0.5 - b * period;
-  int idx;
-  if (within >= size) {
-    idx = (within - size < 0.5 * gap) ? int(b * size + size - 1.0) : int((b + 1.0) * size);
-  } else {
-    idx = int(b * size + floor(within));
-  }
-  return min(idx, n - 1);
-}
 
 vec3 hsl2rgb(float h, float s, float l) {
   vec3 k = mod(vec3(0.0, 8.0, 4.0) + h * 12.0, 12.0);
@@ -106,6 +60,110 @@ vec3 colorOf(float x) {
   return hsl2rgb(hue, 1.0, uViz.y + (uViz.z - uViz.y) * sqrt(t));
 }
 
+// Colour and size of a value; size 0 means "no ball" (an exact zero), a non-zero value keeps at
+// least the smallest size the look texture can hold.
+vec4 lookOf(float x) {
+  if (x == 0.0) return vec4(0.0);
+  return vec4(colorOf(x), max(sizeOf(x), 1.0 / 255.0));
+}
+`;
+
+/** Bake pass: one texel of the look texture per cell of one level of the value texture. */
+export const lookVertex = /* glsl */ `
+void main() {
+  gl_Position = vec4(position.xy * 2.0 - 1.0, 0.0, 1.0);
+}
+`;
+
+export const lookFragment = /* glsl */ `
+precision highp float;
+precision highp int;
+uniform highp sampler2D uValues;
+uniform int uLevel;
+${lookFunctions}
+out vec4 fragColor;
+void main() {
+  fragColor = lookOf(texelFetch(uValues, ivec2(gl_FragCoord.xy), uLevel).r);
+}
+`;
+
+export const matrixFragment = /* glsl */ `
+precision highp float;
+precision highp int;
+#ifdef PRODUCT
+// Interior plane of products L[i,k] * R[k,j]: which of i, j, k is fixed, and its index.
+uniform highp sampler2D uLeft;
+uniform highp sampler2D uRight;
+uniform int uPlane;          // 0: k fixed (rows i, cols j); 1: i fixed (rows k, cols j); 2: j fixed (rows i, cols k)
+uniform int uFixed;
+${lookFunctions}
+#else
+uniform vec4 uViz;           // min size, min light, max light, elem scale
+// Baked colour (rgb) and size (a, 0 = no ball) of every cell, with pooled levels as mip levels.
+uniform highp sampler2D uLook;
+#endif
+uniform int uClip;           // 1: cells outside the highlighted ranges are not drawn
+uniform ivec2 uShape;        // (columns, rows)
+uniform vec4 uAxes;          // column block size, column gap, row block size, row gap
+uniform int uMaxLevel;
+uniform float uOpacity;
+// Animation: which cells are shown and which are highlighted (block-local rules, see anim code).
+uniform ivec4 uReveal;       // mode, count, -, -   (mode 0 = everything)
+uniform ivec4 uHiRows;       // highlighted row range [x, y) and column range [z, w) (block-local)
+uniform int uHighlight;      // 0 = none
+uniform float uDim;          // brightness of cells not highlighted while highlighting
+in vec3 vLocal;
+flat in vec3 vCam;
+out vec4 fragColor;
+
+// Index along one axis for a position, or -1 in a block gap / outside.
+int indexAt(float p, float size, float gap, int n) {
+#ifdef GAPS
+  float period = size + gap;
+  float q = p + 0.5;
+  float b = floor(q / period);
+  float within = q - b * period;
+  if (within >= size || q < 0.0) return -1;
+  int idx = int(b * size + floor(within));
+#else
+  if (p < -0.5) return -1;
+  int idx = int(p + 0.5);
+#endif
+  return idx < n ? idx : -1;
+}
+float posOf(int idx, float size, float gap) {
+#ifdef GAPS
+  float fi = float(idx);
+  return fi + gap * floor(fi / size);
+#else
+  return float(idx);
+#endif
+}
+
+#if MODE == 0
+// Nearest index to a position (a ball reaches past its cell), or -1 when farther than reach.
+int indexNear(float p, float size, float gap, int n, float reach) {
+  float maxPos = posOf(n - 1, size, gap);
+  if (p < -0.5 - reach || p > maxPos + 0.5 + reach) return -1;
+  p = clamp(p, 0.0, maxPos);
+#ifdef GAPS
+  float period = size + gap;
+  float b = floor((p + 0.5) / period);
+  float within = p + 0.5 - b * period;
+  int idx;
+  if (within >= size) {
+    idx = (within - size < 0.5 * gap) ? int(b * size + size - 1.0) : int((b + 1.0) * size);
+  } else {
+    idx = int(b * size + floor(within));
+  }
+  return min(idx, n - 1);
+#else
+  return min(int(p + 0.5), n - 1);
+#endif
+}
+#endif
+
+#ifdef ANIM
 bool revealed(int r, int c) {
   int mode = uReveal.x;
   if (mode == 0) return true;
@@ -130,60 +188,83 @@ bool highlighted(int r, int c) {
   int lc = c - (c / cb) * cb;
   return lr >= uHiRows.x && lr < uHiRows.y && lc >= uHiRows.z && lc < uHiRows.w;
 }
+// Whether a cell is drawn at all in this animation step.
+bool shown(int r, int c) {
+  return revealed(r, c) && (uClip == 0 || highlighted(r, c));
+}
+#endif
 
-float valueAt(ivec2 cell, int level) {
+// Colour (rgb) and size (a; 0 = nothing drawn) of a cell at a pooled level.
+vec4 lookAt(ivec2 cell, int level) {
 #ifdef PRODUCT
   int r = cell.y, c = cell.x;
   int i = uPlane == 1 ? uFixed : r;
   int j = uPlane == 2 ? uFixed : c;
   int k = uPlane == 0 ? uFixed : (uPlane == 1 ? r : c);
-  return texelFetch(uLeft, ivec2(k, i), 0).r * texelFetch(uRight, ivec2(j, k), 0).r;
+  return lookOf(texelFetch(uLeft, ivec2(k, i), 0).r * texelFetch(uRight, ivec2(j, k), 0).r);
 #else
-  if (level == 0) return texelFetch(uValues, cell, 0).r;
-  ivec2 ls = textureSize(uValues, level);
-  return texelFetch(uValues, min(cell >> level, ls - 1), level).r;
+  return texelFetch(uLook, cell >> level, level);
 #endif
 }
 
+// The look of a cell seen from far away: the pooled level whose texel covers at least a pixel.
+vec4 farLook(vec2 q, ivec2 cell) {
+#if defined(PRODUCT)
+  return lookAt(cell, 0);
+#elif defined(GAPS)
+  vec2 fw = fwidth(q);
+  int level = clamp(int(ceil(log2(max(fw.x, fw.y) * 1.5))), 0, uMaxLevel);
+  return lookAt(cell, level);
+#else
+  // Without block gaps, texture coordinates follow cells, so the sampler picks the level itself
+  // (nearest mip level, biased one level coarser: a texel per pixel or more).
+  return texture(uLook, (q + 0.5) / vec2(uShape), 1.0);
+#endif
+}
 
+// Ball shading: lit by n·v with a small highlight (reflect(-V, n) · V = 2(n·V)² - 1).
+vec3 ballShade(vec3 rgb, float nv) {
+  return rgb * (0.45 + 0.7 * nv) + vec3(0.35) * pow(max(2.0 * nv * nv - 1.0, 0.0), 24.0);
+}
+
+// Flat colour of a cell drawn as less than a couple of pixels: darker when its ball is smaller.
+vec3 flatShade(vec4 look) {
+  return look.rgb * mix(0.35, 1.0, clamp(look.a * uViz.w, 0.0, 1.0));
+}
+
+vec3 finish(vec3 col, ivec2 cell) {
+#ifdef ANIM
+  if (!highlighted(cell.y, cell.x)) col *= uDim;
+#endif
+  return col;
+}
+
+// MODE 2 (far): every cell of the matrix is under about two pixels; MODE 1 (small): under about
+// five (discs or flat, per pixel); MODE 0: any size, balls ray-cast where cells are big. The view
+// picks the mode per frame from the matrix's distance (the cheapest program that is exact).
 void main() {
-  vec2 fw = fwidth(vLocal.xy);
-  float cellsPerPixel = max(fw.x, fw.y);
-  vec3 ro = vCam;
-  vec3 rd = normalize(vLocal - vCam);
   float R = 0.5 * uViz.w;
   float colSize = uAxes.x, colGap = uAxes.y, rowSize = uAxes.z, rowGap = uAxes.w;
-  if (abs(rd.z) < 1e-6) discard;
-  float tp = -ro.z / rd.z;
-  vec2 q0 = (ro + rd * tp).xy;
-  bool far = cellsPerPixel > 0.6 && (uMaxLevel > 0 || uClip == 1);
-  float x = 0.0;
-  ivec2 cell = ivec2(-1);
-  // Brightness: flat by coverage when far; a lit ball (n·v and a highlight) when near.
-  float nv = 0.0;
-  float cover = 0.0;
-
-  if (far) {
-    // Far away: flat shading from a pooled level whose texel covers at least a pixel.
-    if (tp < 0.0) discard;
-    int c = indexAt(q0.x, colSize, colGap, uShape.x);
-    int r = indexAt(q0.y, rowSize, rowGap, uShape.y);
-    if (c < 0 || r < 0) discard;
-    if (!revealed(r, c)) discard;
-    if (uClip == 1 && !highlighted(r, c)) discard;
-    int level = clamp(int(ceil(log2(cellsPerPixel * 1.5))), 0, uMaxLevel);
-    cell = ivec2(c, r);
-    x = valueAt(cell, level);
-    if (x == 0.0) discard;
-    cover = clamp(sizeOf(x) * uViz.w, 0.0, 1.0);
-  } else {
+#if MODE != 2
+  vec2 fw = fwidth(vLocal.xy);
+  float cellsPerPixel = max(fw.x, fw.y);
+#endif
+#if MODE == 0
+  if (cellsPerPixel <= 0.2) {
     // Near: the ball of the cell where the ray crosses the matrix plane, and the ball of the
     // cell where it enters the slab |z| <= R (a ball nearer the viewer may cover the first).
+    vec3 ro = vCam;
+    vec3 rd = normalize(vLocal - vCam);
+    if (abs(rd.z) < 1e-6) discard;
+    float tp = -ro.z / rd.z;
+    vec2 q0 = (ro + rd * tp).xy;
     float te = (sign(ro.z) * R - ro.z) / rd.z;
     vec2 q1 = (ro + rd * te).xy;
     float bestT = 1e30;
     vec3 bestC = vec3(0.0);
     float bestRad = 1.0;
+    vec3 rgb = vec3(0.0);
+    ivec2 cell = ivec2(-1);
     for (int s = 0; s < 2; s++) {
       vec2 q = s == 0 ? q1 : q0;
       int c = indexNear(q.x, colSize, colGap, uShape.x, R);
@@ -191,11 +272,12 @@ void main() {
       if (c < 0 || r < 0) continue;
       ivec2 here = ivec2(c, r);
       if (s == 1 && here == cell) continue;
-      if (!revealed(r, c)) continue;
-      if (uClip == 1 && !highlighted(r, c)) continue;
-      float v = valueAt(here, 0);
-      if (v == 0.0) continue;
-      float rad = R * sizeOf(v);
+#ifdef ANIM
+      if (!shown(r, c)) continue;
+#endif
+      vec4 look = lookAt(here, 0);
+      if (look.a == 0.0) continue;
+      float rad = R * look.a;
       vec3 centre = vec3(posOf(c, colSize, colGap), posOf(r, rowSize, rowGap), 0.0);
       vec3 oc = ro - centre;
       float bq = dot(oc, rd);
@@ -203,18 +285,40 @@ void main() {
       if (disc < 0.0) continue;
       float th = -bq - sqrt(disc);
       if (th < bestT) {
-        bestT = th; bestC = centre; bestRad = rad; x = v; cell = here;
+        bestT = th; bestC = centre; bestRad = rad; rgb = look.rgb; cell = here;
       }
     }
     if (bestT >= 1e29) discard;
-    nv = max(dot((ro + rd * bestT - bestC) / bestRad, -rd), 0.0);
+    fragColor = vec4(finish(ballShade(rgb, max(dot((ro + rd * bestT - bestC) / bestRad, -rd), 0.0)), cell), uOpacity);
+    return;
   }
-
-  vec3 rgb = colorOf(x);
-  // reflect(-V, n) · V = 2(n·V)² - 1 gives a small highlight without a light vector.
-  vec3 col = far ? rgb * mix(0.35, 1.0, cover)
-                 : rgb * (0.45 + 0.7 * nv) + vec3(0.35) * pow(max(2.0 * nv * nv - 1.0, 0.0), 24.0);
-  if (!highlighted(cell.y, cell.x)) col *= uDim;
-  fragColor = vec4(col, uOpacity);
+#endif
+  // Small cells: the quad is the matrix plane, so the cell is where this fragment lies.
+  vec2 q = vLocal.xy;
+  int c = indexAt(q.x, colSize, colGap, uShape.x);
+  int r = indexAt(q.y, rowSize, rowGap, uShape.y);
+  if (c < 0 || r < 0) discard;
+  ivec2 cell = ivec2(c, r);
+#ifdef ANIM
+  if (!shown(r, c)) discard;
+#endif
+  vec3 col;
+#if MODE != 2
+  if (cellsPerPixel <= 0.6 || (uMaxLevel == 0 && uClip == 0)) {
+    // Mid: a shaded disc (what a ball of a few pixels looks like).
+    vec4 look = lookAt(cell, 0);
+    if (look.a == 0.0) discard;
+    vec2 d = (q - vec2(posOf(c, colSize, colGap), posOf(r, rowSize, rowGap))) / (R * look.a);
+    float rho2 = dot(d, d);
+    if (rho2 > 1.0) discard;
+    col = ballShade(look.rgb, sqrt(1.0 - rho2));
+  } else
+#endif
+  {
+    vec4 look = farLook(q, cell);
+    if (look.a == 0.0) discard;
+    col = flatShade(look);
+  }
+  fragColor = vec4(finish(col, cell), uOpacity);
 }
 `;

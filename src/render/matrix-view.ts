@@ -1,13 +1,15 @@
 /**
- * One matrix on the GPU: its values (and pooled levels) in a float texture, drawn as one box mesh
- * with the ball shader. Colour and size settings are uniforms; a new placement is a new matrix
- * transform; only new values touch the texture.
+ * One matrix on the GPU: its values (and pooled levels) in a float texture, its look (colour and
+ * size per cell) baked from them by a GPU pass into an RGBA8 texture with the same levels, drawn as
+ * one box mesh with the ball shader. Colour and size settings are uniforms (they re-run the bake
+ * pass, no CPU work per element); a new placement is a new matrix transform; only new values touch
+ * the float texture.
  */
 import * as THREE from 'three';
 import type { MatrixPlacement } from '../core/layout/layout';
 import type { MatrixValues } from '../core/model/values';
 import type { Range, VizParams } from '../core/color';
-import { matrixFragment, matrixVertex } from './matrix-shader';
+import { lookFragment, lookVertex, matrixFragment, matrixVertex } from './matrix-shader';
 
 const EMPTY = (() => {
   const t = new THREE.DataTexture(new Float32Array(1), 1, 1, THREE.RedFormat, THREE.FloatType);
@@ -21,6 +23,32 @@ const unitQuad = (() => {
   g.translate(0.5, 0.5, 0);
   return g;
 })();
+
+/** The bake pass (shared by all matrices): one full-target quad, the look shader. */
+const bake = (() => {
+  const material = new THREE.ShaderMaterial({
+    glslVersion: THREE.GLSL3,
+    vertexShader: lookVertex,
+    fragmentShader: lookFragment,
+    depthTest: false,
+    depthWrite: false,
+    uniforms: {
+      uValues: { value: EMPTY },
+      uLevel: { value: 0 },
+      uViz: { value: null },
+      uHue: { value: null },
+      uRange: { value: null },
+    },
+  });
+  const mesh = new THREE.Mesh(unitQuad, material);
+  mesh.frustumCulled = false;
+  const scene = new THREE.Scene();
+  scene.add(mesh);
+  return { material, scene, camera: new THREE.Camera() };
+})();
+
+const scratch = new THREE.Vector3();
+const inverse = new THREE.Matrix4();
 
 /** Column-major basis from a placement: x → columns, y → rows, z → columns × rows (det +1). */
 export function placementMatrix(p: MatrixPlacement): THREE.Matrix4 {
@@ -44,48 +72,93 @@ export class MatrixView {
   readonly mesh: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial>;
   private texture: THREE.DataTexture | null = null;
   private values: MatrixValues | null = null;
+  /** The baked look (RGBA8, one mip level per pooled level), and whether it must be baked again. */
+  private look: THREE.WebGLRenderTarget | null = null;
+  private lookDirty = true;
+  private readonly product: boolean;
   placement: MatrixPlacement;
+
+  /** Uniforms shared by every program variant of this matrix. */
+  readonly uniforms: Record<string, THREE.IUniform>;
+  /** Program variants by (mode, gaps, anim): see the fragment shader's MODE, GAPS and ANIM. */
+  private readonly materials = new Map<string, THREE.ShaderMaterial>();
 
   constructor(placement: MatrixPlacement, product = false) {
     this.placement = placement;
-    const material = new THREE.ShaderMaterial({
-      glslVersion: THREE.GLSL3,
-      defines: product ? { PRODUCT: 1 } : {},
-      vertexShader: matrixVertex,
-      fragmentShader: matrixFragment,
-      side: THREE.DoubleSide,
-      uniforms: {
-        uValues: { value: null },
-        uShape: { value: new THREE.Vector2(1, 1) },
-        uAxes: { value: new THREE.Vector4(1, 0, 1, 0) },
-        uMaxLevel: { value: 0 },
-        uViz: { value: new THREE.Vector4(0.2, 0.4, 0.7, 1.25) },
-        uHue: { value: new THREE.Vector3(0.77, 0.74, 0.04) },
-        uRange: { value: new THREE.Vector2(0, 1) },
-        uOpacity: { value: 1 },
-        uReveal: { value: new THREE.Vector4(0, 0, 0, 0) },
-        uHiRows: { value: new THREE.Vector4(0, 0, 0, 0) },
-        uHighlight: { value: 0 },
-        uDim: { value: 1 },
-        uClip: { value: 0 },
-        uLeft: { value: EMPTY },
-        uRight: { value: EMPTY },
-        uPlane: { value: 0 },
-        uFixed: { value: 0 },
-        uBoxMin: { value: new THREE.Vector3() },
-        uBoxSize: { value: new THREE.Vector3(1, 1, 1) },
-      },
-    });
-    this.mesh = new THREE.Mesh(unitQuad, material);
+    this.product = product;
+    this.uniforms = {
+      // An all-zero placeholder draws nothing until values arrive.
+      uValues: { value: EMPTY },
+      uLook: { value: null },
+      uShape: { value: new THREE.Vector2(1, 1) },
+      uAxes: { value: new THREE.Vector4(1, 0, 1, 0) },
+      uMaxLevel: { value: 0 },
+      uViz: { value: new THREE.Vector4(0.2, 0.4, 0.7, 1.25) },
+      uHue: { value: new THREE.Vector3(0.77, 0.74, 0.04) },
+      uRange: { value: new THREE.Vector2(0, 1) },
+      uOpacity: { value: 1 },
+      uReveal: { value: new THREE.Vector4(0, 0, 0, 0) },
+      uHiRows: { value: new THREE.Vector4(0, 0, 0, 0) },
+      uHighlight: { value: 0 },
+      uDim: { value: 1 },
+      uClip: { value: 0 },
+      uLeft: { value: EMPTY },
+      uRight: { value: EMPTY },
+      uPlane: { value: 0 },
+      uFixed: { value: 0 },
+      uBoxMin: { value: new THREE.Vector3() },
+      uBoxSize: { value: new THREE.Vector3(1, 1, 1) },
+    };
+    this.mesh = new THREE.Mesh(unitQuad, this.material(0, false, product));
     this.mesh.frustumCulled = false;
     this.mesh.matrixAutoUpdate = false;
-    // An all-zero placeholder draws nothing but lets the shader compile with the first frame.
-    material.uniforms.uValues!.value = EMPTY;
     this.setPlacement(placement);
   }
 
-  get uniforms(): Record<string, THREE.IUniform> {
-    return this.mesh.material.uniforms;
+  private material(mode: number, gaps: boolean, anim: boolean): THREE.ShaderMaterial {
+    const key = `${mode}${gaps ? 'g' : ''}${anim ? 'a' : ''}`;
+    let m = this.materials.get(key);
+    if (!m) {
+      const defines: Record<string, number> = { MODE: mode };
+      if (this.product) defines.PRODUCT = 1;
+      if (gaps) defines.GAPS = 1;
+      if (anim || this.product) defines.ANIM = 1;
+      m = new THREE.ShaderMaterial({
+        glslVersion: THREE.GLSL3,
+        defines,
+        vertexShader: matrixVertex,
+        fragmentShader: matrixFragment,
+        side: THREE.DoubleSide,
+        uniforms: this.uniforms,
+      });
+      this.materials.set(key, m);
+    }
+    return m;
+  }
+
+  /**
+   * Before drawing with `camera` into a viewport `heightPx` pixels high: bakes the look texture
+   * if needed and picks the cheapest program that draws this matrix exactly. Cells under about
+   * two pixels everywhere need only the flat far path, under about five the disc path; nearer
+   * matrices need the ball ray-caster. (On software renderers every line of a shader costs, taken
+   * or not, so the paths are separate programs.)
+   */
+  prepare(renderer: THREE.WebGLRenderer, camera: THREE.PerspectiveCamera, heightPx: number): void {
+    this.bakeLook(renderer);
+    const focal = (camera.projectionMatrix.elements[5]! * heightPx) / 2;
+    const local = scratch.copy(camera.position).applyMatrix4(inverse.copy(this.mesh.matrix).invert());
+    const lo = this.uniforms.uBoxMin!.value as THREE.Vector3;
+    const size = this.uniforms.uBoxSize!.value as THREE.Vector3;
+    const dx = local.x - THREE.MathUtils.clamp(local.x, lo.x, lo.x + size.x);
+    const dy = local.y - THREE.MathUtils.clamp(local.y, lo.y, lo.y + size.y);
+    // Cells per pixel at the nearest point, seen head-on (seen obliquely they are smaller still).
+    const cellsPerPixel = Math.hypot(dx, dy, local.z) / Math.max(1e-9, focal);
+    const mode = cellsPerPixel > 0.6 ? 2 : cellsPerPixel > 0.2 ? 1 : 0;
+    const p = this.placement;
+    const gaps = (p.cols.gap > 0 && p.cols.size < p.cols.n) || (p.rows.gap > 0 && p.rows.size < p.rows.n);
+    const u = this.uniforms;
+    const anim = (u.uReveal!.value as THREE.Vector4).x !== 0 || u.uHighlight!.value !== 0 || u.uClip!.value !== 0;
+    this.mesh.material = this.material(mode, gaps, anim);
   }
 
   setPlacement(p: MatrixPlacement): void {
@@ -120,6 +193,7 @@ export class MatrixView {
         this.override = null;
         this.uniforms.uValues!.value = this.texture ?? EMPTY;
         this.uniforms.uMaxLevel!.value = this.values?.levels.length ?? 0;
+        this.lookDirty = true;
       }
       return;
     }
@@ -130,6 +204,7 @@ export class MatrixView {
     this.override.needsUpdate = true;
     this.uniforms.uValues!.value = this.override;
     this.uniforms.uMaxLevel!.value = 0;
+    this.lookDirty = true;
   }
 
   private override: THREE.DataTexture | null = null;
@@ -149,21 +224,72 @@ export class MatrixView {
     if (!this.override) {
       this.uniforms.uValues!.value = tex;
       this.uniforms.uMaxLevel!.value = v.levels.length;
+      this.lookDirty = true;
     }
     this.mesh.visible = true;
   }
 
   setLook(range: Range, viz: VizParams): void {
-    (this.uniforms.uRange!.value as THREE.Vector2).set(range.absmin, range.absmax);
-    (this.uniforms.uViz!.value as THREE.Vector4).set(viz.minSize, viz.minLight, viz.maxLight, viz.elemScale);
-    (this.uniforms.uHue!.value as THREE.Vector3).set(viz.zeroHue, viz.hueGap, viz.hueSpread);
+    const r = this.uniforms.uRange!.value as THREE.Vector2;
+    const z = this.uniforms.uViz!.value as THREE.Vector4;
+    const h = this.uniforms.uHue!.value as THREE.Vector3;
+    const before = [r.x, r.y, z.x, z.y, z.z, h.x, h.y, h.z];
+    r.set(range.absmin, range.absmax);
+    z.set(viz.minSize, viz.minLight, viz.maxLight, viz.elemScale);
+    h.set(viz.zeroHue, viz.hueGap, viz.hueSpread);
+    const after = [r.x, r.y, z.x, z.y, z.z, h.x, h.y, h.z];
+    if (after.some((x, i) => x !== before[i])) this.lookDirty = true;
     this.updateBox();
+  }
+
+  /**
+   * Bakes the look texture when values or look uniforms changed since the last bake: one GPU pass
+   * per level (a texel per cell). Called by the scene before drawing.
+   */
+  private bakeLook(renderer: THREE.WebGLRenderer): void {
+    if (this.product || !this.lookDirty) return;
+    const src = this.uniforms.uValues!.value as THREE.DataTexture;
+    const { width: w, height: h } = src.image as { width: number; height: number };
+    const levels = this.uniforms.uMaxLevel!.value as number;
+    let rt = this.look;
+    if (!rt || rt.width !== w || rt.height !== h || rt.texture.mipmaps.length !== (levels ? levels + 1 : 0)) {
+      rt?.dispose();
+      rt = new THREE.WebGLRenderTarget(w, h, {
+        depthBuffer: false,
+        stencilBuffer: false,
+        type: THREE.UnsignedByteType,
+        format: THREE.RGBAFormat,
+        generateMipmaps: false,
+        minFilter: levels ? THREE.NearestMipmapNearestFilter : THREE.NearestFilter,
+        magFilter: THREE.NearestFilter,
+      });
+      // Storage for every pooled level (GL sizes: halved with floor, at least 1, as the levels are).
+      if (levels) rt.texture.mipmaps = Array.from({ length: levels + 1 }, (_, l) => ({ width: Math.max(1, w >> l), height: Math.max(1, h >> l) })) as unknown as THREE.Texture['mipmaps'];
+      this.look = rt;
+    }
+    const u = bake.material.uniforms;
+    u.uValues!.value = src;
+    u.uViz!.value = this.uniforms.uViz!.value;
+    u.uHue!.value = this.uniforms.uHue!.value;
+    u.uRange!.value = this.uniforms.uRange!.value;
+    const previous = renderer.getRenderTarget();
+    for (let l = 0; l <= levels; l++) {
+      u.uLevel!.value = l;
+      rt.viewport.set(0, 0, Math.max(1, w >> l), Math.max(1, h >> l));
+      renderer.setRenderTarget(rt, 0, l);
+      renderer.render(bake.scene, bake.camera);
+    }
+    rt.viewport.set(0, 0, w, h);
+    renderer.setRenderTarget(previous);
+    this.uniforms.uLook!.value = rt.texture;
+    this.lookDirty = false;
   }
 
   setReveal(r: RevealState | null): void {
     const u = this.uniforms;
     if (!r) {
       (u.uReveal!.value as THREE.Vector4).set(0, 0, 0, 0);
+      u.uClip!.value = 0;
       u.uHighlight!.value = 0;
       u.uDim!.value = 1;
       return;
@@ -183,6 +309,7 @@ export class MatrixView {
 
   dispose(): void {
     this.texture?.dispose();
+    this.look?.dispose();
     this.override?.dispose();
     this.mesh.material.dispose();
   }

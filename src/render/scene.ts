@@ -134,6 +134,7 @@ export class SceneView {
     this.dirty = false;
     this.legends.orient(this.camera);
     const t0 = performance.now();
+    this.prepareViews(this.camera, this.renderer.domElement.height);
     this.renderer.render(this.scene, this.camera);
     if (this.lens) this.drawLens();
     const cpu = performance.now() - t0;
@@ -184,6 +185,13 @@ export class SceneView {
     return this.ratio;
   }
 
+  /** Readies every visible matrix for drawing with `camera` into a viewport `heightPx` high. */
+  private prepareViews(camera: THREE.PerspectiveCamera, heightPx: number): void {
+    for (const list of [this.matrixViews.values(), this.partialViews, this.planeViews]) {
+      for (const v of list) if (v.mesh.visible) v.prepare(this.renderer, camera, heightPx);
+    }
+  }
+
   private drawLens(): void {
     const lens = this.lens!;
     const el = this.renderer.domElement;
@@ -204,6 +212,7 @@ export class SceneView {
     this.renderer.clear();
     // Magnified legends would cover the values the lens is for.
     this.legends.group.visible = false;
+    this.prepareViews(cam, side * this.renderer.getPixelRatio());
     this.renderer.render(this.scene, cam);
     this.legends.group.visible = true;
     this.renderer.setScissorTest(false);
