@@ -3,13 +3,14 @@
  * vanes, blue from the left argument and red from the right argument.
  */
 import * as THREE from 'three';
+import { type FlatMaterial, flatMaterial } from './flat-material';
 import type { MatmulPlacement } from '../core/layout/layout';
 
 const BLUE = new THREE.Color(0x7fb2ee);
 const RED = new THREE.Color(0xf08a84);
 
 export class FlowView {
-  readonly mesh: THREE.Mesh<THREE.BufferGeometry, THREE.MeshBasicMaterial>;
+  readonly mesh: THREE.Mesh<THREE.BufferGeometry, FlatMaterial>;
 
   constructor() {
     const g = new THREE.BufferGeometry();
@@ -18,7 +19,7 @@ export class FlowView {
     for (let v = 0; v < 3; v++) colors.push(BLUE.r, BLUE.g, BLUE.b);
     for (let v = 0; v < 3; v++) colors.push(RED.r, RED.g, RED.b);
     g.setAttribute('color', new THREE.Float32BufferAttribute(colors, 3));
-    this.mesh = new THREE.Mesh(g, new THREE.MeshBasicMaterial({ vertexColors: true, side: THREE.DoubleSide, transparent: true }));
+    this.mesh = new THREE.Mesh(g, flatMaterial({ vertexColors: true, side: THREE.DoubleSide }));
     this.mesh.frustumCulled = false;
   }
 
@@ -32,7 +33,7 @@ export class FlowView {
     (pos.array as Float32Array).set(arr);
     pos.needsUpdate = true;
     this.mesh.geometry.computeBoundingSphere();
-    this.mesh.material.opacity = Math.min(1, 0.4 + strength);
+    this.mesh.material.uniforms.uOpacity.value = Math.min(1, 0.4 + strength);
     this.mesh.visible = strength > 0;
   }
 

@@ -4,6 +4,7 @@
  * built in the matrix's local cell coordinates and placed with the same transform as its balls.
  */
 import * as THREE from 'three';
+import { type FlatMaterial, flatMaterial } from './flat-material';
 import type { MatrixPlacement } from '../core/layout/layout';
 import { posOf } from '../core/layout/layout';
 import { placementMatrix } from './matrix-view';
@@ -44,13 +45,13 @@ export function guideGeometry(p: MatrixPlacement): THREE.BufferGeometry {
 }
 
 export class GuideView {
-  readonly lines: THREE.LineSegments<THREE.BufferGeometry, THREE.LineBasicMaterial>;
+  readonly lines: THREE.LineSegments<THREE.BufferGeometry, FlatMaterial>;
   private key = '';
 
   constructor() {
     this.lines = new THREE.LineSegments(
       new THREE.BufferGeometry(),
-      new THREE.LineBasicMaterial({ color: 0xfff0e0, transparent: true, opacity: 0.6, depthWrite: false }),
+      flatMaterial({ color: 0xfff0e0, opacity: 0.6, depthWrite: false }),
     );
     this.lines.matrixAutoUpdate = false;
     this.lines.frustumCulled = false;
@@ -68,7 +69,7 @@ export class GuideView {
   }
 
   setBrightness(b: number): void {
-    this.lines.material.opacity = b;
+    this.lines.material.uniforms.uOpacity.value = b;
     this.lines.visible = b > 0;
   }
 

@@ -45,6 +45,23 @@ function extentY(p: MatrixPlacement): number {
   return p.rows.n - 1 + p.rows.gap * Math.floor((p.rows.n - 1) / p.rows.size);
 }
 
+/**
+ * Starts the text library's work for the glyphs of `chars` at once: its worker, the font, and the
+ * glyph SDFs are shared by every later text, so the legends of the first picture only lay out.
+ * (Called before the WebGL view is made, so this runs while the page sets up.)
+ */
+export function warmLegends(chars: string): Promise<void> {
+  const text = new Text();
+  text.text = LegendsView.drawable(`${chars} IJK=/0123456789`);
+  text.font = fontUrl;
+  return new Promise((resolve) => {
+    text.sync(() => {
+      text.dispose();
+      resolve();
+    });
+  });
+}
+
 export class LegendsView {
   readonly group = new THREE.Group();
   private labels: Label[] = [];
@@ -103,7 +120,7 @@ export class LegendsView {
    * Only characters the bundled font covers are drawn (others show as '?'): for anything else the
    * text library would look for a fallback font on a CDN, and the tool fetches nothing from afar.
    */
-  private static drawable(s: string): string {
+  static drawable(s: string): string {
     return s.replace(/[^\n\u0020-\u00ff\u2000-\u206f\u2212]/gu, '?');
   }
 

@@ -50,6 +50,11 @@ const bake = (() => {
 const scratch = new THREE.Vector3();
 const inverse = new THREE.Matrix4();
 
+/** Sends the bake program to the GPU for compiling (without waiting for it). */
+export function compileBake(renderer: THREE.WebGLRenderer): void {
+  renderer.compile(bake.scene, bake.camera);
+}
+
 /** Column-major basis from a placement: x → columns, y → rows, z → columns × rows (det +1). */
 export function placementMatrix(p: MatrixPlacement): THREE.Matrix4 {
   const c = new THREE.Vector3(...p.colDir);
@@ -143,8 +148,8 @@ export class MatrixView {
    * matrices need the ball ray-caster. (On software renderers every line of a shader costs, taken
    * or not, so the paths are separate programs.)
    */
-  prepare(renderer: THREE.WebGLRenderer, camera: THREE.PerspectiveCamera, heightPx: number): void {
-    this.bakeLook(renderer);
+  prepare(renderer: THREE.WebGLRenderer, camera: THREE.PerspectiveCamera, heightPx: number, bakeNow = true): void {
+    if (bakeNow) this.bakeLook(renderer);
     const focal = (camera.projectionMatrix.elements[5]! * heightPx) / 2;
     const local = scratch.copy(camera.position).applyMatrix4(inverse.copy(this.mesh.matrix).invert());
     const lo = this.uniforms.uBoxMin!.value as THREE.Vector3;

@@ -11,7 +11,7 @@ import type { InteriorPlane, MatrixShow } from '../core/anim/view';
 import type { MatrixValues } from '../core/model/values';
 import type { Params } from '../core/params/schema';
 import { type Sensitivity, type VizParams, rangeFor } from '../core/color';
-import { MatrixView } from './matrix-view';
+import { MatrixView, compileBake } from './matrix-view';
 import { GuideView } from './guides';
 import { FlowView } from './flow';
 import { LegendsView } from './legends';
@@ -127,7 +127,7 @@ export class SceneView {
       this.controls.autoRotateSpeed = this.spin;
       this.controls.update((now - (this.lastFrame || now)) / 1000);
     }
-    if (!this.dirty && !this.animating && this.spin === 0) {
+    if (this.hold || (!this.dirty && !this.animating && this.spin === 0)) {
       this.lastFrame = now;
       return;
     }
@@ -186,11 +186,27 @@ export class SceneView {
   }
 
   /** Readies every visible matrix for drawing with `camera` into a viewport `heightPx` high. */
-  private prepareViews(camera: THREE.PerspectiveCamera, heightPx: number): void {
+  private prepareViews(camera: THREE.PerspectiveCamera, heightPx: number, bake = true): void {
     for (const list of [this.matrixViews.values(), this.partialViews, this.planeViews]) {
-      for (const v of list) if (v.mesh.visible) v.prepare(this.renderer, camera, heightPx);
+      for (const v of list) if (v.mesh.visible) v.prepare(this.renderer, camera, heightPx, bake);
     }
   }
+
+  /**
+   * Sends every program the current scene needs to the GPU for compiling, without drawing (or
+   * waiting). Drawing waits for a program's compile on its first use; started early, the compile
+   * runs in the GPU process while the page does other work (values, text layout).
+   */
+  precompile(): void {
+    this.prepareViews(this.camera, this.renderer.domElement.height, false);
+    compileBake(this.renderer);
+    this.renderer.compile(this.scene, this.camera);
+    // Commands wait in the page until flushed; the GPU process can start compiling now.
+    this.renderer.getContext().flush();
+  }
+
+  /** While true, no frame is drawn (the first state's values are still being made). */
+  hold = false;
 
   private drawLens(): void {
     const lens = this.lens!;

@@ -12,6 +12,7 @@ import { type Decoded, decodeQuery, encodeCompressed, encodeState, fromPartial }
 import { type Layout, computeLayout } from '../core/layout/layout';
 import { type LeafData, type MatrixValues, workOf } from '../core/model/values';
 import { SceneView } from '../render/scene';
+import { warmLegends } from '../render/legends';
 import { ComputeClient, WORKER_WORK } from './compute-client';
 import { fitCamera } from './camera';
 import { Animator } from './animation';
@@ -61,6 +62,8 @@ export class App {
   static async start(container: HTMLElement): Promise<App> {
     const client = new ComputeClient();
     const first = decodeQuery(window.location.search);
+    // The expression holds every name a legend shows.
+    void warmLegends(first.params.expr);
     if (!first.configUrl && workOf(first.params) >= WORKER_WORK) await client.warm();
     return new App(container, client, first);
   }
@@ -80,6 +83,9 @@ export class App {
     this.scene.onCameraEnd = () => this.cameraMoved();
     window.addEventListener('popstate', () => this.loadFromLocation('none'));
   }
+
+  /** The first state drawn by this page (see setState). */
+  private firstState = true;
 
   setHooks(h: AppHooks): void {
     this.hooks = h;
@@ -151,6 +157,14 @@ export class App {
     // Draw at once with what is known (old values stay where shapes still fit), then the new values.
     this.scene.sync({ params: next, layout, values: this.values });
     this.animator.configure(next, this.values);
+    if (this.firstState) {
+      // The first picture waits for its values (at most a couple of seconds): the GPU compiles
+      // the programs meanwhile, instead of holding up the page on a picture of nothing.
+      this.firstState = false;
+      this.scene.precompile();
+      this.scene.hold = true;
+      window.setTimeout(() => this.releaseHold(), 2000);
+    }
     performance.mark('mm3d:synced');
     this.writeHistory(opts.history ?? 'push');
     this.hooks.onState?.(next, structural);
@@ -169,6 +183,7 @@ export class App {
         if (gen === this.generation) this.hooks.onProgress?.(f);
       }, this.data.version)
       .then((values) => {
+        this.releaseHold();
         if (gen !== this.generation) return;
         performance.mark('mm3d:compute-end');
         this.values = values;
@@ -183,12 +198,19 @@ export class App {
         });
       })
       .catch((e: unknown) => {
+        this.releaseHold();
         if (gen !== this.generation || (e instanceof Error && e.message === 'superseded')) return;
         this.hooks.onProgress?.(null);
         this.status.error = e instanceof Error ? e.message : String(e);
         this.showNotices([...this.status.notices, `computation failed: ${this.status.error}`]);
         this.announce();
       });
+  }
+
+  private releaseHold(): void {
+    if (!this.scene.hold) return;
+    this.scene.hold = false;
+    this.scene.invalidate();
   }
 
   /** New data for some matrix: same state, new values (no history entry). */
