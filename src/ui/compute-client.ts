@@ -6,13 +6,14 @@
  */
 import { type LeafData, type MatrixValues, type MultiplyJob, computeValuesAsync, workOf } from '../core/model/values';
 import { matmulT, transpose } from '../core/tensor/matmul';
+import { kernelKind } from '../core/tensor/wasm-kernel';
 import type { Params } from '../core/params/schema';
 import type { ComputeReply, ComputeRequest } from './compute-protocol';
 
 /** Above this many multiply-adds the worker computes. */
 export const WORKER_WORK = 200_000_000;
-/** Multiply-adds per main-thread slice (about 15 ms). */
-const SLICE_WORK = 6_000_000;
+/** Multiply-adds per main-thread slice (about 10 ms with the WebAssembly kernel, 15 ms without). */
+const SLICE_WORK = kernelKind() === 'wasm' ? 24_000_000 : 6_000_000;
 
 class Superseded extends Error {
   constructor() {

@@ -1,9 +1,12 @@
 /**
  * The product itself: C (I x J) = A (I x K) @ B (K x J), row-major float32 in and out, accumulated
- * in float64. B is used transposed, so both operands are read along contiguous rows, and each
- * pass over k feeds a 4 x 2 tile of results from registers (measured 1.3-2x faster in V8 than a
- * row-broadcast i-k-j loop). Callers that multiply by the same B in slices transpose it once.
+ * in float64. B is used transposed, so both operands are read along contiguous rows. Products run
+ * in WebAssembly with SIMD where available (wasm-kernel.ts); `matmulTScalar` is the JavaScript
+ * kernel (the fallback, and a reference for tests): each pass over k feeds a 4 x 2 tile of results
+ * from registers (measured 1.3-2x faster in V8 than a row-broadcast i-k-j loop). Callers that
+ * multiply by the same B in slices transpose it once.
  */
+import { wasmMatmulT } from './wasm-kernel';
 
 /** B (K x J) transposed to J x K. */
 export function transpose(b: Float32Array, K: number, J: number): Float32Array {
@@ -15,8 +18,18 @@ export function transpose(b: Float32Array, K: number, J: number): Float32Array {
   return t;
 }
 
-/** C = A @ B with B given transposed (`bt` is J x K). `onRows` reports progress between row tiles. */
+/** C = A @ B with B given transposed (`bt` is J x K). `onRows` reports progress between row blocks. */
 export function matmulT(
+  a: Float32Array, bt: Float32Array, I: number, K: number, J: number,
+  out: Float32Array = new Float32Array(I * J),
+  onRows?: (done: number) => void,
+): Float32Array {
+  if (wasmMatmulT(a, bt, I, K, J, out, onRows)) return out;
+  return matmulTScalar(a, bt, I, K, J, out, onRows);
+}
+
+/** The JavaScript kernel: same contract as `matmulT`. */
+export function matmulTScalar(
   a: Float32Array, bt: Float32Array, I: number, K: number, J: number,
   out: Float32Array = new Float32Array(I * J),
   onRows?: (done: number) => void,

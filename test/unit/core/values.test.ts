@@ -1,7 +1,8 @@
 // Unit tests for src/core/tensor/matmul.ts and src/core/model/values.ts: products against a plain
 // triple loop, whole expressions against an independent evaluation, caching, pooled levels.
 import { describe, it, expect } from 'vitest';
-import { matmul } from '../../../src/core/tensor/matmul';
+import { matmul, matmulTScalar, transpose } from '../../../src/core/tensor/matmul';
+import { kernelKind, wasmMatmulT } from '../../../src/core/tensor/wasm-kernel';
 import { computeValues, poolLevel, poolLevels, statsOf, type MatrixValues } from '../../../src/core/model/values';
 import { initMatrix } from '../../../src/core/tensor/init';
 import { normalize } from '../../../src/core/params/normalize';
@@ -37,6 +38,53 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-5
     else expect(Math.abs(g - w), `element ${x}: ${g} vs ${w}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(w)));
   }
 }
+
+describe('each kernel vs a plain triple loop', () => {
+  type Kernel = (a: Float32Array, bt: Float32Array, I: number, K: number, J: number, out: Float32Array, onRows?: (r: number) => void) => void;
+  const kernels: [string, Kernel][] = [
+    ['JavaScript', (a, bt, I, K, J, out, onRows) => void matmulTScalar(a, bt, I, K, J, out, onRows)],
+    ['WebAssembly', (a, bt, I, K, J, out, onRows) => expect(wasmMatmulT(a, bt, I, K, J, out, onRows)).toBe(true)],
+  ];
+  // Odd sizes, k not a multiple of 4, and big enough for the column blocks and row chunks.
+  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [2, 4, 2], [9, 130, 5], [37, 131, 41], [300, 70, 900], [1, 20000, 3]];
+  for (const [name, kernel] of kernels) {
+    for (const [I, K, J] of shapes) {
+      it(`${name}: ${I}x${K} @ ${K}x${J}`, () => {
+        const a = rand(I * K, I + 31 * K);
+        const b = rand(K * J, 7 * J + K);
+        const out = new Float32Array(I * J).fill(NaN);
+        const rows: number[] = [];
+        kernel(a, transpose(b, K, J), I, K, J, out, (r) => rows.push(r));
+        expectClose(out, tripleLoop(a, b, I, K, J));
+        for (let x = 1; x < rows.length; x++) expect(rows[x]!).toBeGreaterThan(rows[x - 1]!);
+        for (const r of rows) expect(r).toBeLessThanOrEqual(I);
+      });
+    }
+    it(`${name}: NaN, infinities and cancellation`, () => {
+      // Row 0 is 1e8 + 1 - 1e8 with all three in the same SIMD lane (k = 0, 4, 8): float32 sums
+      // would lose the 1. Row 1 holds an infinity, row 2 a NaN; B is all ones.
+      const K = 9;
+      const a = new Float32Array(3 * K);
+      a.set([1e8, 0, 0, 0, 1, 0, 0, 0, -1e8], 0);
+      a[K + 2] = Infinity;
+      a[2 * K + 5] = NaN;
+      const b = new Float32Array(K * 2).fill(1);
+      const out = new Float32Array(6);
+      kernel(a, transpose(b, K, 2), 3, K, 2, out);
+      expect(Array.from(out.subarray(0, 4))).toEqual([1, 1, Infinity, Infinity]);
+      expect(Number.isNaN(out[4]!) && Number.isNaN(out[5]!)).toBe(true);
+    });
+  }
+  it('WebAssembly: a new B of the same size is not taken for the last one', () => {
+    const a = rand(4 * 8, 1);
+    const b1 = rand(8 * 4, 2);
+    const b2 = rand(8 * 4, 3);
+    const out = new Float32Array(16);
+    wasmMatmulT(a, transpose(b1, 8, 4), 4, 8, 4, out);
+    wasmMatmulT(a, transpose(b2, 8, 4), 4, 8, 4, out);
+    expectClose(out, tripleLoop(a, b2, 4, 8, 4));
+  });
+});
 
 describe('matmul vs a plain triple loop', () => {
   const shapes: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [13, 17, 6], [33, 1, 9], [4, 4, 4], [2, 3, 1], [7, 2, 11], [64, 48, 5]];
@@ -98,6 +146,10 @@ describe('matmul vs a plain triple loop', () => {
     // a row [1e8, 1, -1e8] times a column of ones: float32 accumulation would give 0
     const c = matmul(Float32Array.of(1e8, 1, -1e8), Float32Array.of(1, 1, 1), 1, 3, 1);
     expect(c[0]).toBe(1);
+  });
+
+  it('the WebAssembly kernel is the one in use here (so the tests above test it)', () => {
+    expect(kernelKind()).toBe('wasm');
   });
 
   it('progress callbacks never exceed the row count and only increase', () => {

@@ -1,0 +1,5 @@
+/** The product kernel compiled to WebAssembly (see vite.config.ts, plugin "mm3d-kernel"), base64. */
+declare module 'virtual:mm3d-kernel' {
+  const base64: string;
+  export default base64;
+}
