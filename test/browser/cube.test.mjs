@@ -69,6 +69,99 @@ export async function run(t) {
     t.noErrors(errors);
   });
 
+  t.test('the baked look texture holds the SPEC 7 colour and size of every cell, and its pooled level', async (t) => {
+    // Local sensitivity; dropout makes exact zeros (not drawn: size 0).
+    const { page, errors } = await t.open('?expr=L+%40+R&left.h=6&left.w=10&right.w=3&left.dropout=0.3&viz.sensitivity=local');
+    const read = () => page.evaluate(() => {
+      const app = window.mm3d.app;
+      const key = [...app.layout.matrices].find(([, p]) => p.name === 'L')[0];
+      const mv = app.scene.matrixView(key);
+      const v = app.values.get(key);
+      const gl = app.scene.renderer.getContext();
+      const tex = app.scene.renderer.properties.get(mv.look.texture).__webglTexture;
+      const fb = gl.createFramebuffer();
+      gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+      const levels = [];
+      for (const [level, w, h] of [[0, v.w, v.h], [1, v.levels[0].w, v.levels[0].h]]) {
+        gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, tex, level);
+        const px = new Uint8Array(w * h * 4);
+        gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+        levels.push({ w, h, px: Array.from(px), values: Array.from(level === 0 ? v.data : v.levels[0].data) });
+      }
+      gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+      gl.deleteFramebuffer(fb);
+      return { levels, viz: app.params.viz, maxAbs: Math.max(...Array.from(v.data, Math.abs)) };
+    });
+    // SPEC 7 by hand: HSL with saturation 1, range [0, max |value| of the matrix].
+    const hsl = (h, s, l) => {
+      const a = s * Math.min(l, 1 - l);
+      const f = (n) => { const k = (n + h * 12) % 12; return l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1)); };
+      return [f(0), f(8), f(4)];
+    };
+    const check = (r, label) => {
+      const z = r.viz;
+      t.equal(z.sensitivity, 'local', 'sensitivity from the link');
+      let zeros = 0;
+      for (const lv of r.levels) {
+        for (let c = 0; c < lv.values.length; c++) {
+          const x = lv.values[c];
+          const got = lv.px.slice(c * 4, c * 4 + 4).map((q) => q / 255);
+          if (x === 0) {
+            zeros++;
+            t.equal(got[3], 0, `${label}: a zero has size 0`);
+            continue;
+          }
+          const tt = Math.min(1, Math.abs(x) / r.maxAbs);
+          const sign = Math.sign(x);
+          const hue = ((((z['zero hue'] + sign * z['hue gap'] + (x / r.maxAbs) * z['hue spread']) % 1) + 1) % 1);
+          const rgb = hsl(hue, 1, z['min light'] + (z['max light'] - z['min light']) * Math.sqrt(tt));
+          const size = z['min size'] + (1 - z['min size']) * Math.sqrt(tt);
+          const want = [...rgb, size];
+          for (let q = 0; q < 4; q++) t.assert(Math.abs(got[q] - want[q]) <= 2.5 / 255, `${label} level ${lv === r.levels[0] ? 0 : 1} cell ${c} (value ${x}): channel ${q} is ${got[q]}, want ${want[q]}`);
+        }
+      }
+      t.assert(zeros > 0, 'the dropout made some zeros');
+    };
+    const first = await read();
+    check(first, 'defaults');
+    t.log(`checked ${first.levels[0].values.length} cells and ${first.levels[1].values.length} pooled cells`);
+    // A colour setting is a uniform: the look is baked again with it.
+    await page.evaluate(() => {
+      const app = window.mm3d.app;
+      app.applyPartial({ viz: { 'zero hue': 0.3, 'min size': 0.5 } }, false, false);
+    });
+    await t.waitReady(page);
+    const second = await read();
+    t.equal(second.viz['zero hue'], 0.3, 'zero hue changed');
+    check(second, 'after a colour change');
+    t.noErrors(errors);
+  });
+
+  t.test('each matrix is drawn by the cheapest program for its distance', async (t) => {
+    const { page, errors } = await t.open('?expr=L+%40+R&left.h=64&left.w=64&right.w=64');
+    const modeAt = (dist) => page.evaluate(async (dist) => {
+      const app = window.mm3d.app;
+      const cam = app.params.cam;
+      const t0 = app.scene.framesDrawn;
+      // Straight in front of L's face (its normal is the layout's), at `dist` cells.
+      const key = [...app.layout.matrices].find(([, p]) => p.name === 'L')[0];
+      const p = app.layout.matrices.get(key);
+      const centre = p.origin.map((o, a) => o + p.colDir[a] * p.w / 2 + p.rowDir[a] * p.h / 2);
+      const n = [p.colDir[1] * p.rowDir[2] - p.colDir[2] * p.rowDir[1], p.colDir[2] * p.rowDir[0] - p.colDir[0] * p.rowDir[2], p.colDir[0] * p.rowDir[1] - p.colDir[1] * p.rowDir[0]];
+      const side = Math.sign(n[0] * (cam.x - centre[0]) + n[1] * (cam.y - centre[1]) + n[2] * (cam.z - centre[2])) || 1;
+      const pos = centre.map((c, a) => c + side * n[a] * dist);
+      app.scene.setCamera({ x: pos[0], y: pos[1], z: pos[2], target: { x: centre[0], y: centre[1], z: centre[2] } });
+      while (app.scene.framesDrawn < t0 + 1) await new Promise((r) => requestAnimationFrame(r));
+      return app.scene.matrixView(key).mesh.material.defines.MODE;
+    }, dist);
+    const near = await modeAt(20);
+    const mid = await modeAt(400);
+    const far = await modeAt(4000);
+    t.log(`program at 20, 400, 4000 cells away: ${near}, ${mid}, ${far}`);
+    t.deepEqual([near, mid, far], [0, 1, 2], 'ball ray-caster near, discs in between, flat far away');
+    t.noErrors(errors);
+  });
+
   t.test('legends: every matrix shows its name, inputs and root result their shapes', async (t) => {
     for (const [query, names, labels] of [
       ['', ['L', 'R', 'L @ R'], ['I = 32', 'K = 32', 'J = 32']],
