@@ -34,6 +34,14 @@ void main() {
 }
 `;
 
+/**
+ * A colour as the sRGB components its hex code says. (This shader writes colours as they are;
+ * three.js would turn a Color into linear components for materials that convert back on output.)
+ */
+export function srgb(hex: number): THREE.Color {
+  return new THREE.Color(hex).convertLinearToSRGB();
+}
+
 export interface FlatMaterial extends THREE.ShaderMaterial {
   uniforms: { uColor: THREE.IUniform<THREE.Color>; uOpacity: THREE.IUniform<number> };
 }
@@ -47,6 +55,6 @@ export function flatMaterial(opts: { color?: number; opacity?: number; vertexCol
     side: opts.side ?? THREE.FrontSide,
     transparent: true,
     depthWrite: opts.depthWrite ?? true,
-    uniforms: { uColor: { value: new THREE.Color(opts.color ?? 0xffffff) }, uOpacity: { value: opts.opacity ?? 1 } },
+    uniforms: { uColor: { value: srgb(opts.color ?? 0xffffff) }, uOpacity: { value: opts.opacity ?? 1 } },
   }) as FlatMaterial;
 }

@@ -3,11 +3,11 @@
  * vanes, blue from the left argument and red from the right argument.
  */
 import * as THREE from 'three';
-import { type FlatMaterial, flatMaterial } from './flat-material';
+import { type FlatMaterial, flatMaterial, srgb } from './flat-material';
 import type { MatmulPlacement } from '../core/layout/layout';
 
-const BLUE = new THREE.Color(0x7fb2ee);
-const RED = new THREE.Color(0xf08a84);
+const BLUE = srgb(0x7fb2ee);
+const RED = srgb(0xf08a84);
 
 export class FlowView {
   readonly mesh: THREE.Mesh<THREE.BufferGeometry, FlatMaterial>;

@@ -9,6 +9,7 @@ import { Text } from 'troika-three-text';
 import fontUrl from '@fontsource/roboto/files/roboto-latin-400-normal.woff?url';
 import type { Layout, MatrixPlacement } from '../core/layout/layout';
 import { placementMatrix } from './matrix-view';
+import { srgb } from './flat-material';
 
 interface Label {
   text: Text;
@@ -22,6 +23,27 @@ const LIFT = 0.9;
 
 const COLOR = 0xe0e0ff;
 const ERROR_COLOR = 0xff7060;
+
+/**
+ * The material the text library builds its glyph shader on: a bare unlit colour. (Its default,
+ * three's MeshBasicMaterial, brings much more shader code, and software renderers pay for every
+ * line when compiling the first frame.)
+ */
+const baseMaterials = new Map<number, THREE.ShaderMaterial>();
+function textMaterial(color: number): THREE.ShaderMaterial {
+  let m = baseMaterials.get(color);
+  if (!m) {
+    m = new THREE.ShaderMaterial({
+      vertexShader: 'void main() {\n  gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);\n}\n',
+      fragmentShader: 'uniform vec3 diffuse;\nuniform float opacity;\nvoid main() {\n  gl_FragColor = vec4(diffuse, opacity);\n}\n',
+      uniforms: { diffuse: { value: srgb(color) }, opacity: { value: 1 } },
+      side: THREE.DoubleSide,
+      transparent: true,
+    });
+    baseMaterials.set(color, m);
+  }
+  return m;
+}
 
 /** Breaks a message into lines of about `n` characters. */
 function wrap(s: string, n: number): string {
@@ -46,6 +68,12 @@ function extentY(p: MatrixPlacement): number {
 }
 
 /**
+ * The warm-up's glyphs: a text that needs them is laid out before their SDFs exist (the library
+ * only makes each glyph once), so legends are ready only when the warm-up is done too.
+ */
+let warming: Promise<void> = Promise.resolve();
+
+/**
  * Starts the text library's work for the glyphs of `chars` at once: its worker, the font, and the
  * glyph SDFs are shared by every later text, so the legends of the first picture only lay out.
  * (Called before the WebGL view is made, so this runs while the page sets up.)
@@ -54,12 +82,13 @@ export function warmLegends(chars: string): Promise<void> {
   const text = new Text();
   text.text = LegendsView.drawable(`${chars} IJK=/0123456789`);
   text.font = fontUrl;
-  return new Promise((resolve) => {
+  warming = new Promise((resolve) => {
     text.sync(() => {
       text.dispose();
       resolve();
     });
   });
+  return warming;
 }
 
 export class LegendsView {
@@ -113,7 +142,7 @@ export class LegendsView {
         pending.push(this.add(dimText(colsLabel, p.w, p.cols.size), labelSize, local(xe / 2, y), dir(1, 0), dir(0, onFirstRow ? -1 : 1)));
       }
     }
-    this.ready = Promise.all(pending).then(() => undefined);
+    this.ready = Promise.all([...pending, warming]).then(() => undefined);
   }
 
   /**
@@ -131,7 +160,7 @@ export class LegendsView {
     text.fontSize = fontSize;
     text.anchorX = 'center';
     text.anchorY = 'middle';
-    text.color = color;
+    text.material = textMaterial(color);
     text.position.copy(pos);
     this.group.add(text);
     this.labels.push({ text, pos, right: right.normalize(), up: up.normalize() });

@@ -173,7 +173,18 @@ export async function run(t) {
       const texts = await page.evaluate(() => window.mm3d.app.scene.legends.group.children
         .filter((c) => c.visible && c.textRenderInfo && c.textRenderInfo.glyphBounds.length > 0)
         .map((c) => c.text));
-      t.log(`${query || 'default'}: ${texts.join(' | ')}`);
+      // The glyphs are really drawn in the picture shown at ready (not only laid out): count
+      // legend-coloured pixels (light lavender) below the title and left of the help box.
+      const shot = decodePng(await page.screenshot());
+      let lit = 0;
+      for (let y = 50; y < shot.height; y++) {
+        for (let x = 0; x < shot.width * 0.75; x++) {
+          const o = (y * shot.width + x) * 4;
+          if (shot.data[o] > 190 && shot.data[o + 1] > 190 && shot.data[o + 2] > 220) lit++;
+        }
+      }
+      t.log(`${query || 'default'}: ${texts.join(' | ')}; ${lit} legend-coloured pixels`);
+      t.assert(lit > 1500, `the legends draw almost nothing: ${lit} legend-coloured pixels`);
       for (const n of [...names, ...labels]) t.assert(texts.includes(n), `no drawn legend "${n}" in ${JSON.stringify(texts)}`);
       if (query) t.equal(texts.filter((x) => x === 'I = 32 / 2').length, 2, 'the root result and Q both show the i partition');
       t.noErrors(errors);
