@@ -111,14 +111,22 @@ export class SceneView {
     this.dirty = true;
   }
 
+  /** The container changed size: the canvas follows at the next drawn frame (see frame()). */
   private resize(): void {
+    this.sizeDirty = true;
+    this.invalidate();
+  }
+
+  private sizeDirty = false;
+
+  private applySize(): void {
+    this.sizeDirty = false;
     const w = this.container.clientWidth;
     const h = this.container.clientHeight;
     if (w === 0 || h === 0) return;
     this.renderer.setSize(w, h);
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
-    this.invalidate();
   }
 
   private frame(now: number): void {
@@ -132,6 +140,13 @@ export class SceneView {
       return;
     }
     this.dirty = false;
+    // A new resolution or size is applied right before drawing: resizing clears the canvas, and a
+    // cleared canvas left for the compositor would flash black.
+    if (this.pendingRatio !== null) {
+      this.setRatio(this.pendingRatio);
+      this.pendingRatio = null;
+    }
+    if (this.sizeDirty) this.applySize();
     this.legends.orient(this.camera);
     const t0 = performance.now();
     this.prepareViews(this.camera, this.renderer.domElement.height);
@@ -162,17 +177,20 @@ export class SceneView {
     const median = sorted[3]!;
     const min = this.fullRatio * 0.5;
     if (median > 24 && this.ratio > min) {
-      this.setRatio(Math.max(min, this.ratio * 0.75));
+      this.pendingRatio = Math.max(min, this.ratio * 0.75);
       this.frameTimes.length = 0;
     }
     window.clearTimeout(this.restoreTimer);
     this.restoreTimer = window.setTimeout(() => {
       if (this.spin === 0 && !this.animating && this.ratio !== this.fullRatio) {
-        this.setRatio(this.fullRatio);
+        this.pendingRatio = this.fullRatio;
         this.invalidate();
       }
     }, 300);
   }
+
+  /** A resolution to switch to at the next drawn frame (see frame()). */
+  private pendingRatio: number | null = null;
 
   private setRatio(r: number): void {
     this.ratio = r;

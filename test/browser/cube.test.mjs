@@ -137,6 +137,44 @@ export async function run(t) {
     t.noErrors(errors);
   });
 
+  t.test('a change of drawing resolution never leaves a blank canvas to be shown', async (t) => {
+    const { page, errors } = await t.open('');
+    const r = await page.evaluate(async () => {
+      const sc = window.mm3d.app.scene;
+      const gl = sc.renderer.getContext();
+      const lit = () => {
+        const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
+        const px = new Uint8Array(w * h * 4);
+        gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+        let n = 0;
+        for (let p = 0; p < px.length; p += 4) if (px[p] + px[p + 1] + px[p + 2] > 60) n++;
+        return n;
+      };
+      const out = {};
+      // Slow frames while moving make the view drop its resolution; what the canvas holds right
+      // after that decision is what the page shows until the next frame.
+      sc.renderer.render(sc.scene, sc.camera);
+      out.before = lit();
+      sc.frameTimes = [50, 50, 50, 50, 50, 50];
+      sc.adapt();
+      out.afterDecision = lit();
+      const ratio = sc.pixelRatio;
+      sc.invalidate();
+      const t0 = sc.framesDrawn;
+      while (sc.framesDrawn === t0) await new Promise((r) => requestAnimationFrame(r));
+      out.ratioBefore = ratio;
+      out.ratioAfter = sc.pixelRatio;
+      out.afterFrame = lit();
+      return out;
+    });
+    t.log(JSON.stringify(r));
+    t.assert(r.before > 5000, `the picture has content: ${r.before}`);
+    t.assert(r.afterDecision > 0.9 * r.before, `the canvas was cleared before the next frame: ${r.afterDecision} lit pixels of ${r.before}`);
+    t.assert(r.ratioAfter < r.ratioBefore, `the resolution dropped at the next frame: ${r.ratioBefore} -> ${r.ratioAfter}`);
+    t.assert(r.afterFrame > 1000, `the next frame drew the picture: ${r.afterFrame}`);
+    t.noErrors(errors);
+  });
+
   t.test('each matrix is drawn by the cheapest program for its distance', async (t) => {
     const { page, errors } = await t.open('?expr=L+%40+R&left.h=64&left.w=64&right.w=64');
     const modeAt = (dist) => page.evaluate(async (dist) => {
