@@ -17,12 +17,39 @@ const EMPTY = (() => {
   return t;
 })();
 
-/** A unit square in the plane z = 0 (scaled to the matrix's extent plus a ball radius margin). */
+/** A unit square in the plane z = 0 (the bake pass's full-target quad). */
 const unitQuad = (() => {
   const g = new THREE.PlaneGeometry(1, 1);
   g.translate(0.5, 0.5, 0);
   return g;
 })();
+
+/**
+ * Up to `n` axis-aligned rectangles of the unit square (fractions of a matrix's box), as triangles:
+ * a matrix is drawn as a few such pieces, each by the program its distance needs.
+ */
+function rectsGeometry(n: number): THREE.BufferGeometry {
+  const g = new THREE.BufferGeometry();
+  g.setAttribute('position', new THREE.BufferAttribute(new Float32Array(n * 18), 3));
+  g.setDrawRange(0, 0);
+  return g;
+}
+
+type Rect = [number, number, number, number];
+
+function setRects(g: THREE.BufferGeometry, rects: Rect[]): void {
+  const attr = g.getAttribute('position') as THREE.BufferAttribute;
+  const a = attr.array as Float32Array;
+  const next = new Float32Array(a.length);
+  rects.forEach(([x0, y0, x1, y1], r) => {
+    next.set([x0, y0, 0, x1, y0, 0, x1, y1, 0, x0, y0, 0, x1, y1, 0, x0, y1, 0], r * 18);
+  });
+  if (g.drawRange.count !== rects.length * 6 || next.some((x, i) => x !== a[i])) {
+    a.set(next);
+    attr.needsUpdate = true;
+    g.setDrawRange(0, rects.length * 6);
+  }
+}
 
 /** The bake pass (shared by all matrices): one full-target quad, the look shader. */
 const bake = (() => {
@@ -48,6 +75,9 @@ const bake = (() => {
 })();
 
 const scratch = new THREE.Vector3();
+/** Cells per pixel below which balls are ray-cast, and above which cells are drawn flat. */
+const NEAR = 0.2;
+const FAR = 0.6;
 const inverse = new THREE.Matrix4();
 
 /** Sends the bake program to the GPU for compiling (without waiting for it). */
@@ -83,6 +113,8 @@ export class MatrixView {
   private readonly product: boolean;
   placement: MatrixPlacement;
 
+  /** The part of the matrix near the camera (drawn by the ball ray-caster), when only a part is. */
+  private readonly nearMesh: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial>;
   /** Uniforms shared by every program variant of this matrix. */
   readonly uniforms: Record<string, THREE.IUniform>;
   /** Program variants by (mode, gaps, anim): see the fragment shader's MODE, GAPS and ANIM. */
@@ -114,9 +146,15 @@ export class MatrixView {
       uBoxMin: { value: new THREE.Vector3() },
       uBoxSize: { value: new THREE.Vector3(1, 1, 1) },
     };
-    this.mesh = new THREE.Mesh(unitQuad, this.material(0, false, product));
+    this.mesh = new THREE.Mesh(rectsGeometry(4), this.material(0, false, product));
     this.mesh.frustumCulled = false;
     this.mesh.matrixAutoUpdate = false;
+    setRects(this.mesh.geometry, [[0, 0, 1, 1]]);
+    this.nearMesh = new THREE.Mesh(rectsGeometry(1), this.mesh.material);
+    this.nearMesh.frustumCulled = false;
+    this.nearMesh.matrixAutoUpdate = false;
+    this.nearMesh.visible = false;
+    this.mesh.add(this.nearMesh);
     this.setPlacement(placement);
   }
 
@@ -143,27 +181,54 @@ export class MatrixView {
 
   /**
    * Before drawing with `camera` into a viewport `heightPx` pixels high: bakes the look texture
-   * if needed and picks the cheapest program that draws this matrix exactly. Cells under about
-   * two pixels everywhere need only the flat far path, under about five the disc path; nearer
-   * matrices need the ball ray-caster. (On software renderers every line of a shader costs, taken
-   * or not, so the paths are separate programs.)
+   * if needed and picks the cheapest program for each part of the matrix. Cells under about two
+   * pixels everywhere need only the flat far path, under about five the disc path; the part of
+   * the matrix near the camera needs the ball ray-caster, and only that part (a rectangle around
+   * the camera's foot) is drawn with it. (On software renderers every line of a shader costs,
+   * taken or not, so the paths are separate programs.)
    */
   prepare(renderer: THREE.WebGLRenderer, camera: THREE.PerspectiveCamera, heightPx: number, bakeNow = true): void {
     if (bakeNow) this.bakeLook(renderer);
-    const focal = (camera.projectionMatrix.elements[5]! * heightPx) / 2;
+    const focal = Math.max(1e-9, (camera.projectionMatrix.elements[5]! * heightPx) / 2);
     const local = scratch.copy(camera.position).applyMatrix4(inverse.copy(this.mesh.matrix).invert());
     const lo = this.uniforms.uBoxMin!.value as THREE.Vector3;
     const size = this.uniforms.uBoxSize!.value as THREE.Vector3;
     const dx = local.x - THREE.MathUtils.clamp(local.x, lo.x, lo.x + size.x);
     const dy = local.y - THREE.MathUtils.clamp(local.y, lo.y, lo.y + size.y);
     // Cells per pixel at the nearest point, seen head-on (seen obliquely they are smaller still).
-    const cellsPerPixel = Math.hypot(dx, dy, local.z) / Math.max(1e-9, focal);
-    const mode = cellsPerPixel > 0.6 ? 2 : cellsPerPixel > 0.2 ? 1 : 0;
+    const cellsPerPixel = Math.hypot(dx, dy, local.z) / focal;
     const p = this.placement;
     const gaps = (p.cols.gap > 0 && p.cols.size < p.cols.n) || (p.rows.gap > 0 && p.rows.size < p.rows.n);
     const u = this.uniforms;
     const anim = (u.uReveal!.value as THREE.Vector4).x !== 0 || u.uHighlight!.value !== 0 || u.uClip!.value !== 0;
-    this.mesh.material = this.material(mode, gaps, anim);
+    let near: Rect | null = null;
+    if (cellsPerPixel <= NEAR) {
+      // Points nearer than NEAR * focal: within a circle around the camera's foot on the plane.
+      const r = Math.sqrt(Math.max(0, (NEAR * focal) ** 2 - local.z ** 2));
+      const fx = (x: number): number => THREE.MathUtils.clamp((x - lo.x) / size.x, 0, 1);
+      const fy = (y: number): number => THREE.MathUtils.clamp((y - lo.y) / size.y, 0, 1);
+      near = [fx(local.x - r), fy(local.y - r), fx(local.x + r), fy(local.y + r)];
+      if (near[2] <= near[0] || near[3] <= near[1]) near = null;
+    }
+    if (!near || (near[0] <= 0 && near[1] <= 0 && near[2] >= 1 && near[3] >= 1)) {
+      // One program for the whole matrix.
+      this.mesh.material = this.material(near ? 0 : cellsPerPixel > FAR ? 2 : cellsPerPixel > NEAR ? 1 : 0, gaps, anim);
+      setRects(this.mesh.geometry, [[0, 0, 1, 1]]);
+      this.nearMesh.visible = false;
+      return;
+    }
+    // The near rectangle with the ray-caster, the rest (up to four strips) with the disc path.
+    const [x0, y0, x1, y1] = near;
+    const rest: Rect[] = [];
+    if (y0 > 0) rest.push([0, 0, 1, y0]);
+    if (y1 < 1) rest.push([0, y1, 1, 1]);
+    if (x0 > 0) rest.push([0, y0, x0, y1]);
+    if (x1 < 1) rest.push([x1, y0, 1, y1]);
+    this.mesh.material = this.material(1, gaps, anim);
+    setRects(this.mesh.geometry, rest);
+    this.nearMesh.material = this.material(0, gaps, anim);
+    setRects(this.nearMesh.geometry, [near]);
+    this.nearMesh.visible = true;
   }
 
   setPlacement(p: MatrixPlacement): void {

@@ -176,7 +176,7 @@ export async function run(t) {
   });
 
   t.test('each matrix is drawn by the cheapest program for its distance', async (t) => {
-    const { page, errors } = await t.open('?expr=L+%40+R&left.h=64&left.w=64&right.w=64');
+    const { page, errors } = await t.open('?expr=L+%40+R&left.h=512&left.w=512&right.w=8');
     const modeAt = (dist) => page.evaluate(async (dist) => {
       const app = window.mm3d.app;
       const cam = app.params.cam;
@@ -190,13 +190,18 @@ export async function run(t) {
       const pos = centre.map((c, a) => c + side * n[a] * dist);
       app.scene.setCamera({ x: pos[0], y: pos[1], z: pos[2], target: { x: centre[0], y: centre[1], z: centre[2] } });
       while (app.scene.framesDrawn < t0 + 1) await new Promise((r) => requestAnimationFrame(r));
-      return app.scene.matrixView(key).mesh.material.defines.MODE;
+      const mesh = app.scene.matrixView(key).mesh;
+      const near = mesh.children[0];
+      return { mode: mesh.material.defines.MODE, nearMode: near.visible ? near.material.defines.MODE : null, pieces: mesh.geometry.drawRange.count / 6 };
     }, dist);
+    // L is 512 x 512; the ray-caster is needed within about 190 cells of the camera here.
     const near = await modeAt(20);
     const mid = await modeAt(400);
     const far = await modeAt(4000);
-    t.log(`program at 20, 400, 4000 cells away: ${near}, ${mid}, ${far}`);
-    t.deepEqual([near, mid, far], [0, 1, 2], 'ball ray-caster near, discs in between, flat far away');
+    t.log(`program at 20, 400, 4000 cells away: ${JSON.stringify([near, mid, far])}`);
+    t.deepEqual(near, { mode: 1, nearMode: 0, pieces: 4 }, 'near: the ray-caster around the camera, discs on four strips around it');
+    t.deepEqual(mid, { mode: 1, nearMode: null, pieces: 1 }, 'discs in between');
+    t.deepEqual(far, { mode: 2, nearMode: null, pieces: 1 }, 'flat far away');
     t.noErrors(errors);
   });
 
