@@ -241,7 +241,8 @@ vec3 finish(vec3 col, ivec2 cell) {
 
 // MODE 2 (far): every cell of the matrix is under about two pixels; MODE 1 (small): under about
 // five (discs or flat, per pixel); MODE 0: any size, balls ray-cast where cells are big. The view
-// picks the mode per frame from the matrix's distance (the cheapest program that is exact).
+// picks the mode per frame for each piece of the matrix from its distance (the cheapest program
+// that draws it exactly).
 void main() {
   float R = 0.5 * uViz.w;
   float colSize = uAxes.x, colGap = uAxes.y, rowSize = uAxes.z, rowGap = uAxes.w;
