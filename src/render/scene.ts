@@ -211,9 +211,9 @@ export class SceneView {
   }
 
   /**
-   * Sends every program the current scene needs to the GPU for compiling, without drawing (or
-   * waiting). Drawing waits for a program's compile on its first use; started early, the compile
-   * runs in the GPU process while the page does other work (values, text layout).
+   * Sends every program the current scene needs to the GPU for compiling, without drawing or
+   * waiting, so that the GPU process can start on them before the first draw (which waits for
+   * them).
    */
   precompile(): void {
     this.prepareViews(this.camera, this.renderer.domElement.height, false);
