@@ -3,9 +3,11 @@
  * every cell, SPEC 7) is first baked into an RGBA8 texture with mip levels (`lookFragment`, one
  * pass per level whenever values or look uniforms change); the per-pixel shader then reads that
  * texture instead of computing colours, which keeps the per-pixel cost close to one texture fetch.
- * The per-pixel shader finds which cells the view ray can touch, by distance:
- *   - near (cells bigger than about five pixels): ray-casts the balls of the two cells the view ray
- *     can touch, so balls look round from any side;
+ * How a cell is drawn depends on how big it is on screen:
+ *   - near (cells bigger than about five pixels): a ball. Balls are drawn as geometry, a square per
+ *     ball ray-cast against that one ball (`ballVertex`); where that would take too many squares
+ *     (a magnifier, huge matrices), the matrix shader ray-casts the balls of the two cells the view
+ *     ray can touch;
  *   - mid (cells of about two to five pixels): a shaded disc in the cell where the ray crosses the
  *     matrix plane (at that size a disc and a ball are the same few pixels);
  *   - far (cells under about two pixels): flat shading from the max-|value| pooled level whose
@@ -68,6 +70,69 @@ vec4 lookOf(float x) {
 }
 `;
 
+/**
+ * Cells: where a cell's centre lies (block gaps included) and, while animating, whether it is
+ * shown and highlighted. Shared by the matrix shader and the near balls.
+ */
+const cellFunctions = /* glsl */ `
+uniform int uClip;           // 1: cells outside the highlighted ranges are not drawn
+uniform ivec2 uShape;        // (columns, rows)
+uniform vec4 uAxes;          // column block size, column gap, row block size, row gap
+// Animation: which cells are shown and which are highlighted (block-local rules, see anim code).
+uniform ivec4 uReveal;       // mode, count, -, -   (mode 0 = everything)
+uniform ivec4 uHiRows;       // highlighted row range [x, y) and column range [z, w) (block-local)
+uniform int uHighlight;      // 0 = none
+uniform float uDim;          // brightness of cells not highlighted while highlighting
+
+float posOf(int idx, float size, float gap) {
+#ifdef GAPS
+  float fi = float(idx);
+  return fi + gap * floor(fi / size);
+#else
+  return float(idx);
+#endif
+}
+
+#ifdef ANIM
+bool revealed(int r, int c) {
+  int mode = uReveal.x;
+  if (mode == 0) return true;
+  if (mode == 5) return false;
+  int rb = int(uAxes.z);
+  int cb = int(uAxes.x);
+  int lr = r - (r / rb) * rb;
+  int lc = c - (c / cb) * cb;
+  int count = uReveal.y;
+  if (mode == 1) return lr * cb + lc < count;   // row-major order within the block (full block width)
+  if (mode == 2) return lc * rb + lr < count;   // column-major
+  if (mode == 3) return lr < count;             // rows
+  if (mode == 4) return lc < count;             // columns
+  return true;
+}
+
+bool highlighted(int r, int c) {
+  if (uHighlight == 0) return true;
+  int rb = int(uAxes.z);
+  int cb = int(uAxes.x);
+  int lr = r - (r / rb) * rb;
+  int lc = c - (c / cb) * cb;
+  return lr >= uHiRows.x && lr < uHiRows.y && lc >= uHiRows.z && lc < uHiRows.w;
+}
+// Whether a cell is drawn at all in this animation step.
+bool shown(int r, int c) {
+  return revealed(r, c) && (uClip == 0 || highlighted(r, c));
+}
+#endif
+
+`;
+
+/** Ball shading: lit by n·v with a small highlight (reflect(-V, n) · V = 2(n·V)² - 1). */
+const ballShadeFunction = /* glsl */ `
+vec3 ballShade(vec3 rgb, float nv) {
+  return rgb * (0.45 + 0.7 * nv) + vec3(0.35) * pow(max(2.0 * nv * nv - 1.0, 0.0), 24.0);
+}
+`;
+
 /** Bake pass: one texel of the look texture per cell of one level of the value texture. */
 export const lookVertex = /* glsl */ `
 void main() {
@@ -102,16 +167,9 @@ uniform vec4 uViz;           // min size, min light, max light, elem scale
 // Baked colour (rgb) and size (a, 0 = no ball) of every cell, with pooled levels as mip levels.
 uniform highp sampler2D uLook;
 #endif
-uniform int uClip;           // 1: cells outside the highlighted ranges are not drawn
-uniform ivec2 uShape;        // (columns, rows)
-uniform vec4 uAxes;          // column block size, column gap, row block size, row gap
 uniform int uMaxLevel;
 uniform float uOpacity;
-// Animation: which cells are shown and which are highlighted (block-local rules, see anim code).
-uniform ivec4 uReveal;       // mode, count, -, -   (mode 0 = everything)
-uniform ivec4 uHiRows;       // highlighted row range [x, y) and column range [z, w) (block-local)
-uniform int uHighlight;      // 0 = none
-uniform float uDim;          // brightness of cells not highlighted while highlighting
+${cellFunctions}
 in vec3 vLocal;
 flat in vec3 vCam;
 out vec4 fragColor;
@@ -131,15 +189,6 @@ int indexAt(float p, float size, float gap, int n) {
 #endif
   return idx < n ? idx : -1;
 }
-float posOf(int idx, float size, float gap) {
-#ifdef GAPS
-  float fi = float(idx);
-  return fi + gap * floor(fi / size);
-#else
-  return float(idx);
-#endif
-}
-
 #if MODE == 0
 // Nearest index to a position (a ball reaches past its cell), or -1 when farther than reach.
 int indexNear(float p, float size, float gap, int n, float reach) {
@@ -160,37 +209,6 @@ int indexNear(float p, float size, float gap, int n, float reach) {
 #else
   return min(int(p + 0.5), n - 1);
 #endif
-}
-#endif
-
-#ifdef ANIM
-bool revealed(int r, int c) {
-  int mode = uReveal.x;
-  if (mode == 0) return true;
-  if (mode == 5) return false;
-  int rb = int(uAxes.z);
-  int cb = int(uAxes.x);
-  int lr = r - (r / rb) * rb;
-  int lc = c - (c / cb) * cb;
-  int count = uReveal.y;
-  if (mode == 1) return lr * cb + lc < count;   // row-major order within the block (full block width)
-  if (mode == 2) return lc * rb + lr < count;   // column-major
-  if (mode == 3) return lr < count;             // rows
-  if (mode == 4) return lc < count;             // columns
-  return true;
-}
-
-bool highlighted(int r, int c) {
-  if (uHighlight == 0) return true;
-  int rb = int(uAxes.z);
-  int cb = int(uAxes.x);
-  int lr = r - (r / rb) * rb;
-  int lc = c - (c / cb) * cb;
-  return lr >= uHiRows.x && lr < uHiRows.y && lc >= uHiRows.z && lc < uHiRows.w;
-}
-// Whether a cell is drawn at all in this animation step.
-bool shown(int r, int c) {
-  return revealed(r, c) && (uClip == 0 || highlighted(r, c));
 }
 #endif
 
@@ -222,10 +240,7 @@ vec4 farLook(vec2 q, ivec2 cell) {
 #endif
 }
 
-// Ball shading: lit by n·v with a small highlight (reflect(-V, n) · V = 2(n·V)² - 1).
-vec3 ballShade(vec3 rgb, float nv) {
-  return rgb * (0.45 + 0.7 * nv) + vec3(0.35) * pow(max(2.0 * nv * nv - 1.0, 0.0), 24.0);
-}
+${ballShadeFunction}
 
 // Flat colour of a cell drawn as less than a couple of pixels: darker when its ball is smaller.
 vec3 flatShade(vec4 look) {
@@ -321,5 +336,83 @@ void main() {
     col = flatShade(look);
   }
   fragColor = vec4(finish(col, cell), uOpacity);
+}
+`;
+
+/**
+ * Balls near the camera, one square per cell of a rectangle of cells, all in one draw (the vertex
+ * index says which cell and corner: no vertex data). The vertex shader reads the cell's look
+ * (colour, size; nothing drawn for a zero or a cell not shown) and places a square, perpendicular
+ * to the line of sight, that holds the ball's outline; the fragment shader intersects the view ray
+ * with that one ball and writes its true depth. The cost follows the balls' pixels instead of a
+ * search at every pixel of the matrix.
+ */
+export const ballVertex = /* glsl */ `
+precision highp float;
+precision highp int;
+uniform highp sampler2D uLook;
+uniform vec4 uViz;
+uniform ivec4 uCells;        // first column, first row, columns in the rectangle, -
+${cellFunctions}
+out vec3 vView;
+flat out vec3 vCentre;
+flat out float vRad;
+flat out vec3 vColor;
+flat out float vDim;
+void main() {
+  // Four corners per ball (two triangles through an index buffer), balls in row-major order over
+  // the rectangle of cells.
+  int ball = gl_VertexID / 4;
+  int corner = gl_VertexID - ball * 4;
+  vec2 at = vec2(corner == 1 || corner == 2 ? 1.0 : -1.0, corner >= 2 ? 1.0 : -1.0);
+  int c = uCells.x + ball % uCells.z;
+  int r = uCells.y + ball / uCells.z;
+  vec4 look = texelFetch(uLook, ivec2(c, r), 0);
+  bool show = look.a > 0.0 && c < uShape.x && r < uShape.y;
+  vDim = 1.0;
+#ifdef ANIM
+  show = show && shown(r, c);
+  if (!highlighted(r, c)) vDim = uDim;
+#endif
+  float rad = 0.5 * uViz.w * look.a;
+  vec3 centre = (modelViewMatrix * vec4(posOf(c, uAxes.x, uAxes.y), posOf(r, uAxes.z, uAxes.w), 0.0, 1.0)).xyz;
+  float d = length(centre);
+  if (!show || d <= rad * 1.001) {
+    gl_Position = vec4(0.0, 0.0, 2.0, 1.0);   // outside the clip volume: nothing is drawn
+    return;
+  }
+  vec3 w = centre / d;
+  vec3 u = normalize(cross(abs(w.y) < 0.99 ? vec3(0.0, 1.0, 0.0) : vec3(1.0, 0.0, 0.0), w));
+  vec3 v = cross(w, u);
+  float halfSide = rad * d / sqrt(d * d - rad * rad);
+  vView = centre + (u * at.x + v * at.y) * halfSide;
+  vCentre = centre;
+  vRad = rad;
+  vColor = look.rgb;
+  gl_Position = projectionMatrix * vec4(vView, 1.0);
+}
+`;
+
+export const ballFragment = /* glsl */ `
+precision highp float;
+uniform mat4 projectionMatrix;
+uniform float uOpacity;
+in vec3 vView;
+flat in vec3 vCentre;
+flat in float vRad;
+flat in vec3 vColor;
+flat in float vDim;
+out vec4 fragColor;
+${ballShadeFunction}
+void main() {
+  vec3 rd = normalize(vView);
+  float b = dot(vCentre, rd);
+  float disc = b * b - (dot(vCentre, vCentre) - vRad * vRad);
+  if (disc < 0.0) discard;
+  vec3 hit = rd * (b - sqrt(disc));
+  float nv = max(dot((hit - vCentre) / vRad, -rd), 0.0);
+  fragColor = vec4(ballShade(vColor, nv) * vDim, uOpacity);
+  vec4 clip = projectionMatrix * vec4(hit, 1.0);
+  gl_FragDepth = 0.5 * clip.z / clip.w + 0.5;
 }
 `;

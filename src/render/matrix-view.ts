@@ -9,7 +9,7 @@ import * as THREE from 'three';
 import type { MatrixPlacement } from '../core/layout/layout';
 import type { MatrixValues } from '../core/model/values';
 import type { Range, VizParams } from '../core/color';
-import { lookFragment, lookVertex, matrixFragment, matrixVertex } from './matrix-shader';
+import { ballFragment, ballVertex, lookFragment, lookVertex, matrixFragment, matrixVertex } from './matrix-shader';
 
 const EMPTY = (() => {
   const t = new THREE.DataTexture(new Float32Array(1), 1, 1, THREE.RedFormat, THREE.FloatType);
@@ -51,6 +51,46 @@ function setRects(g: THREE.BufferGeometry, rects: Rect[]): void {
   }
 }
 
+/** The unit square minus `r`, as up to four strips. */
+function outside([x0, y0, x1, y1]: Rect): Rect[] {
+  const rest: Rect[] = [];
+  if (y0 > 0) rest.push([0, 0, 1, y0]);
+  if (y1 < 1) rest.push([0, y1, 1, 1]);
+  if (x0 > 0) rest.push([0, y0, x0, y1]);
+  if (x1 < 1) rest.push([x1, y0, 1, y1]);
+  return rest;
+}
+
+/**
+ * The cells along one axis whose squares meet [a, b] (local positions; cell centres at their
+ * index plus the gaps of the blocks before them), padded by one cell; clamped to the matrix.
+ */
+export function cellRange(a: number, b: number, axis: { n: number; size: number; gap: number }): [number, number] {
+  const period = axis.size + axis.gap;
+  const at = (p: number): number => {
+    const q = p + 0.5;
+    const block = Math.floor(q / period);
+    return block * axis.size + Math.min(axis.size - 1, Math.floor(q - block * period));
+  };
+  const clamp = (i: number): number => Math.max(0, Math.min(axis.n - 1, i));
+  return [clamp(at(a) - 1), clamp(at(b) + 1)];
+}
+
+/**
+ * The balls' geometry, shared by every matrix: their shader works from the vertex index alone, so
+ * the only data is two triangles per ball over four corners, and an attribute as long as the
+ * vertices (a draw needs one; one byte each).
+ */
+let ballGeometry: { index: THREE.BufferAttribute; vertices: THREE.BufferAttribute } | null = null;
+function ballBuffers(): { index: THREE.BufferAttribute; vertices: THREE.BufferAttribute } {
+  if (!ballGeometry) {
+    const index = new Uint32Array(6 * MAX_BALLS);
+    for (let b = 0; b < MAX_BALLS; b++) index.set([4 * b, 4 * b + 1, 4 * b + 2, 4 * b, 4 * b + 2, 4 * b + 3], 6 * b);
+    ballGeometry = { index: new THREE.BufferAttribute(index, 1), vertices: new THREE.BufferAttribute(new Uint8Array(4 * MAX_BALLS), 1) };
+  }
+  return ballGeometry;
+}
+
 /** The bake pass (shared by all matrices): one full-target quad, the look shader. */
 const bake = (() => {
   const material = new THREE.ShaderMaterial({
@@ -78,6 +118,8 @@ const scratch = new THREE.Vector3();
 /** Cells per pixel below which balls are ray-cast, and above which cells are drawn flat. */
 const NEAR = 0.2;
 const FAR = 0.6;
+/** At most this many balls are drawn as geometry (more near cells: the ray-caster draws them). */
+const MAX_BALLS = 160_000;
 const inverse = new THREE.Matrix4();
 
 /** Sends the bake program to the GPU for compiling (without waiting for it). */
@@ -115,6 +157,9 @@ export class MatrixView {
 
   /** The part of the matrix near the camera (drawn by the ball ray-caster), when only a part is. */
   private readonly nearMesh: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial>;
+  /** Balls near the camera, one square per cell of a rectangle (see ballVertex). */
+  private balls: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial> | null = null;
+  private readonly cells = { value: new THREE.Vector4(0, 0, 1, 0) };
   /** Uniforms shared by every program variant of this matrix. */
   readonly uniforms: Record<string, THREE.IUniform>;
   /** Program variants by (mode, gaps, anim): see the fragment shader's MODE, GAPS and ANIM. */
@@ -179,6 +224,49 @@ export class MatrixView {
     return m;
   }
 
+  private ballMaterial(gaps: boolean, anim: boolean): THREE.ShaderMaterial {
+    const key = `balls${gaps ? 'g' : ''}${anim ? 'a' : ''}`;
+    let m = this.materials.get(key);
+    if (!m) {
+      const defines: Record<string, number> = {};
+      if (gaps) defines.GAPS = 1;
+      if (anim) defines.ANIM = 1;
+      m = new THREE.ShaderMaterial({
+        glslVersion: THREE.GLSL3,
+        defines,
+        vertexShader: ballVertex,
+        fragmentShader: ballFragment,
+        side: THREE.DoubleSide,
+        // The same uniform objects as the other programs, plus the rectangle of cells.
+        uniforms: { ...this.uniforms, uCells: this.cells },
+      });
+      this.materials.set(key, m);
+    }
+    return m;
+  }
+
+  /** Shows the balls of columns c0..c1 and rows r0..r1. */
+  private showBalls(c0: number, c1: number, r0: number, r1: number, gaps: boolean, anim: boolean): void {
+    if (!this.balls) {
+      const { index, vertices } = ballBuffers();
+      const g = new THREE.BufferGeometry();
+      g.setIndex(index);
+      g.setAttribute('position', vertices);
+      // Set, so that three never derives one from the placeholder attribute (used for sorting only).
+      g.boundingSphere = new THREE.Sphere(new THREE.Vector3(), 1);
+      this.balls = new THREE.Mesh(g, this.ballMaterial(gaps, anim));
+      this.balls.frustumCulled = false;
+      this.balls.matrixAutoUpdate = false;
+      this.mesh.add(this.balls);
+      // Added after the matrix was placed: take its transform at the next draw.
+      this.balls.matrixWorldNeedsUpdate = true;
+    }
+    this.balls.material = this.ballMaterial(gaps, anim);
+    this.cells.value.set(c0, r0, c1 - c0 + 1, 0);
+    this.balls.geometry.setDrawRange(0, 6 * (c1 - c0 + 1) * (r1 - r0 + 1));
+    this.balls.visible = true;
+  }
+
   /**
    * Before drawing with `camera` into a viewport `heightPx` pixels high: bakes the look texture
    * if needed and picks the cheapest program for each part of the matrix. Cells under about two
@@ -210,7 +298,21 @@ export class MatrixView {
       near = [fx(local.x - r), fy(local.y - r), fx(local.x + r), fy(local.y + r)];
       if (near[2] <= near[0] || near[3] <= near[1]) near = null;
     }
-    if (!near || (near[0] <= 0 && near[1] <= 0 && near[2] >= 1 && near[3] >= 1)) {
+    if (this.balls) this.balls.visible = false;
+    const whole = near !== null && near[0] <= 0 && near[1] <= 0 && near[2] >= 1 && near[3] >= 1;
+    if (near && !this.product) {
+      // Near balls as geometry, when there are not too many: cells whose squares meet the rectangle.
+      const cols = cellRange(lo.x + near[0] * size.x, lo.x + near[2] * size.x, p.cols);
+      const rows = cellRange(lo.y + near[1] * size.y, lo.y + near[3] * size.y, p.rows);
+      if ((cols[1] - cols[0] + 1) * (rows[1] - rows[0] + 1) <= MAX_BALLS) {
+        this.showBalls(cols[0], cols[1], rows[0], rows[1], gaps, anim);
+        this.nearMesh.visible = false;
+        this.mesh.material = this.material(1, gaps, anim);
+        setRects(this.mesh.geometry, whole ? [] : outside(near));
+        return;
+      }
+    }
+    if (!near || whole) {
       // One program for the whole matrix.
       this.mesh.material = this.material(near ? 0 : cellsPerPixel > FAR ? 2 : cellsPerPixel > NEAR ? 1 : 0, gaps, anim);
       setRects(this.mesh.geometry, [[0, 0, 1, 1]]);
@@ -218,14 +320,8 @@ export class MatrixView {
       return;
     }
     // The near rectangle with the ray-caster, the rest (up to four strips) with the disc path.
-    const [x0, y0, x1, y1] = near;
-    const rest: Rect[] = [];
-    if (y0 > 0) rest.push([0, 0, 1, y0]);
-    if (y1 < 1) rest.push([0, y1, 1, 1]);
-    if (x0 > 0) rest.push([0, y0, x0, y1]);
-    if (x1 < 1) rest.push([x1, y0, 1, y1]);
     this.mesh.material = this.material(1, gaps, anim);
-    setRects(this.mesh.geometry, rest);
+    setRects(this.mesh.geometry, outside(near));
     this.nearMesh.material = this.material(0, gaps, anim);
     setRects(this.nearMesh.geometry, [near]);
     this.nearMesh.visible = true;

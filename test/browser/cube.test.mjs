@@ -137,6 +137,64 @@ export async function run(t) {
     t.noErrors(errors);
   });
 
+  t.test('near balls drawn as geometry match the per-pixel ray-caster', async (t) => {
+    // Two independent ways to draw the same balls: one square per ball (what near views use) and
+    // the ray search in the fragment shader over the matrix quad. Seen from close by and at an
+    // angle, where every pixel is in the search's ball mode; balls smaller than their cells
+    // (elem scale 0.8), since where balls overlap the search looks at only two per pixel.
+    const { page, errors } = await t.open('?viz.elem%20scale=0.8');
+    const r = await page.evaluate(async () => {
+      const app = window.mm3d.app;
+      const sc = app.scene;
+      const key = [...app.layout.matrices].find(([, p]) => p.name === 'L')[0];
+      const p = app.layout.matrices.get(key);
+      const at = (c, r, z) => p.origin.map((o, a) => o + p.colDir[a] * c + p.rowDir[a] * r);
+      const n = [p.colDir[1] * p.rowDir[2] - p.colDir[2] * p.rowDir[1], p.colDir[2] * p.rowDir[0] - p.colDir[0] * p.rowDir[2], p.colDir[0] * p.rowDir[1] - p.colDir[1] * p.rowDir[0]];
+      const cam = app.params.cam;
+      const centre = at(16, 16);
+      const side = Math.sign(n[0] * (cam.x - centre[0]) + n[1] * (cam.y - centre[1]) + n[2] * (cam.z - centre[2])) || 1;
+      const pos = centre.map((c, a) => c + side * n[a] * 22 + p.colDir[a] * 9 + p.rowDir[a] * 6);
+      sc.setCamera({ x: pos[0], y: pos[1], z: pos[2], target: { x: centre[0], y: centre[1], z: centre[2] } });
+      const t0 = sc.framesDrawn;
+      while (sc.framesDrawn === t0) await new Promise((res) => requestAnimationFrame(res));
+      const gl = sc.renderer.getContext();
+      const grab = () => {
+        sc.renderer.render(sc.scene, sc.camera);
+        const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
+        const px = new Uint8Array(w * h * 4);
+        gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+        return px;
+      };
+      sc.hold = true;
+      sc.legends.group.visible = false;
+      const v = sc.matrixView(key);
+      for (const o of sc.scene.children) if (o !== v.mesh) o.visible = false;
+      const usingBalls = Boolean(v.balls && v.balls.visible);
+      const a = grab();
+      v.balls.visible = false;
+      v.mesh.material = v.material(0, false, false);
+      const attr = v.mesh.geometry.getAttribute('position');
+      attr.array.set([0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0]);
+      attr.needsUpdate = true;
+      v.mesh.geometry.setDrawRange(0, 6);
+      const b = grab();
+      // Compare hues: red (negative), blue/cyan (positive), or neither (background).
+      const hue = (px, q) => (px[q] > px[q + 2] + 40 ? 'red' : px[q + 2] > px[q] + 40 ? 'blue' : 'none');
+      let lit = 0, differ = 0;
+      for (let q = 0; q < a.length; q += 4) {
+        const ha = hue(a, q), hb = hue(b, q);
+        if (ha !== 'none' || hb !== 'none') lit++;
+        if (ha !== hb) differ++;
+      }
+      return { usingBalls, lit, differ };
+    });
+    t.log(JSON.stringify(r));
+    t.assert(r.usingBalls, 'the near view draws its balls as geometry');
+    t.assert(r.lit > 20000, `the picture has content: ${r.lit}`);
+    t.assert(r.differ < 0.03 * r.lit, `the two ways differ in hue on ${r.differ} of ${r.lit} coloured pixels`);
+    t.noErrors(errors);
+  });
+
   t.test('a change of drawing resolution never leaves a blank canvas to be shown', async (t) => {
     const { page, errors } = await t.open('');
     const r = await page.evaluate(async () => {
@@ -190,18 +248,21 @@ export async function run(t) {
       const pos = centre.map((c, a) => c + side * n[a] * dist);
       app.scene.setCamera({ x: pos[0], y: pos[1], z: pos[2], target: { x: centre[0], y: centre[1], z: centre[2] } });
       while (app.scene.framesDrawn < t0 + 1) await new Promise((r) => requestAnimationFrame(r));
-      const mesh = app.scene.matrixView(key).mesh;
+      const mv = app.scene.matrixView(key);
+      const mesh = mv.mesh;
       const near = mesh.children[0];
-      return { mode: mesh.material.defines.MODE, nearMode: near.visible ? near.material.defines.MODE : null, pieces: mesh.geometry.drawRange.count / 6 };
+      const balls = mv.balls && mv.balls.visible ? mv.balls.geometry.drawRange.count / 6 : 0;
+      return { mode: mesh.material.defines.MODE, nearMode: near.visible ? near.material.defines.MODE : null, pieces: mesh.geometry.drawRange.count / 6, balls };
     }, dist);
     // L is 512 x 512; the ray-caster is needed within about 190 cells of the camera here.
     const near = await modeAt(20);
     const mid = await modeAt(400);
     const far = await modeAt(4000);
     t.log(`program at 20, 400, 4000 cells away: ${JSON.stringify([near, mid, far])}`);
-    t.deepEqual(near, { mode: 1, nearMode: 0, pieces: 4 }, 'near: the ray-caster around the camera, discs on four strips around it');
-    t.deepEqual(mid, { mode: 1, nearMode: null, pieces: 1 }, 'discs in between');
-    t.deepEqual(far, { mode: 2, nearMode: null, pieces: 1 }, 'flat far away');
+    t.assert(near.balls > 100000 && near.balls < 160000, `near: balls as geometry around the camera (${near.balls})`);
+    t.deepEqual({ ...near, balls: 0 }, { mode: 1, nearMode: null, pieces: 4, balls: 0 }, 'near: discs on four strips around the balls');
+    t.deepEqual(mid, { mode: 1, nearMode: null, pieces: 1, balls: 0 }, 'discs in between');
+    t.deepEqual(far, { mode: 2, nearMode: null, pieces: 1, balls: 0 }, 'flat far away');
     t.noErrors(errors);
   });
 
