@@ -254,6 +254,33 @@ export class SceneView {
     this.onLens?.(cam, { left, top, side });
   }
 
+  /**
+   * For benchmarks: the time to draw the current view at each drawing resolution, including the
+   * GPU's work (each draw is followed by reading back one pixel, which waits for it); median of
+   * `repeats` draws, in ms. The view is left as it was.
+   */
+  measureDraw(ratios: number[], repeats = 7): number[] {
+    const gl = this.renderer.getContext();
+    const px = new Uint8Array(4);
+    const was = this.ratio;
+    const out = ratios.map((r) => {
+      this.setRatio(r);
+      const times: number[] = [];
+      for (let k = 0; k < repeats; k++) {
+        const t0 = performance.now();
+        this.prepareViews(this.camera, this.renderer.domElement.height);
+        this.renderer.render(this.scene, this.camera);
+        gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      return times[times.length >> 1]!;
+    });
+    this.setRatio(was);
+    this.invalidate();
+    return out;
+  }
+
   /** Median time between drawn frames (ms), over the last couple of seconds. */
   frameTime(): number {
     if (!this.frameTimes.length) return 0;
