@@ -25,6 +25,26 @@ import { SCENES, makeCsv } from '../test/scenes/scenes.mjs';
 // Fixtures for the data scenes, made once.
 const CSV = makeCsv(256, 768);
 
+// The machine's floor: a bare WebGL page (one quad over 60 % of a 1200x800 canvas, redrawn every
+// frame). Its frame times, measured in the same run, say what any page gets from this browser and
+// machine at that moment; the scenes' frame times read against it.
+const FLOOR_HTML = `<!doctype html><meta charset="utf-8"><title>floor</title><link rel="icon" href="data:,"><body style="margin:0;background:#000">
+<canvas id="c" width="1200" height="800" style="width:1200px;height:800px"></canvas><script>
+const gl = document.getElementById('c').getContext('webgl2', { antialias: false });
+const sh = (t, src) => { const s = gl.createShader(t); gl.shaderSource(s, src); gl.compileShader(s); return s; };
+const p = gl.createProgram();
+gl.attachShader(p, sh(gl.VERTEX_SHADER, '#version 300 es\\nin vec2 q; void main() { gl_Position = vec4(q * 0.775, 0.5, 1.0); }'));
+gl.attachShader(p, sh(gl.FRAGMENT_SHADER, '#version 300 es\\nprecision highp float; uniform float t; out vec4 o; void main() { o = vec4(t, 0.4, 0.7, 1.0); }'));
+gl.linkProgram(p); gl.useProgram(p);
+gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
+gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+gl.enableVertexAttribArray(0); gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+const u = gl.getUniformLocation(p, 't');
+window.stamps = [];
+const frame = (now) => { window.stamps.push(now); gl.clear(gl.COLOR_BUFFER_BIT); gl.uniform1f(u, (now % 1000) / 1000); gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); requestAnimationFrame(frame); };
+requestAnimationFrame(frame);
+</script>`;
+
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -91,6 +111,17 @@ async function oneRun(browser, base, scene, shot = null) {
     } catch { /* not supported */ }
   });
   try {
+    if (scene.kind === 'floor') {
+      await page.goto(`${base}/floor.html`, { timeout });
+      await page.waitForTimeout(500);
+      const intervals = await page.evaluate(async (ms) => {
+        window.stamps.length = 0;
+        await new Promise((r) => setTimeout(r, ms));
+        const s = window.stamps;
+        return s.slice(1).map((t, i) => t - s[i]);
+      }, SPIN_MS);
+      return { wall: NaN, openMs: NaN, intervals, moved: 1, heap: null, longest: 0, elements: undefined, errors, marks: {} };
+    }
     if (scene.kind === 'csv') {
       // The page is up first; the clock (and the long-task record) starts when the data is asked for.
       await page.goto(`${base}/`, { timeout });
@@ -197,6 +228,7 @@ async function main() {
   process.on('exit', () => fs.rmSync(snapshot, { recursive: true, force: true }));
   const { server, base } = await serve(snapshot, {
     '/data/act.csv': (req, res) => { res.writeHead(200, { 'content-type': 'text/csv' }); res.end(CSV); },
+    '/floor.html': (req, res) => { res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }); res.end(FLOOR_HTML); },
   });
   let browser = await launch();
   const scenes = filters.length ? SCENES.filter((s) => filters.some((f) => s.name.includes(f))) : SCENES;
