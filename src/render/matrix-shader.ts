@@ -168,6 +168,7 @@ uniform vec4 uViz;           // min size, min light, max light, elem scale
 uniform highp sampler2D uLook;
 #endif
 uniform int uMaxLevel;
+uniform int uFinest;         // finest baked level of uLook
 uniform float uOpacity;
 ${cellFunctions}
 in vec3 vLocal;
@@ -231,12 +232,14 @@ vec4 farLook(vec2 q, ivec2 cell) {
   return lookAt(cell, 0);
 #elif defined(GAPS)
   vec2 fw = fwidth(q);
-  int level = clamp(int(ceil(log2(max(fw.x, fw.y) * 1.5))), 0, uMaxLevel);
+  int level = clamp(int(ceil(log2(max(fw.x, fw.y) * 1.5))), uFinest, uMaxLevel);
   return lookAt(cell, level);
 #else
-  // Without block gaps, texture coordinates follow cells, so the sampler picks the level itself
-  // (nearest mip level, biased one level coarser: a texel per pixel or more).
-  return texture(uLook, (q + 0.5) / vec2(uShape), 1.0);
+  // Without block gaps, texture coordinates follow cells: the level from the footprint of a pixel
+  // in cells (one level coarser, a texel per pixel or more), never finer than the baked ones.
+  vec2 dx = dFdx(q), dy = dFdy(q);
+  float lod = 0.5 * log2(max(dot(dx, dx), dot(dy, dy))) + 1.0;
+  return textureLod(uLook, (q + 0.5) / vec2(uShape), max(lod, float(uFinest)));
 #endif
 }
 

@@ -152,6 +152,8 @@ export class MatrixView {
   /** The baked look (RGBA8, one mip level per pooled level), and whether it must be baked again. */
   private look: THREE.WebGLRenderTarget | null = null;
   private lookDirty = true;
+  /** The finest level of the look texture that is baked (levels below it are not needed yet). */
+  private bakedFrom = Infinity;
   private readonly product: boolean;
   placement: MatrixPlacement;
 
@@ -175,6 +177,8 @@ export class MatrixView {
       uShape: { value: new THREE.Vector2(1, 1) },
       uAxes: { value: new THREE.Vector4(1, 0, 1, 0) },
       uMaxLevel: { value: 0 },
+      // The finest baked level of the look texture: the far path reads no finer level.
+      uFinest: { value: 0 },
       uViz: { value: new THREE.Vector4(0.2, 0.4, 0.7, 1.25) },
       uHue: { value: new THREE.Vector3(0.77, 0.74, 0.04) },
       uRange: { value: new THREE.Vector2(0, 1) },
@@ -276,7 +280,6 @@ export class MatrixView {
    * taken or not, so the paths are separate programs.)
    */
   prepare(renderer: THREE.WebGLRenderer, camera: THREE.PerspectiveCamera, heightPx: number, bakeNow = true): void {
-    if (bakeNow) this.bakeLook(renderer);
     const focal = Math.max(1e-9, (camera.projectionMatrix.elements[5]! * heightPx) / 2);
     const local = scratch.copy(camera.position).applyMatrix4(inverse.copy(this.mesh.matrix).invert());
     const lo = this.uniforms.uBoxMin!.value as THREE.Vector3;
@@ -285,6 +288,10 @@ export class MatrixView {
     const dy = local.y - THREE.MathUtils.clamp(local.y, lo.y, lo.y + size.y);
     // Cells per pixel at the nearest point, seen head-on (seen obliquely they are smaller still).
     const cellsPerPixel = Math.hypot(dx, dy, local.z) / focal;
+    // Where every cell is drawn flat from a pooled level, levels finer than the one a pixel covers
+    // nearest the camera are not read (with a level to spare: pixels off the view's axis see cells
+    // up to a fifth bigger, and the sampler rounds).
+    if (bakeNow) this.bakeLook(renderer, cellsPerPixel > FAR ? Math.floor(Math.log2(cellsPerPixel * 0.7)) : 0);
     const p = this.placement;
     const gaps = (p.cols.gap > 0 && p.cols.size < p.cols.n) || (p.rows.gap > 0 && p.rows.size < p.rows.n);
     const u = this.uniforms;
@@ -409,11 +416,12 @@ export class MatrixView {
   }
 
   /**
-   * Bakes the look texture when values or look uniforms changed since the last bake: one GPU pass
-   * per level (a texel per cell). Called by the scene before drawing.
+   * Bakes the look texture from level `finest` up, where not baked since values or look uniforms
+   * last changed: one GPU pass per level (a texel per cell). A matrix seen from afar only needs its
+   * coarse levels; the fine ones are baked when the view comes closer. Called before drawing.
    */
-  private bakeLook(renderer: THREE.WebGLRenderer): void {
-    if (this.product || !this.lookDirty) return;
+  private bakeLook(renderer: THREE.WebGLRenderer, finest: number): void {
+    if (this.product) return;
     const src = this.uniforms.uValues!.value as THREE.DataTexture;
     const { width: w, height: h } = src.image as { width: number; height: number };
     const levels = this.uniforms.uMaxLevel!.value as number;
@@ -432,14 +440,21 @@ export class MatrixView {
       // Storage for every pooled level (GL sizes: halved with floor, at least 1, as the levels are).
       if (levels) rt.texture.mipmaps = Array.from({ length: levels + 1 }, (_, l) => ({ width: Math.max(1, w >> l), height: Math.max(1, h >> l) })) as unknown as THREE.Texture['mipmaps'];
       this.look = rt;
+      this.lookDirty = true;
     }
+    if (this.lookDirty) {
+      this.bakedFrom = Infinity;
+      this.lookDirty = false;
+    }
+    const from = Math.min(Math.max(0, finest), levels);
+    if (from >= this.bakedFrom) return;
     const u = bake.material.uniforms;
     u.uValues!.value = src;
     u.uViz!.value = this.uniforms.uViz!.value;
     u.uHue!.value = this.uniforms.uHue!.value;
     u.uRange!.value = this.uniforms.uRange!.value;
     const previous = renderer.getRenderTarget();
-    for (let l = 0; l <= levels; l++) {
+    for (let l = from; l < Math.min(this.bakedFrom, levels + 1); l++) {
       u.uLevel!.value = l;
       rt.viewport.set(0, 0, Math.max(1, w >> l), Math.max(1, h >> l));
       renderer.setRenderTarget(rt, 0, l);
@@ -447,8 +462,9 @@ export class MatrixView {
     }
     rt.viewport.set(0, 0, w, h);
     renderer.setRenderTarget(previous);
+    this.bakedFrom = from;
     this.uniforms.uLook!.value = rt.texture;
-    this.lookDirty = false;
+    this.uniforms.uFinest!.value = from;
   }
 
   setReveal(r: RevealState | null): void {
