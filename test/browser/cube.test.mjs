@@ -234,35 +234,42 @@ export async function run(t) {
   });
 
   t.test('each matrix is drawn by the cheapest program for its distance', async (t) => {
-    const { page, errors } = await t.open('?expr=L+%40+R&left.h=512&left.w=512&right.w=8');
+    // Opened from far away: only coarse pooled levels of the look are baked until the view comes closer.
+    const { page, errors } = await t.open('?expr=L+%40+R&left.h=512&left.w=512&right.w=8&cam.x=-30000&cam.y=30000&cam.z=30000');
     const modeAt = (dist) => page.evaluate(async (dist) => {
       const app = window.mm3d.app;
       const cam = app.params.cam;
-      const t0 = app.scene.framesDrawn;
-      // Straight in front of L's face (its normal is the layout's), at `dist` cells.
       const key = [...app.layout.matrices].find(([, p]) => p.name === 'L')[0];
-      const p = app.layout.matrices.get(key);
-      const centre = p.origin.map((o, a) => o + p.colDir[a] * p.w / 2 + p.rowDir[a] * p.h / 2);
-      const n = [p.colDir[1] * p.rowDir[2] - p.colDir[2] * p.rowDir[1], p.colDir[2] * p.rowDir[0] - p.colDir[0] * p.rowDir[2], p.colDir[0] * p.rowDir[1] - p.colDir[1] * p.rowDir[0]];
-      const side = Math.sign(n[0] * (cam.x - centre[0]) + n[1] * (cam.y - centre[1]) + n[2] * (cam.z - centre[2])) || 1;
-      const pos = centre.map((c, a) => c + side * n[a] * dist);
-      app.scene.setCamera({ x: pos[0], y: pos[1], z: pos[2], target: { x: centre[0], y: centre[1], z: centre[2] } });
-      while (app.scene.framesDrawn < t0 + 1) await new Promise((r) => requestAnimationFrame(r));
       const mv = app.scene.matrixView(key);
+      const before = mv.bakedFrom;
+      if (dist) {
+        // Straight in front of L's face (its normal is the layout's), at `dist` cells.
+        const p = app.layout.matrices.get(key);
+        const centre = p.origin.map((o, a) => o + p.colDir[a] * p.w / 2 + p.rowDir[a] * p.h / 2);
+        const n = [p.colDir[1] * p.rowDir[2] - p.colDir[2] * p.rowDir[1], p.colDir[2] * p.rowDir[0] - p.colDir[0] * p.rowDir[2], p.colDir[0] * p.rowDir[1] - p.colDir[1] * p.rowDir[0]];
+        const side = Math.sign(n[0] * (cam.x - centre[0]) + n[1] * (cam.y - centre[1]) + n[2] * (cam.z - centre[2])) || 1;
+        const pos = centre.map((c, a) => c + side * n[a] * dist);
+        app.scene.setCamera({ x: pos[0], y: pos[1], z: pos[2], target: { x: centre[0], y: centre[1], z: centre[2] } });
+        const t0 = app.scene.framesDrawn;
+        while (app.scene.framesDrawn < t0 + 1) await new Promise((r) => requestAnimationFrame(r));
+      }
       const mesh = mv.mesh;
       const near = mesh.children[0];
       const balls = mv.balls && mv.balls.visible ? mv.balls.geometry.drawRange.count / 6 : 0;
-      return { mode: mesh.material.defines.MODE, nearMode: near.visible ? near.material.defines.MODE : null, pieces: mesh.geometry.drawRange.count / 6, balls };
+      return { mode: mesh.material.defines.MODE, nearMode: near.visible ? near.material.defines.MODE : null, pieces: mesh.geometry.drawRange.count / 6, balls, baked: mv.bakedFrom, before };
     }, dist);
-    // L is 512 x 512; the ray-caster is needed within about 190 cells of the camera here.
-    const near = await modeAt(20);
-    const mid = await modeAt(400);
+    const start = await modeAt(0);
     const far = await modeAt(4000);
-    t.log(`program at 20, 400, 4000 cells away: ${JSON.stringify([near, mid, far])}`);
+    const mid = await modeAt(400);
+    const near = await modeAt(20);
+    t.log(`from far away, then 4000, 400, 20 cells away: ${JSON.stringify([start, far, mid, near])}`);
+    t.assert(start.baked >= 3, `far away, only coarse levels are baked (finest baked level ${start.baked})`);
+    t.deepEqual({ mode: far.mode, nearMode: far.nearMode, pieces: far.pieces, balls: far.balls }, { mode: 2, nearMode: null, pieces: 1, balls: 0 }, 'flat far away');
+    t.assert(far.baked >= 1 && far.baked <= start.baked, `at 4000 cells, a finer level is baked, not level 0 (${far.baked})`);
+    t.deepEqual({ mode: mid.mode, nearMode: mid.nearMode, pieces: mid.pieces, balls: mid.balls, baked: mid.baked }, { mode: 1, nearMode: null, pieces: 1, balls: 0, baked: 0 }, 'discs in between, from level 0');
+    // L is 512 x 512; the ray-caster is needed within about 190 cells of the camera here.
     t.assert(near.balls > 100000 && near.balls < 160000, `near: balls as geometry around the camera (${near.balls})`);
-    t.deepEqual({ ...near, balls: 0 }, { mode: 1, nearMode: null, pieces: 4, balls: 0 }, 'near: discs on four strips around the balls');
-    t.deepEqual(mid, { mode: 1, nearMode: null, pieces: 1, balls: 0 }, 'discs in between');
-    t.deepEqual(far, { mode: 2, nearMode: null, pieces: 1, balls: 0 }, 'flat far away');
+    t.deepEqual({ mode: near.mode, nearMode: near.nearMode, pieces: near.pieces }, { mode: 1, nearMode: null, pieces: 4 }, 'near: discs on four strips around the balls');
     t.noErrors(errors);
   });
 
