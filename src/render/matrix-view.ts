@@ -157,7 +157,7 @@ export class MatrixView {
   private readonly product: boolean;
   placement: MatrixPlacement;
 
-  /** The part of the matrix near the camera (drawn by the ball ray-caster), when only a part is. */
+  /** The part of the matrix near the camera drawn by the ball ray-caster (when balls as geometry would be too many). */
   private readonly nearMesh: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial>;
   /** Balls near the camera, one square per cell of a rectangle (see ballVertex). */
   private balls: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial> | null = null;
@@ -273,11 +273,12 @@ export class MatrixView {
 
   /**
    * Before drawing with `camera` into a viewport `heightPx` pixels high: bakes the look texture
-   * if needed and picks the cheapest program for each part of the matrix. Cells under about two
-   * pixels everywhere need only the flat far path, under about five the disc path; the part of
-   * the matrix near the camera needs the ball ray-caster, and only that part (a rectangle around
-   * the camera's foot) is drawn with it. (On software renderers every line of a shader costs,
-   * taken or not, so the paths are separate programs.)
+   * as far as needed and picks the cheapest program for each part of the matrix. Cells under
+   * about two pixels everywhere need only the flat far path, under about five the disc path; the
+   * part of the matrix near the camera (a rectangle around the camera's foot) needs balls: drawn
+   * as geometry, or by the ray-caster on that rectangle when there would be too many. (On
+   * software renderers every line of a shader costs, taken or not, so the paths are separate
+   * programs.)
    */
   prepare(renderer: THREE.WebGLRenderer, camera: THREE.PerspectiveCamera, heightPx: number, bakeNow = true): void {
     const focal = Math.max(1e-9, (camera.projectionMatrix.elements[5]! * heightPx) / 2);
