@@ -7,7 +7,7 @@
 import * as THREE from 'three';
 import { Text, configureTextBuilder } from 'troika-three-text';
 import fontUrl from '@fontsource/roboto/files/roboto-latin-400-normal.woff?url';
-import type { Layout, MatrixPlacement } from '../core/layout/layout';
+import { type Layout, posOf } from '../core/layout/layout';
 import { placementMatrix } from './matrix-view';
 import { srgb } from './flat-material';
 
@@ -64,13 +64,6 @@ function wrap(s: string, n: number): string {
   return lines.slice(0, 6).join('\n');
 }
 
-function extentX(p: MatrixPlacement): number {
-  return p.cols.n - 1 + p.cols.gap * Math.floor((p.cols.n - 1) / p.cols.size);
-}
-function extentY(p: MatrixPlacement): number {
-  return p.rows.n - 1 + p.rows.gap * Math.floor((p.rows.n - 1) / p.rows.size);
-}
-
 /**
  * The warm-up's glyphs: a text that needs them is laid out before their SDFs exist (the library
  * only makes each glyph once), so legends are ready only when the warm-up is done too.
@@ -112,8 +105,8 @@ export class LegendsView {
     const pending: Promise<void>[] = [];
     for (const p of layout.matrices.values()) {
       const m = placementMatrix(p);
-      const xe = extentX(p);
-      const ye = extentY(p);
+      const xe = posOf(p.cols, p.cols.n - 1);
+      const ye = posOf(p.rows, p.rows.n - 1);
       const err = errors.get(p.key);
       if (err) {
         // A matrix that could not be made says why, on the matrix itself (even with legends off).

@@ -6,7 +6,8 @@
  * the float texture.
  */
 import * as THREE from 'three';
-import type { MatrixPlacement } from '../core/layout/layout';
+import { type MatrixPlacement, posOf } from '../core/layout/layout';
+import { cellAtOrBefore } from '../core/layout/pick';
 import type { MatrixValues } from '../core/model/values';
 import type { Range, VizParams } from '../core/color';
 import { ballFragment, ballVertex, lookFragment, lookVertex, matrixFragment, matrixVertex } from './matrix-shader';
@@ -40,12 +41,17 @@ type Rect = [number, number, number, number];
 function setRects(g: THREE.BufferGeometry, rects: Rect[]): void {
   const attr = g.getAttribute('position') as THREE.BufferAttribute;
   const a = attr.array as Float32Array;
-  const next = new Float32Array(a.length);
+  let changed = g.drawRange.count !== rects.length * 6;
   rects.forEach(([x0, y0, x1, y1], r) => {
-    next.set([x0, y0, 0, x1, y0, 0, x1, y1, 0, x0, y0, 0, x1, y1, 0, x0, y1, 0], r * 18);
+    const corners = [x0, y0, 0, x1, y0, 0, x1, y1, 0, x0, y0, 0, x1, y1, 0, x0, y1, 0];
+    for (let k = 0; k < 18; k++) {
+      if (a[r * 18 + k] !== corners[k]) {
+        a[r * 18 + k] = corners[k]!;
+        changed = true;
+      }
+    }
   });
-  if (g.drawRange.count !== rects.length * 6 || next.some((x, i) => x !== a[i])) {
-    a.set(next);
+  if (changed) {
     attr.needsUpdate = true;
     g.setDrawRange(0, rects.length * 6);
   }
@@ -61,19 +67,10 @@ function outside([x0, y0, x1, y1]: Rect): Rect[] {
   return rest;
 }
 
-/**
- * The cells along one axis whose squares meet [a, b] (local positions; cell centres at their
- * index plus the gaps of the blocks before them), padded by one cell; clamped to the matrix.
- */
+/** The cells along one axis whose squares meet [a, b] (local positions), padded by one cell; clamped to the matrix. */
 export function cellRange(a: number, b: number, axis: { n: number; size: number; gap: number }): [number, number] {
-  const period = axis.size + axis.gap;
-  const at = (p: number): number => {
-    const q = p + 0.5;
-    const block = Math.floor(q / period);
-    return block * axis.size + Math.min(axis.size - 1, Math.floor(q - block * period));
-  };
   const clamp = (i: number): number => Math.max(0, Math.min(axis.n - 1, i));
-  return [clamp(at(a) - 1), clamp(at(b) + 1)];
+  return [clamp(cellAtOrBefore(axis, a) - 1), clamp(cellAtOrBefore(axis, b) + 1)];
 }
 
 /**
@@ -149,10 +146,12 @@ export class MatrixView {
   readonly mesh: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial>;
   private texture: THREE.DataTexture | null = null;
   private values: MatrixValues | null = null;
-  /** The baked look (RGBA8, one mip level per pooled level), and whether it must be baked again. */
+  /** The baked look (RGBA8, one mip level per pooled level). */
   private look: THREE.WebGLRenderTarget | null = null;
-  private lookDirty = true;
-  /** The finest level of the look texture that is baked (levels below it are not needed yet). */
+  /**
+   * The finest level of the look texture that is baked (levels below it are not needed yet);
+   * Infinity when values or look uniforms changed since the last bake.
+   */
   private bakedFrom = Infinity;
   private readonly product: boolean;
   placement: MatrixPlacement;
@@ -348,8 +347,8 @@ export class MatrixView {
   private updateBox(): void {
     const p = this.placement;
     const R = 0.5 * (this.uniforms.uViz!.value as THREE.Vector4).w;
-    const xe = p.cols.n - 1 + p.cols.gap * Math.floor((p.cols.n - 1) / p.cols.size);
-    const ye = p.rows.n - 1 + p.rows.gap * Math.floor((p.rows.n - 1) / p.rows.size);
+    const xe = posOf(p.cols, p.cols.n - 1);
+    const ye = posOf(p.rows, p.rows.n - 1);
     (this.uniforms.uBoxMin!.value as THREE.Vector3).set(-0.5 - R, -0.5 - R, 0);
     (this.uniforms.uBoxSize!.value as THREE.Vector3).set(xe + 1 + 2 * R, ye + 1 + 2 * R, 1);
   }
@@ -367,7 +366,7 @@ export class MatrixView {
         this.override = null;
         this.uniforms.uValues!.value = this.texture ?? EMPTY;
         this.uniforms.uMaxLevel!.value = this.values?.levels.length ?? 0;
-        this.lookDirty = true;
+        this.bakedFrom = Infinity;
       }
       return;
     }
@@ -378,7 +377,7 @@ export class MatrixView {
     this.override.needsUpdate = true;
     this.uniforms.uValues!.value = this.override;
     this.uniforms.uMaxLevel!.value = 0;
-    this.lookDirty = true;
+    this.bakedFrom = Infinity;
   }
 
   private override: THREE.DataTexture | null = null;
@@ -398,7 +397,7 @@ export class MatrixView {
     if (!this.override) {
       this.uniforms.uValues!.value = tex;
       this.uniforms.uMaxLevel!.value = v.levels.length;
-      this.lookDirty = true;
+      this.bakedFrom = Infinity;
     }
     this.mesh.visible = true;
   }
@@ -412,7 +411,7 @@ export class MatrixView {
     z.set(viz.minSize, viz.minLight, viz.maxLight, viz.elemScale);
     h.set(viz.zeroHue, viz.hueGap, viz.hueSpread);
     const after = [r.x, r.y, z.x, z.y, z.z, h.x, h.y, h.z];
-    if (after.some((x, i) => x !== before[i])) this.lookDirty = true;
+    if (after.some((x, i) => x !== before[i])) this.bakedFrom = Infinity;
     this.updateBox();
   }
 
@@ -441,11 +440,7 @@ export class MatrixView {
       // Storage for every pooled level (GL sizes: halved with floor, at least 1, as the levels are).
       if (levels) rt.texture.mipmaps = Array.from({ length: levels + 1 }, (_, l) => ({ width: Math.max(1, w >> l), height: Math.max(1, h >> l) })) as unknown as THREE.Texture['mipmaps'];
       this.look = rt;
-      this.lookDirty = true;
-    }
-    if (this.lookDirty) {
       this.bakedFrom = Infinity;
-      this.lookDirty = false;
     }
     const from = Math.min(Math.max(0, finest), levels);
     if (from >= this.bakedFrom) return;

@@ -26,6 +26,14 @@ export function indexAt(a: Axis, p: number): number {
   return idx < a.n ? idx : -1;
 }
 
+/** The index of the cell at a position or, in a block gap, of the last cell before it (not clamped to the axis). */
+export function cellAtOrBefore(a: Axis, p: number): number {
+  const period = a.size + a.gap;
+  const q = p + 0.5;
+  const b = Math.floor(q / period);
+  return b * a.size + Math.min(a.size - 1, Math.floor(q - b * period));
+}
+
 export function pickMatrix(p: MatrixPlacement, origin: Vec3, dir: Vec3): Pick | null {
   const n = p.normal;
   const denom = dot(dir, n);
