@@ -13,7 +13,7 @@ import type { ComputeReply, ComputeRequest } from './compute-protocol';
 /** Above this many multiply-adds the worker computes. */
 export const WORKER_WORK = 200_000_000;
 /** Multiply-adds per main-thread slice (about 10 ms with the WebAssembly kernel, 15 ms without). */
-const SLICE_WORK = kernelKind() === 'wasm' ? 24_000_000 : 6_000_000;
+const sliceWork = (): number => (kernelKind() === 'wasm' ? 24_000_000 : 6_000_000);
 
 class Superseded extends Error {
   constructor() {
@@ -104,7 +104,7 @@ export class ComputeClient {
       }
       const out = new Float32Array(I * J);
       const bt = transpose(b, K, J);
-      const rowsPerSlice = Math.max(4, Math.floor(SLICE_WORK / Math.max(1, K * J)));
+      const rowsPerSlice = Math.max(4, Math.floor(sliceWork() / Math.max(1, K * J)));
       for (let i0 = 0; i0 < I; i0 += rowsPerSlice) {
         const rows = Math.min(rowsPerSlice, I - i0);
         matmulT(a.subarray(i0 * K, (i0 + rows) * K), bt, rows, K, J, out.subarray(i0 * J, (i0 + rows) * J));

@@ -280,14 +280,17 @@ describe('computeValues', () => {
     expect(last).toBeCloseTo(1, 9);
   });
 
-  it('caching: a second compute with one leaf changed reuses the unaffected results', () => {
+  /** The attention state computed once with a cache filled by key (as compute-client and the worker do), and a copy to edit. */
+  function computedOnce(): { cache: Map<string, MatrixValues>; first: ReturnType<typeof computeValues>; q: Params } {
     const p = attentionState();
     const cache = new Map<string, MatrixValues>();
     const first = computeValues(p, { cache });
-    // the caller keeps results by key (as compute-client and the worker do)
     for (const [path, key] of first.keys) cache.set(key, first.values.get(path)!);
+    return { cache, first, q: JSON.parse(JSON.stringify(p)) as Params };
+  }
 
-    const q = JSON.parse(JSON.stringify(p)) as Params;
+  it('caching: a second compute with one leaf changed reuses the unaffected results', () => {
+    const { cache, first, q } = computedOnce();
     // change wV (right.right): only right and root depend on it
     if (!q.right.matmul || q.right.right.matmul) throw new Error('structure');
     q.right.right.seed = 99;
@@ -305,11 +308,7 @@ describe('computeValues', () => {
   });
 
   it('caching: an epilog change recomputes that matmul and its ancestors only', () => {
-    const p = attentionState();
-    const cache = new Map<string, MatrixValues>();
-    const first = computeValues(p, { cache });
-    for (const [path, key] of first.keys) cache.set(key, first.values.get(path)!);
-    const q = JSON.parse(JSON.stringify(p)) as Params;
+    const { cache, first, q } = computedOnce();
     if (!q.left.matmul || !q.left.left.matmul) throw new Error('structure');
     q.left.left.epilog = 'x**2';
     const second = computeValues(q, { cache });
