@@ -1,22 +1,16 @@
 /**
  * Legends (SPEC 1): each matrix's name in large text on its face and, for input matrices and the
  * root result, its dimension along the edges (`I = 32`, with ` / n` when split into blocks).
- * SDF text (troika) with a bundled font, so nothing is fetched at run time. Every label turns to
+ * SDF text (./text) with a bundled font, so nothing is fetched at run time. Every label turns to
  * stay readable from the camera's side: never mirrored, never upside down.
  */
 import * as THREE from 'three';
-import { Text, configureTextBuilder } from 'troika-three-text';
-import fontUrl from '@fontsource/roboto/files/roboto-latin-400-normal.woff?url';
 import { type Layout, posOf } from '../core/layout/layout';
 import { placementMatrix } from './matrix-view';
-import { srgb } from './flat-material';
-
-// Text layout on the page's thread: the font (21 KB) parses in well under 100 ms, and a worker's
-// start and round trips cost more (measured: the first picture is ready 90-130 ms sooner).
-configureTextBuilder({ useWorker: false });
+import { TextLabel, prepareGlyphs } from './text';
 
 interface Label {
-  text: Text;
+  text: TextLabel;
   pos: THREE.Vector3;
   right: THREE.Vector3;
   up: THREE.Vector3;
@@ -27,27 +21,6 @@ const LIFT = 0.9;
 
 const COLOR = 0xe0e0ff;
 const ERROR_COLOR = 0xff7060;
-
-/**
- * The material the text library builds its glyph shader on: a bare unlit colour. (Its default,
- * three's MeshBasicMaterial, brings much more shader code, and software renderers pay for every
- * line when compiling the first frame.)
- */
-const baseMaterials = new Map<number, THREE.ShaderMaterial>();
-function textMaterial(color: number): THREE.ShaderMaterial {
-  let m = baseMaterials.get(color);
-  if (!m) {
-    m = new THREE.ShaderMaterial({
-      vertexShader: 'void main() {\n  gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);\n}\n',
-      fragmentShader: 'uniform vec3 diffuse;\nuniform float opacity;\nvoid main() {\n  gl_FragColor = vec4(diffuse, opacity);\n}\n',
-      uniforms: { diffuse: { value: srgb(color) }, opacity: { value: 1 } },
-      side: THREE.DoubleSide,
-      transparent: true,
-    });
-    baseMaterials.set(color, m);
-  }
-  return m;
-}
 
 /** Breaks a message into lines of about `n` characters. */
 function wrap(s: string, n: number): string {
@@ -65,27 +38,11 @@ function wrap(s: string, n: number): string {
 }
 
 /**
- * The warm-up's glyphs: a text that needs them is laid out before their SDFs exist (the library
- * only makes each glyph once), so legends are ready only when the warm-up is done too.
- */
-let warming: Promise<void> = Promise.resolve();
-
-/**
- * Starts the text library's work for the glyphs of `chars` at once: its worker, the font, and the
- * glyph SDFs are shared by every later text, so the legends of the first picture only lay out.
- * (Called before the WebGL view is made, so this runs while the page sets up.)
+ * Starts loading the font and makes the glyphs of `chars` (and of the shape labels), so that the
+ * legends of the first picture only lay out. Called before the WebGL view is made.
  */
 export function warmLegends(chars: string): Promise<void> {
-  const text = new Text();
-  text.text = LegendsView.drawable(`${chars} IJK=/0123456789`);
-  text.font = fontUrl;
-  warming = new Promise((resolve) => {
-    text.sync(() => {
-      text.dispose();
-      resolve();
-    });
-  });
-  return warming;
+  return prepareGlyphs(`${chars} IJK=/0123456789`);
 }
 
 export class LegendsView {
@@ -139,39 +96,15 @@ export class LegendsView {
         pending.push(this.add(dimText(colsLabel, p.w, p.cols.size), labelSize, local(xe / 2, y), dir(1, 0), dir(0, onFirstRow ? -1 : 1)));
       }
     }
-    this.ready = Promise.all([...pending, warming]).then(() => undefined);
-  }
-
-  /**
-   * Only characters the bundled font covers are drawn (others show as '?'): for anything else the
-   * text library would look for a fallback font on a CDN, and the tool fetches nothing from afar.
-   */
-  static drawable(s: string): string {
-    return s.replace(/[^\n\u0020-\u00ff\u2000-\u206f\u2212]/gu, '?');
+    this.ready = Promise.all(pending).then(() => undefined);
   }
 
   private add(s: string, fontSize: number, pos: THREE.Vector3, right: THREE.Vector3, up: THREE.Vector3, maxWidth = Infinity, color = COLOR): Promise<void> {
-    const text = new Text();
-    text.text = LegendsView.drawable(s);
-    text.font = fontUrl;
-    text.fontSize = fontSize;
-    text.anchorX = 'center';
-    text.anchorY = 'middle';
-    text.material = textMaterial(color);
+    const text = new TextLabel(s, fontSize, color, maxWidth);
     text.position.copy(pos);
     this.group.add(text);
     this.labels.push({ text, pos, right: right.normalize(), up: up.normalize() });
-    return new Promise((resolve) => {
-      text.sync(() => {
-        // Long names shrink to fit their face.
-        const info = (text as unknown as { textRenderInfo?: { blockBounds: number[] } }).textRenderInfo;
-        const width = info ? info.blockBounds[2]! - info.blockBounds[0]! : 0;
-        if (width > maxWidth) {
-          text.fontSize = fontSize * (maxWidth / width);
-          text.sync(() => resolve());
-        } else resolve();
-      });
-    });
+    return text.ready;
   }
 
   /** Turns every label to read correctly from the camera. */

@@ -280,9 +280,9 @@ export async function run(t) {
       ['?expr=out+%3D+(attn+%3D+Q+%40+K)+%40+V&block.i%20blocks=2', ['Q', 'K', 'attn', 'V', 'out'], ['I = 32 / 2']],
     ]) {
       const { page, errors } = await t.open(query);
-      // Texts that troika has laid out (glyphs ready) and that are visible.
+      // Texts that are laid out (glyphs made) and visible.
       const texts = await page.evaluate(() => window.mm3d.app.scene.legends.group.children
-        .filter((c) => c.visible && c.textRenderInfo && c.textRenderInfo.glyphBounds.length > 0)
+        .filter((c) => c.visible && c.glyphs > 0)
         .map((c) => c.text));
       // The glyphs are really drawn in the picture shown at ready (not only laid out): count
       // legend-coloured pixels (light lavender) below the title and left of the help box.
@@ -294,6 +294,18 @@ export async function run(t) {
           if (shot.data[o] > 190 && shot.data[o + 1] > 190 && shot.data[o + 2] > 220) lit++;
         }
       }
+      // Drawn with the bundled font, not a system fallback: the face is loaded, and the
+      // canvas the glyphs are drawn on measures text differently with it than without it.
+      const font = await page.evaluate(() => {
+        const face = [...document.fonts].find((f) => f.family.replace(/"/g, '') === 'mm3d-text');
+        const ctx = document.createElement('canvas').getContext('2d');
+        ctx.font = '40px "mm3d-text", monospace';
+        const ours = ctx.measureText('Wide names 0123').width;
+        ctx.font = '40px monospace';
+        return { status: face?.status, ours, fallback: ctx.measureText('Wide names 0123').width };
+      });
+      t.equal(font.status, 'loaded', 'the bundled legend font is loaded');
+      t.assert(Math.abs(font.ours - font.fallback) > 5, `the legend font measures like the fallback: ${JSON.stringify(font)}`);
       t.log(`${query || 'default'}: ${texts.join(' | ')}; ${lit} legend-coloured pixels`);
       t.assert(lit > 1500, `the legends draw almost nothing: ${lit} legend-coloured pixels`);
       for (const n of [...names, ...labels]) t.assert(texts.includes(n), `no drawn legend "${n}" in ${JSON.stringify(texts)}`);
