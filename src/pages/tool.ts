@@ -1,166 +1,26 @@
 /**
- * The tool page (`/`): full-page visualization, the menu at the top right, the title, notices,
- * progress, a dismissible help box, and the embedding API.
+ * The tool page's entry point. The page finishes loading first (its help box shows at once and the
+ * browser's loading indicator stops), then the tool is fetched and started (./tool-main.ts).
+ *
+ * Why: while a page is loading, the browser keeps animating its loading indicator; with software
+ * rendering those frames compete with the tool's first picture for the GPU thread (measured with
+ * headless Chromium here: the default 256 @ 256 link was ready about 150 ms sooner this way).
  */
 import '../ui/style.css';
-import { App, type Status } from '../ui/app';
-import { Menu } from '../ui/menu';
-import { installEmbedding } from '../ui/embed';
-import { installKeys } from '../ui/input';
-import { Inspector } from '../ui/inspect';
-import { DataDialog } from '../ui/data-dialog';
-import { applyEdit } from '../core/params/edit';
-import { clone, getAt } from '../core/params/tree';
-import type { Params } from '../core/params/schema';
 
-const el = (id: string): HTMLElement => document.getElementById(id)!;
-
-performance.mark('mm3d:start');
-const app = await App.start(el('view'));
-performance.mark('mm3d:app');
-/** The live status (ready turns false as soon as a new state starts, true once it is drawn). */
-const currentStatus = (): Status => ({ ...app.status, notices: [...app.status.notices] });
-const embed = installEmbedding(app, currentStatus);
-
-const dataDialog = new DataDialog(app, (m) => app.notify(m));
-const menu = new Menu(el('menu'), {
-  onLoadFile: (path) => dataDialog.pick(path),
-  onEdit: (path, value) => {
-    const n = applyEdit(app.params, path, value);
-    app.setState(n.params, { history: 'push', notices: n.notices });
-  },
-  onFolder: (path, open) => {
-    const next = clone(app.params);
-    const obj = (path.length === 0 ? next : getAt(next, path)) as { folder?: string } | undefined;
-    if (!obj) return;
-    obj.folder = open ? 'open' : 'closed';
-    app.params = next as Params;
-    history.replaceState(null, '', `?${app.urlInfo().search_params}`);
-    embed.stateChanged();
-  },
-  onReseed: (path) => {
-    const n = applyEdit(app.params, [...path, 'seed'], Math.floor(Math.random() * 2 ** 31));
-    app.setState(n.params, { history: 'push', notices: n.notices });
-  },
-  onFit: () => app.fit(),
-});
-
-const labelHost = document.createElement('div');
-labelHost.id = 'lens-labels';
-document.body.appendChild(labelHost);
-const inspector = new Inspector(app, labelHost);
-let menuShown = false;
-const noticesEl = el('notices');
-const progressEl = el('progress');
-app.setHooks({
-  onState: (p) => {
-    el('title').textContent = p.expr;
-    document.title = `${p.expr} — mm3d`;
-    // The menu is built after the first picture is up, to keep it off the critical path.
-    if (menuShown) menu.show(p);
-    embed.stateChanged();
-    embed.statusChanged(currentStatus());
-  },
-  onStatus: (s) => {
-    // (also when the first state failed: the menu is how the user gets out of it)
-    if (!menuShown && (s.ready || s.error)) {
-      menuShown = true;
-      setTimeout(() => menu.show(app.params), 0);
-    }
-    embed.statusChanged(s);
-  },
-  onNotices: (n) => {
-    noticesEl.replaceChildren();
-    for (const text of n.slice(0, 12)) {
-      const li = document.createElement('li');
-      li.textContent = text;
-      noticesEl.appendChild(li);
-    }
-    if (n.length > 12) {
-      const li = document.createElement('li');
-      li.textContent = `… and ${n.length - 12} more`;
-      noticesEl.appendChild(li);
-    }
-    el('notice-box').hidden = n.length === 0;
-  },
-  onProgressText: (t) => {
-    progressEl.hidden = t === null;
-    if (t !== null) progressEl.textContent = t;
-  },
-  onProgress: (f) => {
-    if (f === null) {
-      progressEl.hidden = true;
-      return;
-    }
-    progressEl.hidden = false;
-    progressEl.textContent = `computing… ${Math.round(f * 100)}%`;
-  },
-});
-el('notice-close').addEventListener('click', () => {
-  el('notice-box').hidden = true;
-});
-el('help-close').addEventListener('click', () => {
-  el('help').hidden = true;
-  try {
-    localStorage.setItem('mm3d.help', 'hidden');
-  } catch {
-    // storage may be unavailable (privacy mode); the box just shows again next time
-  }
-});
-try {
-  if (localStorage.getItem('mm3d.help') === 'hidden') el('help').hidden = true;
-} catch {
-  // ignore
+function fail(e: unknown): void {
+  const box = document.getElementById('notice-box');
+  const list = document.getElementById('notices');
+  if (!box || !list) return;
+  const li = document.createElement('li');
+  li.textContent = `mm3d could not start: ${e instanceof Error ? e.message : String(e)}. Reloading the page may help.`;
+  list.replaceChildren(li);
+  box.hidden = false;
 }
 
-performance.mark('mm3d:menu');
-// Space toggles animation and spin (remembering the last ones), p pauses, s steps (SPEC 9).
-let remembered = { alg: 'vmprod', spin: 1 };
-installKeys(app.scene, (e) => {
-  if (e.ctrlKey || e.metaKey || e.altKey) return false;
-  if (e.key === ' ') {
-    const alg = String(app.params.anim.alg);
-    const spin = Number(app.params.anim.spin);
-    const next = clone(app.params);
-    if (alg !== 'none' || spin !== 0) {
-      remembered = { alg: alg !== 'none' ? alg : remembered.alg, spin: spin !== 0 ? spin : 0 };
-      next.anim.alg = 'none';
-      next.anim.spin = 0;
-    } else {
-      next.anim.alg = remembered.alg;
-      next.anim.spin = remembered.spin;
-    }
-    app.setState(next, { history: 'push' });
-    return true;
-  }
-  if (e.key === 'p') {
-    app.animator.togglePause();
-    return true;
-  }
-  if (e.key === 's') {
-    app.animator.stepOnce();
-    return true;
-  }
-  return false;
-});
+function start(): void {
+  import('./tool-main').catch(fail);
+}
 
-// Diag panel refresh, only while it is open and the page visible (encoding URLs is not free).
-setInterval(() => {
-  if (document.hidden || !menu.diagOpen) return;
-  const info = app.urlInfo();
-  const gi = app.scene.info();
-  menu.setDiag({
-    json: info.json,
-    url: info.url,
-    compressed: info.compressed,
-    elements: app.status.elements,
-    frameMs: Math.round(app.scene.frameTime() * 10) / 10,
-    geometries: gi.geometries,
-    textures: gi.textures,
-  });
-}, 1000);
-
-// For tests and the bench: read-only handles, no code paths of their own.
-(window as unknown as { mm3d: unknown }).mm3d = { app, status: currentStatus, inspector, dataDialog };
-
-app.loadFromLocation('replace');
+if (document.readyState === 'complete') start();
+else window.addEventListener('load', start, { once: true });
