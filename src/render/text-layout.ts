@@ -111,3 +111,28 @@ export class ShelfPacker {
     return this.y + this.shelf;
   }
 }
+
+/**
+ * Halves an image (w x h, one byte per pixel): each pixel of the result is the mean of a 2 x 2
+ * block; blocks past the right or bottom edge count the missing pixels as 0.
+ */
+export function halve(data: ArrayLike<number>, w: number, h: number): { data: Uint8Array; width: number; height: number } {
+  const width = Math.ceil(w / 2);
+  const height = Math.ceil(h / 2);
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let sum = 0;
+      for (let dy = 0; dy < 2; dy++) {
+        const yy = 2 * y + dy;
+        if (yy >= h) continue;
+        for (let dx = 0; dx < 2; dx++) {
+          const xx = 2 * x + dx;
+          if (xx < w) sum += data[yy * w + xx]!;
+        }
+      }
+      out[y * width + x] = Math.round(sum / 4);
+    }
+  }
+  return { data: out, width, height };
+}

@@ -10,13 +10,18 @@
 import * as THREE from 'three';
 import TinySDF from '@mapbox/tiny-sdf';
 import fontData from '@fontsource/roboto/files/roboto-latin-400-normal.woff?inline';
-import { layoutText, ShelfPacker, type FontMetrics, type GlyphBox, type TextGeometry } from './text-layout';
+import { halve, layoutText, ShelfPacker, type FontMetrics, type GlyphBox, type TextGeometry } from './text-layout';
 import { srgb } from './flat-material';
 
 /** The glyphs' size in the atlas (pixels per em), the room around them and the field's reach. */
-const EM = 40;
-const BUFFER = 6;
-const RADIUS = 8;
+const EM = 64;
+const BUFFER = 8;
+const RADIUS = 12;
+/**
+ * Fields are made at twice the size and averaged down: the distance a field reads from the
+ * browser's anti-aliased drawing wobbles by about a pixel along edges, which shows on large text.
+ */
+const SUPER = 2;
 const CUTOFF = 0.25;
 const FAMILY = 'mm3d-text';
 const FONT = `${EM}px "${FAMILY}", sans-serif`;
@@ -59,7 +64,7 @@ class GlyphAtlas {
   private data = new Uint8Array(ATLAS_WIDTH * this.height);
   private readonly packer = new ShelfPacker(ATLAS_WIDTH);
   private readonly glyphs = new Map<string, GlyphBox | null>();
-  private readonly sdf = new TinySDF({ fontSize: EM, buffer: BUFFER, radius: RADIUS, cutoff: CUTOFF, fontFamily: `"${FAMILY}", sans-serif` });
+  private readonly sdf = new TinySDF({ fontSize: EM * SUPER, buffer: BUFFER * SUPER, radius: RADIUS * SUPER, cutoff: CUTOFF, fontFamily: `"${FAMILY}", sans-serif` });
   private readonly ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
   readonly metrics: FontMetrics;
   private readonly uniforms = atlasUniforms;
@@ -101,13 +106,14 @@ class GlyphAtlas {
   glyph(ch: string): GlyphBox | null {
     const known = this.glyphs.get(ch);
     if (known !== undefined) return known;
-    const g = this.sdf.draw(ch);
+    const big = this.sdf.draw(ch);
     let box: GlyphBox | null = null;
-    if (g.glyphWidth > 0 && g.glyphHeight > 0) {
+    if (big.glyphWidth > 0 && big.glyphHeight > 0) {
+      const g = halve(big.data, big.width, big.height);
       const at = this.packer.place(g.width, g.height);
       if (at && this.room(this.packer.bottom)) {
         for (let r = 0; r < g.height; r++) this.data.set(g.data.subarray(r * g.width, (r + 1) * g.width), (at.y + r) * ATLAS_WIDTH + at.x);
-        box = { x: at.x, y: at.y, w: g.width, h: g.height, left: g.glyphLeft - BUFFER, top: g.glyphTop + BUFFER };
+        box = { x: at.x, y: at.y, w: g.width, h: g.height, left: (big.glyphLeft - BUFFER * SUPER) / SUPER, top: (big.glyphTop + BUFFER * SUPER) / SUPER };
         this.dirty = true;
       }
     }

@@ -2,7 +2,7 @@
 // character advances 10 px, except that "AV" is kerned 2 px closer; ascent 8, descent 2. Expected
 // corners are worked out by hand below each case.
 import { describe, it, expect } from 'vitest';
-import { layoutText, ShelfPacker, type FontMetrics, type GlyphBox } from '../../../src/render/text-layout';
+import { halve, layoutText, ShelfPacker, type FontMetrics, type GlyphBox } from '../../../src/render/text-layout';
 
 const font: FontMetrics = {
   measure: (s) => 10 * [...s].length - 2 * (s.split('AV').length - 1),
@@ -94,5 +94,18 @@ describe('ShelfPacker', () => {
     const p = new ShelfPacker(10, 1);
     expect(p.place(10, 1)).toBeNull();
     expect(p.place(9, 1)).toEqual({ x: 0, y: 0 });
+  });
+});
+
+describe('halve', () => {
+  it('averages 2 x 2 blocks, counting pixels past an odd edge as 0', () => {
+    // 3 x 3:   10  20  30
+    //          40  50  60
+    //          70  80  90
+    const h = halve([10, 20, 30, 40, 50, 60, 70, 80, 90], 3, 3);
+    expect(h.width).toBe(2);
+    expect(h.height).toBe(2);
+    // (10+20+40+50)/4 = 30; (30+60)/4 = 22.5 -> 23; (70+80)/4 = 37.5 -> 38; 90/4 = 22.5 -> 23.
+    expect([...h.data]).toEqual([30, 23, 38, 23]);
   });
 });
