@@ -106,8 +106,9 @@ async function oneRun(browser, base, scene, shot = null) {
   // Main-thread tasks over 50 ms, recorded from the start of the page.
   await page.addInitScript(() => {
     window.__longTasks = [];
+    window.__since = 0;
     try {
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
     } catch { /* not supported */ }
   });
   try {
@@ -127,14 +128,15 @@ async function oneRun(browser, base, scene, shot = null) {
       await page.goto(`${base}/`, { timeout });
       await page.waitForFunction(() => window.mm3d && window.mm3d.status().ready === true, null, { timeout, polling: 50 });
       const t0 = await page.evaluate((url) => {
-        window.__longTasks.length = 0;
+        // Tasks from here on (one that ran before the request is reported late, not caused by it).
+        window.__since = performance.now();
         const start = performance.now();
         window.mm3d.app.applyPartial({ left: { init: 'url', url, h: 256, w: 768 } }, false, false);
         return start;
       }, scene.url);
       await page.waitForFunction(() => window.mm3d.app.params.left.w === 768 && window.mm3d.status().ready === true && window.mm3d.app.values?.get('left')?.data[0] !== 0, null, { timeout, polling: 20 });
       const loadMs = (await page.evaluate(() => performance.now())) - t0;
-      const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
+      const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks.filter(([t]) => t >= window.__since).map(([, d]) => d)));
       if (shot) await page.screenshot({ path: shot }).catch(() => undefined);
       return { wall: loadMs, openMs: loadMs, longest, intervals: [], moved: 1, heap: null, elements: await page.evaluate(() => window.mm3d.status().elements), errors, marks: {} };
     }
@@ -153,7 +155,7 @@ async function oneRun(browser, base, scene, shot = null) {
         const data = new Float32Array(buf, 8 + header.length, rows * cols);
         for (let x = 0; x < data.length; x++) data[x] = Math.sin(x * 0.001);
         const file = new File([buf], 'weights.safetensors');
-        window.__longTasks.length = 0;
+        window.__since = performance.now();
         const start = performance.now();
         void window.mm3d.dataDialog.open(file, ['left']);
         return start;
@@ -162,7 +164,7 @@ async function oneRun(browser, base, scene, shot = null) {
       await page.click('#data-dialog button[type=submit]');
       await page.waitForFunction(() => window.mm3d.app.params.left.w === 3072 && window.mm3d.status().ready === true, null, { timeout, polling: 20 });
       const loadMs = (await page.evaluate(() => performance.now())) - t0;
-      const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
+      const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks.filter(([t]) => t >= window.__since).map(([, d]) => d)));
       if (shot) await page.screenshot({ path: shot }).catch(() => undefined);
       return { wall: loadMs, openMs: loadMs, loadMs, longest, intervals: [], moved: 1, heap: null, elements: await page.evaluate(() => window.mm3d.status().elements), errors, marks: {} };
     }
@@ -182,7 +184,7 @@ async function oneRun(browser, base, scene, shot = null) {
       return { openMs: mark ? mark.startTime : null, expr: window.mm3d.app.params.expr, elements: window.mm3d.status().elements, marks };
     });
     if (shot) await page.screenshot({ path: shot }).catch(() => undefined);
-    const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
+    const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks.filter(([t]) => t >= window.__since).map(([, d]) => d)));
     if (scene.kind === 'anim') return { wall, ...info, ...(await animFrames(page, SPIN_MS)), longest, errors };
     if (scene.kind === 'csv') return { wall, ...info, intervals: [], moved: 1, heap: null, longest, errors };
     // Spin the camera and record frame intervals inside the page.

@@ -35,6 +35,8 @@ export class Menu {
   private structure = '';
   private diag: DiagInfo = { json: '', url: '', compressed: '', elements: 0, frameMs: 0, geometries: 0, textures: 0 };
   private diagControllers: Controller[] = [];
+  /** True while the menu itself opens and closes folders to show a state (not the user's doing). */
+  private quiet = false;
 
   constructor(private readonly container: HTMLElement, private readonly actions: MenuActions) {}
 
@@ -42,11 +44,16 @@ export class Menu {
   show(p: Params): void {
     const structure = JSON.stringify([p.expr, scheme(p)]);
     this.model = clone(p) as unknown as Record<string, unknown>;
-    if (structure !== this.structure || !this.gui) {
-      this.structure = structure;
-      this.build(p);
-    } else {
-      this.rebind(this.gui);
+    this.quiet = true;
+    try {
+      if (structure !== this.structure || !this.gui) {
+        this.structure = structure;
+        this.build(p);
+      } else {
+        this.rebind(this.gui);
+      }
+    } finally {
+      this.quiet = false;
     }
   }
 
@@ -125,7 +132,8 @@ export class Menu {
 
   private trackFolder(g: GUI, path: Path): void {
     g.onOpenClose((changed: GUI) => {
-      if (changed !== g) return;
+      // Folders the menu sets from the state need no edit (and each edit writes the URL).
+      if (changed !== g || this.quiet) return;
       this.actions.onFolder(path, !g._closed);
     });
   }
