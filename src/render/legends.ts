@@ -7,7 +7,7 @@
 import * as THREE from 'three';
 import { type Layout, posOf } from '../core/layout/layout';
 import { placementMatrix } from './matrix-view';
-import { TextLabel, prepareGlyphs } from './text';
+import { TextLabel, prepareText } from './text';
 
 interface Label {
   text: TextLabel;
@@ -37,12 +37,9 @@ function wrap(s: string, n: number): string {
   return lines.slice(0, 6).join('\n');
 }
 
-/**
- * Starts loading the font and makes the glyphs of `chars` (and of the shape labels), so that the
- * legends of the first picture only lay out. Called before the WebGL view is made.
- */
-export function warmLegends(chars: string): Promise<void> {
-  return prepareGlyphs(`${chars} IJK=/0123456789`);
+/** Starts loading the legends' font and sets up their glyph atlas. Called before the WebGL view is made. */
+export function warmLegends(): Promise<void> {
+  return prepareText();
 }
 
 export class LegendsView {

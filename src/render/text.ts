@@ -159,15 +159,12 @@ function theAtlas(): GlyphAtlas {
 }
 
 /**
- * Makes the glyphs of `chars` as soon as the font is there, so that the first texts only lay out.
- * Resolves when done.
+ * Loads the font and sets up the atlas, so that the first texts only make their own glyphs (each
+ * glyph costs a few milliseconds: only those a text needs are made). Resolves when done.
  */
-export async function prepareGlyphs(chars: string): Promise<void> {
+export async function prepareText(): Promise<void> {
   await loadTextFont();
-  const a = theAtlas();
-  for (const ch of chars) a.glyph(ch);
-  a.flush();
-  performance.mark('mm3d:glyphs');
+  theAtlas();
 }
 
 const vertexShader = /* glsl */ `

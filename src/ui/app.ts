@@ -62,8 +62,7 @@ export class App {
   static async start(container: HTMLElement): Promise<App> {
     const client = new ComputeClient();
     const first = decodeQuery(window.location.search);
-    // The expression holds every name a legend shows.
-    void warmLegends(first.params.expr);
+    void warmLegends();
     if (!first.configUrl && workOf(first.params) >= WORKER_WORK) await client.warm();
     return new App(container, client, first);
   }
