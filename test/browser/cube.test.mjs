@@ -314,6 +314,16 @@ export async function run(t) {
     }
   });
 
+  t.test('a tool that cannot be fetched says so on the page', async (t) => {
+    const { page } = await t.page();
+    // The entry imports the tool after the page's load event; that fetch fails here.
+    await page.route(/tool-main-[^/]*\.js$/, (r) => r.abort());
+    await page.goto(`${t.base}/`);
+    await page.waitForSelector('#notice-box:not([hidden])', { timeout: 10000 });
+    const text = await page.textContent('#notices');
+    t.assert(/mm3d could not start/.test(text), `notice: ${text}`);
+  });
+
   t.test('nothing is fetched from another host, even for names the font lacks', async (t) => {
     const { page, errors } = await t.page();
     const foreign = [];
