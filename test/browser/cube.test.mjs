@@ -314,6 +314,25 @@ export async function run(t) {
     }
   });
 
+  t.test('names with many different characters: the glyph atlas grows and every glyph is drawn', async (t) => {
+    // 85 + 84 different letters: more glyphs than the atlas's first 1024 x 256 pixels hold.
+    const range = (from, n) => Array.from({ length: n }, (_, i) => String.fromCharCode(from + i));
+    const left = [...range(0xc0, 23), ...range(0xd8, 31), ...range(0xf8, 8), ...range(0x3b1, 23)].join('');
+    const right = [...range(0x430, 32), ...range(0x41, 26), ...range(0x61, 26)].join('');
+    const { page, errors } = await t.open(`?expr=${encodeURIComponent(`${left} @ ${right}`)}`);
+    const r = await page.evaluate(() => {
+      const kids = window.mm3d.app.scene.legends.group.children;
+      return { atlas: kids[0].material.uniforms.uAtlas.value.toArray(), labels: kids.map((c) => ({ text: c.text, glyphs: c.glyphs })) };
+    });
+    t.assert(r.atlas[1] > 256, `the atlas did not grow: ${r.atlas}`);
+    for (const name of [left, right, `${left} @ ${right}`]) {
+      const l = r.labels.find((x) => x.text === name);
+      t.assert(l, `no label "${name}"`);
+      t.equal(l.glyphs, [...name].filter((c) => c !== ' ').length, `glyphs drawn for "${name.slice(0, 12)}…"`);
+    }
+    t.noErrors(errors);
+  });
+
   t.test('a tool that cannot be fetched says so on the page', async (t) => {
     const { page } = await t.page();
     // The entry imports the tool after the page's load event; that fetch fails here.
