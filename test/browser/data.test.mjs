@@ -223,6 +223,8 @@ export async function run(t) {
     if (await page.evaluate(() => document.querySelector('#menu .lil-root').classList.contains('lil-closed'))) await page.click('#menu .lil-root > .lil-title');
     await page.click('#menu .lil-title:text-is("right: R")');
     const button = page.locator('#menu .lil-controller:has(.lil-name:text-is("load file…")):visible button, #menu .lil-controller.lil-function:visible:has-text("load file…") button');
+    // The folder opens on the next animation frame (lil-gui animates it): wait for the button.
+    await button.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
     t.assert((await button.count()) >= 1, 'a visible "load file…" button');
     await button.first().click();
     t.equal(await page.locator('input[type=file]').count(), 1, 'one file input on the page');
