@@ -7,7 +7,7 @@
 import * as THREE from 'three';
 import { type Layout, posOf } from '../core/layout/layout';
 import { placementMatrix } from './matrix-view';
-import { TextLabel, prepareText } from './text';
+import { TextLabel } from './text';
 
 interface Label {
   text: TextLabel;
@@ -35,11 +35,6 @@ function wrap(s: string, n: number): string {
   }
   if (cur) lines.push(cur);
   return lines.slice(0, 6).join('\n');
-}
-
-/** Starts loading the legends' font and sets up their glyph atlas. Called before the WebGL view is made. */
-export function warmLegends(): Promise<void> {
-  return prepareText();
 }
 
 export class LegendsView {

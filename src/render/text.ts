@@ -12,6 +12,7 @@ import TinySDF from '@mapbox/tiny-sdf';
 import fontData from '@fontsource/roboto/files/roboto-latin-400-normal.woff?inline';
 import { halve, layoutText, ShelfPacker, type FontMetrics, type GlyphBox, type TextGeometry } from './text-layout';
 import { srgb } from './flat-material';
+import { bytesFromBase64 } from '../core/base64';
 
 /** The glyphs' size in the atlas (pixels per em), the room around them and the field's reach. */
 const EM = 64;
@@ -24,7 +25,8 @@ const RADIUS = 12;
 const SUPER = 2;
 const CUTOFF = 0.25;
 const FAMILY = 'mm3d-text';
-const FONT = `${EM}px "${FAMILY}", sans-serif`;
+/** The bundled font, and the system's where it lacks a character. */
+const FAMILIES = `"${FAMILY}", sans-serif`;
 const ATLAS_WIDTH = 1024;
 const MAX_ATLAS_HEIGHT = 4096;
 
@@ -45,7 +47,7 @@ export function loadTextFont(): Promise<void> {
     fontLoad = (async () => {
       try {
         // The font is in the bundle (21 KB): no fetch, and the page's load is not held up by one.
-        const bytes = Uint8Array.from(atob(fontData.slice(fontData.indexOf(',') + 1)), (c) => c.charCodeAt(0));
+        const bytes = bytesFromBase64(fontData.slice(fontData.indexOf(',') + 1));
         const face = new FontFace(FAMILY, bytes);
         document.fonts.add(face);
         await face.load();
@@ -64,31 +66,22 @@ class GlyphAtlas {
   private data = new Uint8Array(ATLAS_WIDTH * this.height);
   private readonly packer = new ShelfPacker(ATLAS_WIDTH);
   private readonly glyphs = new Map<string, GlyphBox | null>();
-  private readonly sdf = new TinySDF({ fontSize: EM * SUPER, buffer: BUFFER * SUPER, radius: RADIUS * SUPER, cutoff: CUTOFF, fontFamily: `"${FAMILY}", sans-serif` });
+  private readonly sdf = new TinySDF({ fontSize: EM * SUPER, buffer: BUFFER * SUPER, radius: RADIUS * SUPER, cutoff: CUTOFF, fontFamily: FAMILIES });
   private readonly ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
   readonly metrics: FontMetrics;
-  private readonly uniforms = atlasUniforms;
   private dirty = false;
 
   constructor() {
-    this.uniforms.uMap.value = this.makeTexture();
-    this.uniforms.uAtlas.value.set(ATLAS_WIDTH, this.height);
+    atlasUniforms.uMap.value = this.makeTexture();
+    atlasUniforms.uAtlas.value.set(ATLAS_WIDTH, this.height);
     const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(8, 8) : document.createElement('canvas');
     this.ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
-    this.ctx.font = FONT;
+    this.ctx.font = `${EM}px ${FAMILIES}`;
     const m = this.ctx.measureText('Hg');
-    const widths = new Map<string, number>();
     this.metrics = {
       ascent: m.fontBoundingBoxAscent || EM * 0.93,
       descent: m.fontBoundingBoxDescent || EM * 0.24,
-      measure: (s: string) => {
-        let w = widths.get(s);
-        if (w === undefined) {
-          w = this.ctx.measureText(s).width;
-          if (widths.size < 4096) widths.set(s, w);
-        }
-        return w;
-      },
+      measure: (s: string) => this.ctx.measureText(s).width,
     };
   }
 
@@ -131,9 +124,9 @@ class GlyphAtlas {
     data.set(this.data);
     this.data = data;
     this.height = h;
-    this.uniforms.uMap.value.dispose();
-    this.uniforms.uMap.value = this.makeTexture();
-    this.uniforms.uAtlas.value.set(ATLAS_WIDTH, h);
+    atlasUniforms.uMap.value.dispose();
+    atlasUniforms.uMap.value = this.makeTexture();
+    atlasUniforms.uAtlas.value.set(ATLAS_WIDTH, h);
     return true;
   }
 
@@ -141,7 +134,7 @@ class GlyphAtlas {
   flush(): void {
     if (!this.dirty) return;
     this.dirty = false;
-    this.uniforms.uMap.value.needsUpdate = true;
+    atlasUniforms.uMap.value.needsUpdate = true;
   }
 
   layout(text: string): TextGeometry {
@@ -221,9 +214,6 @@ export class TextLabel extends THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMate
   readonly ready: Promise<void>;
   /** How many glyphs are drawn (0 until laid out). */
   glyphs = 0;
-  /** Width and height of the text block in world units (0 until laid out). */
-  width = 0;
-  height = 0;
   private disposed = false;
 
   /**
@@ -243,8 +233,6 @@ export class TextLabel extends THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMate
       this.geometry.setAttribute('uv', new THREE.BufferAttribute(g.uvs, 2));
       this.geometry.setIndex(new THREE.BufferAttribute(g.indices, 1));
       this.glyphs = g.glyphs;
-      this.width = g.width * scale;
-      this.height = g.height * scale;
     });
   }
 

@@ -12,7 +12,7 @@ import { type Decoded, decodeQuery, encodeCompressed, encodeState, fromPartial }
 import { type Layout, computeLayout } from '../core/layout/layout';
 import { type LeafData, type MatrixValues, workOf } from '../core/model/values';
 import { SceneView } from '../render/scene';
-import { warmLegends } from '../render/legends';
+import { prepareText } from '../render/text';
 import { ComputeClient, WORKER_WORK } from './compute-client';
 import { fitCamera } from './camera';
 import { Animator } from './animation';
@@ -62,7 +62,8 @@ export class App {
   static async start(container: HTMLElement): Promise<App> {
     const client = new ComputeClient();
     const first = decodeQuery(window.location.search);
-    void warmLegends();
+    // The legends' font and glyph atlas, before the (slow) WebGL view is made.
+    void prepareText();
     if (!first.configUrl && workOf(first.params) >= WORKER_WORK) await client.warm();
     return new App(container, client, first);
   }

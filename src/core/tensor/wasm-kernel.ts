@@ -5,6 +5,7 @@
  * JavaScript.
  */
 import kernelBase64 from 'virtual:mm3d-kernel';
+import { bytesFromBase64 } from '../base64';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -23,7 +24,7 @@ function load(): Kernel | null {
   if (kernel !== undefined) return kernel;
   kernel = null;
   try {
-    const bytes = Uint8Array.from(atob(kernelBase64), (c) => c.charCodeAt(0));
+    const bytes = bytesFromBase64(kernelBase64);
     if (WebAssembly.validate(bytes)) {
       const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
       kernel = { exports: instance.exports as unknown as KernelExports, bt: null };
