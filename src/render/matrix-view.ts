@@ -74,16 +74,21 @@ export function cellRange(a: number, b: number, axis: { n: number; size: number;
 }
 
 /**
- * The balls' geometry, shared by every matrix: their shader works from the vertex index alone, so
+ * The balls' geometry, one for every matrix: their shader works from the vertex index alone, so
  * the only data is two triangles per ball over four corners, and an attribute as long as the
- * vertices (a draw needs one; one byte each).
+ * vertices (a draw needs one; one byte each). Each matrix sets how many balls to draw just before
+ * its draw (see showBalls), so no matrix owns GPU buffers for its balls.
  */
-let ballGeometry: { index: THREE.BufferAttribute; vertices: THREE.BufferAttribute } | null = null;
-function ballBuffers(): { index: THREE.BufferAttribute; vertices: THREE.BufferAttribute } {
+let ballGeometry: THREE.BufferGeometry | null = null;
+function sharedBallGeometry(): THREE.BufferGeometry {
   if (!ballGeometry) {
     const index = new Uint32Array(6 * MAX_BALLS);
     for (let b = 0; b < MAX_BALLS; b++) index.set([4 * b, 4 * b + 1, 4 * b + 2, 4 * b, 4 * b + 2, 4 * b + 3], 6 * b);
-    ballGeometry = { index: new THREE.BufferAttribute(index, 1), vertices: new THREE.BufferAttribute(new Uint8Array(4 * MAX_BALLS), 1) };
+    ballGeometry = new THREE.BufferGeometry();
+    ballGeometry.setIndex(new THREE.BufferAttribute(index, 1));
+    ballGeometry.setAttribute('position', new THREE.BufferAttribute(new Uint8Array(4 * MAX_BALLS), 1));
+    // Set, so that three never derives one from the placeholder attribute (used for sorting only).
+    ballGeometry.boundingSphere = new THREE.Sphere(new THREE.Vector3(), 1);
   }
   return ballGeometry;
 }
@@ -160,6 +165,8 @@ export class MatrixView {
   private readonly nearMesh: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial>;
   /** Balls near the camera, one square per cell of a rectangle (see ballVertex). */
   private balls: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial> | null = null;
+  /** Indices of the shared ball geometry this matrix draws (set into its draw range before the draw). */
+  private ballIndices = 0;
   private readonly cells = { value: new THREE.Vector4(0, 0, 1, 0) };
   /** Uniforms shared by every program variant of this matrix. */
   readonly uniforms: Record<string, THREE.IUniform>;
@@ -206,58 +213,44 @@ export class MatrixView {
     this.setPlacement(placement);
   }
 
-  private material(mode: number, gaps: boolean, anim: boolean): THREE.ShaderMaterial {
-    const key = `${mode}${gaps ? 'g' : ''}${anim ? 'a' : ''}`;
+  /**
+   * The program variant `key` of this matrix, made once by `make` (every variant shares the
+   * uniform objects). Called every frame: nothing is built for a variant that exists.
+   */
+  private variant(key: string, make: () => { defines: Record<string, number>; vertexShader: string; fragmentShader: string; uniforms: Record<string, THREE.IUniform> }): THREE.ShaderMaterial {
     let m = this.materials.get(key);
     if (!m) {
-      const defines: Record<string, number> = { MODE: mode };
-      if (this.product) defines.PRODUCT = 1;
-      if (gaps) defines.GAPS = 1;
-      if (anim || this.product) defines.ANIM = 1;
-      m = new THREE.ShaderMaterial({
-        glslVersion: THREE.GLSL3,
-        defines,
-        vertexShader: matrixVertex,
-        fragmentShader: matrixFragment,
-        side: THREE.DoubleSide,
-        uniforms: this.uniforms,
-      });
+      m = new THREE.ShaderMaterial({ glslVersion: THREE.GLSL3, side: THREE.DoubleSide, ...make() });
       this.materials.set(key, m);
     }
     return m;
   }
 
+  private material(mode: number, gaps: boolean, anim: boolean): THREE.ShaderMaterial {
+    return this.variant(`${mode}${gaps ? 'g' : ''}${anim ? 'a' : ''}`, () => {
+      const defines: Record<string, number> = { MODE: mode };
+      if (this.product) defines.PRODUCT = 1;
+      if (gaps) defines.GAPS = 1;
+      if (anim || this.product) defines.ANIM = 1;
+      return { defines, vertexShader: matrixVertex, fragmentShader: matrixFragment, uniforms: this.uniforms };
+    });
+  }
+
   private ballMaterial(gaps: boolean, anim: boolean): THREE.ShaderMaterial {
-    const key = `balls${gaps ? 'g' : ''}${anim ? 'a' : ''}`;
-    let m = this.materials.get(key);
-    if (!m) {
+    return this.variant(`balls${gaps ? 'g' : ''}${anim ? 'a' : ''}`, () => {
       const defines: Record<string, number> = {};
       if (gaps) defines.GAPS = 1;
       if (anim) defines.ANIM = 1;
-      m = new THREE.ShaderMaterial({
-        glslVersion: THREE.GLSL3,
-        defines,
-        vertexShader: ballVertex,
-        fragmentShader: ballFragment,
-        side: THREE.DoubleSide,
-        // The same uniform objects as the other programs, plus the rectangle of cells.
-        uniforms: { ...this.uniforms, uCells: this.cells },
-      });
-      this.materials.set(key, m);
-    }
-    return m;
+      // The same uniform objects as the other programs, plus the rectangle of cells.
+      return { defines, vertexShader: ballVertex, fragmentShader: ballFragment, uniforms: { ...this.uniforms, uCells: this.cells } };
+    });
   }
 
   /** Shows the balls of columns c0..c1 and rows r0..r1. */
   private showBalls(c0: number, c1: number, r0: number, r1: number, gaps: boolean, anim: boolean): void {
     if (!this.balls) {
-      const { index, vertices } = ballBuffers();
-      const g = new THREE.BufferGeometry();
-      g.setIndex(index);
-      g.setAttribute('position', vertices);
-      // Set, so that three never derives one from the placeholder attribute (used for sorting only).
-      g.boundingSphere = new THREE.Sphere(new THREE.Vector3(), 1);
-      this.balls = new THREE.Mesh(g, this.ballMaterial(gaps, anim));
+      this.balls = new THREE.Mesh(sharedBallGeometry(), this.ballMaterial(gaps, anim));
+      this.balls.onBeforeRender = (_r, _s, _c, g) => g.setDrawRange(0, this.ballIndices);
       this.balls.frustumCulled = false;
       this.balls.matrixAutoUpdate = false;
       this.mesh.add(this.balls);
@@ -266,7 +259,7 @@ export class MatrixView {
     }
     this.balls.material = this.ballMaterial(gaps, anim);
     this.cells.value.set(c0, r0, c1 - c0 + 1, 0);
-    this.balls.geometry.setDrawRange(0, 6 * (c1 - c0 + 1) * (r1 - r0 + 1));
+    this.ballIndices = 6 * (c1 - c0 + 1) * (r1 - r0 + 1);
     this.balls.visible = true;
   }
 
@@ -489,6 +482,8 @@ export class MatrixView {
     this.texture?.dispose();
     this.look?.dispose();
     this.override?.dispose();
-    this.mesh.material.dispose();
+    for (const m of this.materials.values()) m.dispose();
+    this.mesh.geometry.dispose();
+    this.nearMesh.geometry.dispose();
   }
 }

@@ -333,6 +333,26 @@ export async function run(t) {
     t.noErrors(errors);
   });
 
+  t.test('switching expressions back and forth leaves no GPU geometries, textures or programs behind', async (t) => {
+    const { page, errors } = await t.open('');
+    const info = () => page.evaluate(() => {
+      const r = window.mm3d.app.scene.renderer.info;
+      return { geometries: r.memory.geometries, textures: r.memory.textures, programs: r.programs.length };
+    });
+    const cycle = async () => {
+      for (const expr of ['A @ B @ C', 'L @ R']) {
+        await page.evaluate((e) => window.mm3d.app.applyPartial({ expr: e }, false, true), expr);
+        await page.waitForFunction((e) => window.mm3d.app.params.expr === e && window.mm3d.status().ready === true, expr, { timeout: 20000, polling: 50 });
+      }
+    };
+    // One cycle first: programs and shared buffers made once stay.
+    await cycle();
+    const before = await info();
+    for (let k = 0; k < 3; k++) await cycle();
+    t.deepEqual(await info(), before, 'GPU objects after three more cycles');
+    t.noErrors(errors);
+  });
+
   t.test('a tool that cannot be fetched says so on the page', async (t) => {
     const { page } = await t.page();
     // The entry imports the tool after the page's load event; that fetch fails here.
