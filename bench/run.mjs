@@ -98,6 +98,11 @@ async function animFrames(page, ms) {
   }, ms);
 }
 
+/** The longest main-thread task (ms) that started since `window.__since` (0 when none over 50 ms). */
+function longestTask(page) {
+  return page.evaluate(() => Math.max(0, ...window.__longTasks.filter(([t]) => t >= window.__since).map(([, d]) => d)));
+}
+
 async function oneRun(browser, base, scene, shot = null) {
   const timeout = scene.timeout ?? 60000;
   const { page, errors, context } = await newPage(browser, 1200, 800);
@@ -136,7 +141,7 @@ async function oneRun(browser, base, scene, shot = null) {
       }, scene.url);
       await page.waitForFunction(() => window.mm3d.app.params.left.w === 768 && window.mm3d.status().ready === true && window.mm3d.app.values?.get('left')?.data[0] !== 0, null, { timeout, polling: 20 });
       const loadMs = (await page.evaluate(() => performance.now())) - t0;
-      const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks.filter(([t]) => t >= window.__since).map(([, d]) => d)));
+      const longest = await longestTask(page);
       if (shot) await page.screenshot({ path: shot }).catch(() => undefined);
       return { wall: loadMs, openMs: loadMs, longest, intervals: [], moved: 1, heap: null, elements: await page.evaluate(() => window.mm3d.status().elements), errors, marks: {} };
     }
@@ -164,7 +169,7 @@ async function oneRun(browser, base, scene, shot = null) {
       await page.click('#data-dialog button[type=submit]');
       await page.waitForFunction(() => window.mm3d.app.params.left.w === 3072 && window.mm3d.status().ready === true, null, { timeout, polling: 20 });
       const loadMs = (await page.evaluate(() => performance.now())) - t0;
-      const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks.filter(([t]) => t >= window.__since).map(([, d]) => d)));
+      const longest = await longestTask(page);
       if (shot) await page.screenshot({ path: shot }).catch(() => undefined);
       return { wall: loadMs, openMs: loadMs, loadMs, longest, intervals: [], moved: 1, heap: null, elements: await page.evaluate(() => window.mm3d.status().elements), errors, marks: {} };
     }
@@ -184,7 +189,7 @@ async function oneRun(browser, base, scene, shot = null) {
       return { openMs: mark ? mark.startTime : null, expr: window.mm3d.app.params.expr, elements: window.mm3d.status().elements, marks };
     });
     if (shot) await page.screenshot({ path: shot }).catch(() => undefined);
-    const longest = await page.evaluate(() => Math.max(0, ...window.__longTasks.filter(([t]) => t >= window.__since).map(([, d]) => d)));
+    const longest = await longestTask(page);
     if (scene.kind === 'anim') return { wall, ...info, ...(await animFrames(page, SPIN_MS)), longest, errors };
     if (scene.kind === 'csv') return { wall, ...info, intervals: [], moved: 1, heap: null, longest, errors };
     // Spin the camera and record frame intervals inside the page.
