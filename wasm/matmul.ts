@@ -1,77 +1,137 @@
 // AssemblyScript source of mm3d's product kernel (compiled to WebAssembly by the build: see
 // vite.config.ts, plugin "mm3d-kernel"). Not part of the TypeScript program.
 //
-// out (rows x J) = a (rows x K) @ b (K x J), with b given transposed (`bt` is J x K), all float32
-// row-major at byte addresses in this module's memory. Same arithmetic as the JavaScript kernel
-// (src/core/tensor/matmul.ts): every product is exact (float32 x float32 fits a float64) and sums
-// are float64, so NaN, infinities and cancellation behave the same; only the order of the
-// additions differs. 128-bit SIMD: a 2 x 2 tile of results, four k at a time, each float32x4
-// widened to two float64x2. Columns are taken in blocks whose rows of `bt` stay in cache.
+// out = a @ b, all float32, sums kept in float32 (as PyTorch does on the CPU; docs/numerics.md
+// gives the error bound and why). The driver (src/core/tensor/wasm-kernel.ts) first packs B with
+// `packB` and the rows of A it multiplies with `packA`, then calls `multiply`.
+//
+// The shape is the classic one of fast CPU products: a 4 x 8 micro-kernel keeps eight f32x4
+// accumulators in registers; every k it loads one 8-wide row of the B panel (two v128) and
+// broadcasts four values of A, so each value loaded feeds several multiply-adds. Packing puts
+// what the micro-kernel reads next to each other (one stream for A, one for B), and blocking k
+// keeps the B panels being reused in the first levels of cache.
 
-@inline function low(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v);
-}
-@inline function high(v: v128): v128 {
-  return f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 0, 1));
-}
-@inline function total(v: v128): f64 {
-  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+/** Columns per B panel and rows per A panel: the micro-kernel's tile. */
+const NR = 8;
+const MR = 4;
+/**
+ * The k block: a B panel's kc x 8 floats (8 KB) stay in L1 while the A panels pass over them.
+ * Both packed operands are stored block by block, so the panels of one k block are contiguous:
+ * with whole-K panels, sizes like K = 1024 put every panel at a multiple of 32 KB, and they all
+ * compete for the same cache sets.
+ */
+const KC = 256;
+
+/** Where k block `k0` (its length `kn`) of panel `p` starts, for panels of `width` floats. */
+@inline function blockAt(base: usize, k0: i32, kn: i32, panels: i32, p: i32, width: i32): usize {
+  return base + ((<usize>k0 * <usize>panels * <usize>width + <usize>p * <usize>kn * <usize>width) << 2);
 }
 
-export function matmulT(a: usize, bt: usize, rows: i32, K: i32, J: i32, out: usize): void {
-  const K4 = K & ~3;
-  const rowBytes = <usize>K << 2;
-  // About 64 KB of `bt` per column block.
-  const JB = max(2, (16384 / max(K, 1)) & ~1);
-  for (let jb = 0; jb < J; jb += JB) {
-    const jEnd = min(J, jb + JB);
-    for (let i = 0; i < rows; i += 2) {
-      // A missing last row or column repeats the one before; the writes coincide.
-      const i1 = min(i + 1, rows - 1);
-      const a0 = a + <usize>i * rowBytes;
-      const a1 = a + <usize>i1 * rowBytes;
-      for (let j = jb; j < jEnd; j += 2) {
-        const j1 = min(j + 1, jEnd - 1);
-        const b0 = bt + <usize>j * rowBytes;
-        const b1 = bt + <usize>j1 * rowBytes;
-        let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s10 = f64x2.splat(0), s11 = f64x2.splat(0);
-        let t00 = f64x2.splat(0), t01 = f64x2.splat(0), t10 = f64x2.splat(0), t11 = f64x2.splat(0);
-        for (let k = 0; k < K4; k += 4) {
-          const o = <usize>k << 2;
-          const x0 = v128.load(a0 + o);
-          const x1 = v128.load(a1 + o);
-          const y0 = v128.load(b0 + o);
-          const y1 = v128.load(b1 + o);
-          const x0l = low(x0), x0h = high(x0), x1l = low(x1), x1h = high(x1);
-          const y0l = low(y0), y0h = high(y0), y1l = low(y1), y1h = high(y1);
-          s00 = f64x2.add(s00, f64x2.mul(x0l, y0l));
-          t00 = f64x2.add(t00, f64x2.mul(x0h, y0h));
-          s01 = f64x2.add(s01, f64x2.mul(x0l, y1l));
-          t01 = f64x2.add(t01, f64x2.mul(x0h, y1h));
-          s10 = f64x2.add(s10, f64x2.mul(x1l, y0l));
-          t10 = f64x2.add(t10, f64x2.mul(x1h, y0h));
-          s11 = f64x2.add(s11, f64x2.mul(x1l, y1l));
-          t11 = f64x2.add(t11, f64x2.mul(x1h, y1h));
+/**
+ * `n` rows of a row-major matrix `src` (K wide) into panels of `width` rows: in k block b, panel
+ * p holds for each k the `width` values src[width p .. width p + width - 1][k]. Missing rows of
+ * the last panel are zeros. B is packed from its transpose (its columns are the rows of `bt`).
+ */
+function pack(src: usize, n: i32, K: i32, dst: usize, width: i32): void {
+  const panels = (n + width - 1) / width;
+  const kBytes = <usize>K << 2;
+  const step = <usize>width << 2;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kn = min(KC, K - k0);
+    for (let p = 0; p < panels; p++) {
+      const base = blockAt(dst, k0, kn, panels, p, width);
+      for (let r = 0; r < width; r++) {
+        const i = p * width + r;
+        let to = base + (<usize>r << 2);
+        const end = to + <usize>kn * step;
+        if (i < n) {
+          let from = src + <usize>i * kBytes + (<usize>k0 << 2);
+          while (to < end) {
+            store<f32>(to, load<f32>(from));
+            to += step;
+            from += 4;
+          }
+        } else {
+          while (to < end) {
+            store<f32>(to, 0);
+            to += step;
+          }
         }
-        let r00 = total(s00) + total(t00);
-        let r01 = total(s01) + total(t01);
-        let r10 = total(s10) + total(t10);
-        let r11 = total(s11) + total(t11);
-        for (let k = K4; k < K; k++) {
-          const o = <usize>k << 2;
-          const x0 = <f64>load<f32>(a0 + o);
-          const x1 = <f64>load<f32>(a1 + o);
-          const y0 = <f64>load<f32>(b0 + o);
-          const y1 = <f64>load<f32>(b1 + o);
-          r00 += x0 * y0;
-          r01 += x0 * y1;
-          r10 += x1 * y0;
-          r11 += x1 * y1;
+      }
+    }
+  }
+}
+
+/** B, given transposed (`bt`: J x K, row-major), into panels of 8 columns. */
+export function packB(bt: usize, K: i32, J: i32, dst: usize): void {
+  pack(bt, J, K, dst, NR);
+}
+
+/** `rows` rows of A (row-major, K wide) into panels of 4 rows. */
+export function packA(a: usize, rows: i32, K: i32, dst: usize): void {
+  pack(a, rows, K, dst, MR);
+}
+
+/**
+ * One 4 x 8 tile of C over kc values of k: pa walks a packed A panel (16 bytes per k), pb a packed
+ * B panel (32 bytes per k). The first k block starts from zero, later ones add to what C holds.
+ */
+@inline function tile(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, first: bool): void {
+  let c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128;
+  if (first) {
+    c00 = f32x4.splat(0); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+  } else {
+    c00 = v128.load(c); c01 = v128.load(c, 16);
+    c10 = v128.load(c + ldc); c11 = v128.load(c + ldc, 16);
+    c20 = v128.load(c + 2 * ldc); c21 = v128.load(c + 2 * ldc, 16);
+    c30 = v128.load(c + 3 * ldc); c31 = v128.load(c + 3 * ldc, 16);
+  }
+  const end = pb + (<usize>kc << 5);
+  while (pb < end) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    pa += 16;
+    pb += 32;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+}
+
+/**
+ * C (rows padded to a multiple of 4, times J padded to a multiple of 8; row stride `ldc` floats)
+ * = packed A (`rows` rows) @ packed B (K x J). The loops are those of GotoBLAS: for a block of
+ * `mp` row panels and one k block, that block of A (mp x 4 x KC floats) stays in L2 while each
+ * B panel's k block, in L1, passes over all its row panels.
+ */
+export function multiply(pa: usize, pb: usize, rows: i32, K: i32, J: i32, c: usize, ldc: i32, mp: i32): void {
+  const rowPanels = (rows + MR - 1) / MR;
+  const colPanels = (J + NR - 1) / NR;
+  const ldcBytes = <usize>ldc << 2;
+  for (let q0 = 0; q0 < rowPanels; q0 += mp) {
+    const q1 = min(rowPanels, q0 + mp);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kn = min(KC, K - k0);
+      const first = k0 == 0;
+      for (let p = 0; p < colPanels; p++) {
+        const b = blockAt(pb, k0, kn, colPanels, p, NR);
+        const ccol = c + (<usize>(p * NR) << 2);
+        for (let q = q0; q < q1; q++) {
+          tile(blockAt(pa, k0, kn, rowPanels, q, MR), b, kn, ccol + <usize>(q * MR) * ldcBytes, ldcBytes, first);
         }
-        store<f32>(out + ((<usize>i * J + j) << 2), <f32>r00);
-        store<f32>(out + ((<usize>i * J + j1) << 2), <f32>r01);
-        store<f32>(out + ((<usize>i1 * J + j) << 2), <f32>r10);
-        store<f32>(out + ((<usize>i1 * J + j1) << 2), <f32>r11);
       }
     }
   }

@@ -1,6 +1,8 @@
 /**
- * The product in WebAssembly (wasm/matmul.ts, 128-bit SIMD): about three times the speed of the
- * JavaScript kernel, with the same arithmetic (exact products, float64 sums). One instance per
+ * The product in WebAssembly (wasm/matmul.ts, 128-bit SIMD, float32 sums as PyTorch keeps them on
+ * the CPU; docs/numerics.md gives the error bound): near the machine's float32 SIMD ceiling
+ * (`npm run bench:kernel`), several times the JavaScript kernel. B is packed into the layout the
+ * module's micro-kernel reads once per B; rows of A are packed per call. One instance per
  * thread, made on first use from the module bytes the thread was given (`provideKernel`; the
  * build compiles them, see src/compute/kernel.ts); without them, or where WebAssembly SIMD is
  * missing, the caller falls back to JavaScript.
@@ -8,13 +10,17 @@
 
 interface KernelExports {
   memory: WebAssembly.Memory;
-  matmulT(a: number, bt: number, rows: number, K: number, J: number, out: number): void;
+  packB(bt: number, K: number, J: number, dst: number): void;
+  packA(a: number, rows: number, K: number, dst: number): void;
+  multiply(pa: number, pb: number, rows: number, K: number, J: number, c: number, ldc: number, mp: number): void;
 }
 
 interface Kernel {
   exports: KernelExports;
-  /** The `bt` array last copied in (products in slices reuse it). */
+  /** The `bt` array last packed in, and its shape (products in slices reuse it). */
   bt: Float32Array | null;
+  btK: number;
+  btJ: number;
 }
 
 let kernel: Kernel | null | undefined;
@@ -31,10 +37,11 @@ function load(): Kernel | null {
   kernel = null;
   try {
     if (WebAssembly.validate(kernelBytes)) {
-      const { memory, matmulT } = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), {}).exports;
-      if (memory instanceof WebAssembly.Memory && typeof matmulT === 'function') {
-        // The module's export has this signature (wasm/matmul.ts).
-        kernel = { exports: { memory, matmulT: matmulT as KernelExports['matmulT'] }, bt: null };
+      const { memory, packB, packA, multiply } = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), {}).exports;
+      if (memory instanceof WebAssembly.Memory && typeof packB === 'function' && typeof packA === 'function' && typeof multiply === 'function') {
+        // The module's exports have these signatures (wasm/matmul.ts).
+        const exports = { memory, packB: packB as KernelExports['packB'], packA: packA as KernelExports['packA'], multiply: multiply as KernelExports['multiply'] };
+        kernel = { exports, bt: null, btK: 0, btJ: 0 };
       }
     }
   } catch {
@@ -50,21 +57,37 @@ export function kernelKind(): 'wasm' | 'js' {
 
 /** Our buffers start above the first page (the module's own static area). */
 const BASE = 65536;
-/** Multiply-adds per call into the module, so that progress can be reported between calls. */
-const CHUNK_WORK = 16_000_000;
+/**
+ * Multiply-adds per call into the module, so that progress can be reported between calls; it also
+ * bounds the rows of A packed at a time (64 rows at K = J = 768, in L2 with room to spare).
+ */
+const CHUNK_WORK = 40_000_000;
+/** Row panels (of 4 rows) per block of A inside the module: 64 rows x 256 k = 64 KB, in L2. */
+const ROW_PANELS = 16;
+
+const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
 
 /**
  * out (I x J) = a (I x K) @ b, with b given transposed (`bt`, J x K). Returns false (and leaves
- * `out` untouched) when WebAssembly is not available or memory cannot grow. `bt` is copied into
+ * `out` untouched) when WebAssembly is not available or memory cannot grow. `bt` is packed into
  * the module once for consecutive calls with the same array, so it must not change between them.
  */
 export function wasmMatmulT(a: Float32Array, bt: Float32Array, I: number, K: number, J: number, out: Float32Array, onRows?: (done: number) => void): boolean {
   const k = load();
   if (!k || I === 0 || J === 0) return Boolean(k);
-  const btAt = BASE;
-  const aAt = btAt + J * K * 4;
-  const outAt = aAt + I * K * 4;
-  const need = outAt + I * J * 4;
+  if (K === 0) {
+    out.fill(0, 0, I * J);
+    onRows?.(I);
+    return true;
+  }
+  const chunk = Math.min(roundUp(I, 4), Math.max(4, Math.floor(CHUNK_WORK / (K * J)) & ~3));
+  const Jp = roundUp(J, 8);
+  // Memory: packed B | staging (bt while it is packed, then the rows of A of one call) | packed A | C.
+  const packedB = BASE;
+  const staging = packedB + Jp * K * 4;
+  const packedA = staging + Math.max(J * K, chunk * K) * 4;
+  const c = packedA + chunk * K * 4;
+  const need = c + chunk * Jp * 4;
   const memory = k.exports.memory;
   try {
     if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
@@ -72,18 +95,23 @@ export function wasmMatmulT(a: Float32Array, bt: Float32Array, I: number, K: num
     return false;
   }
   const heap = memory.buffer;
-  if (k.bt !== bt) {
-    new Float32Array(heap, btAt, J * K).set(bt.subarray(0, J * K));
+  if (k.bt !== bt || k.btK !== K || k.btJ !== J) {
+    new Float32Array(heap, staging, J * K).set(bt.subarray(0, J * K));
+    k.exports.packB(staging, K, J, packedB);
     k.bt = bt;
+    k.btK = K;
+    k.btJ = J;
   }
-  new Float32Array(heap, aAt, I * K).set(a.subarray(0, I * K));
-  const chunk = Math.max(2, Math.floor(CHUNK_WORK / Math.max(1, K * J)) & ~1);
+  const result = new Float32Array(heap, c, chunk * Jp);
   for (let i = 0; i < I; i += chunk) {
     const rows = Math.min(chunk, I - i);
-    k.exports.matmulT(aAt + i * K * 4, btAt, rows, K, J, outAt + i * J * 4);
+    new Float32Array(heap, staging, rows * K).set(a.subarray(i * K, (i + rows) * K));
+    k.exports.packA(staging, rows, K, packedA);
+    k.exports.multiply(packedA, packedB, rows, K, J, c, Jp, ROW_PANELS);
+    if (Jp === J) out.set(result.subarray(0, rows * J), i * J);
+    else for (let r = 0; r < rows; r++) out.set(result.subarray(r * Jp, r * Jp + J), (i + r) * J);
     if (onRows && i + rows < I) onRows(i + rows);
   }
-  out.set(new Float32Array(heap, outAt, I * J));
   onRows?.(I);
   return true;
 }
