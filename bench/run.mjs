@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serve, launch, newPage } from '../test/browser/harness.mjs';
 import { SCENES, makeCsv } from '../test/scenes/scenes.mjs';
+import { kernelInChromium, kernelRows, kernelTable } from './kernel.mjs';
 
 // Fixtures for the data scenes, made once.
 const CSV = makeCsv(256, 768);
@@ -287,6 +288,16 @@ async function main() {
     };
     results.push(row);
   }
+  // The kernel section: the product kernel against the bare SIMD loop, in this browser, now.
+  let kernel = null;
+  if (!filters.length || filters.some((f) => 'kernel'.includes(f))) {
+    if (!browser.isConnected()) browser = await launch();
+    try {
+      kernel = await withTimeout(kernelInChromium(browser, [768, 1024], RUNS), 600000, 'the kernel section');
+    } catch (e) {
+      kernel = { error: String(e).split('\n')[0] };
+    }
+  }
   await withTimeout(browser.close(), 15000, 'closing the browser').catch(() => undefined);
   server.close();
 
@@ -318,9 +329,14 @@ async function main() {
   for (const r of results) for (const n of r.notes) console.log(`note (${r.scene}): ${n}`);
   console.log(`\n(${RUNS} runs per scene unless the scene says fewer, the first discarded when there are several; spin ${SPIN_MS} ms; headless Chromium with SwiftShader, i.e. CPU rendering on ${os.cpus().length} cores; load average at start ${loadStart}, at end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
 
+  if (kernel?.error) console.log(`\nkernel section FAILED: ${kernel.error}`);
+  else if (kernel) {
+    console.log('');
+    console.log(kernelTable(kernelRows(kernel, 'wallS'), `Kernel (headless Chromium, main thread, ${kernel.kind} kernel, medians of ${RUNS} runs; the ceiling is wasm/ceiling.ts run just before each product)`));
+  }
   console.log(`screenshots (last run of each scene, at ready): ${path.relative(process.cwd(), outDir)}/<scene>.png`);
   const file = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), runs: RUNS, spinMs: SPIN_MS, cpus: os.cpus().length, loadStart, loadEnd: os.loadavg(), results }, null, 2));
+  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), runs: RUNS, spinMs: SPIN_MS, cpus: os.cpus().length, loadStart, loadEnd: os.loadavg(), results, kernel: kernel && !kernel.error ? kernelRows(kernel, 'wallS') : kernel }, null, 2));
   console.log(`results: ${path.relative(process.cwd(), file)}`);
 }
 

@@ -3,7 +3,8 @@
 //
 // out = a @ b, all float32, sums kept in float32 (as PyTorch does on the CPU; docs/numerics.md
 // gives the error bound and why). The driver (src/core/tensor/wasm-kernel.ts) first packs B with
-// `packB` and the rows of A it multiplies with `packA`, then calls `multiply`.
+// `packB` (or `packBT` from its transpose) and the rows of A it multiplies with `packA`, then calls
+// `multiply`.
 //
 // The shape is the classic one of fast CPU products: a 4 x 8 micro-kernel keeps eight f32x4
 // accumulators in registers; every k it loads one 8-wide row of the B panel (two v128) and
@@ -63,8 +64,41 @@ function pack(src: usize, n: i32, K: i32, dst: usize, width: i32): void {
 }
 
 /** B, given transposed (`bt`: J x K, row-major), into panels of 8 columns. */
-export function packB(bt: usize, K: i32, J: i32, dst: usize): void {
+export function packBT(bt: usize, K: i32, J: i32, dst: usize): void {
   pack(bt, J, K, dst, NR);
+}
+
+/**
+ * B as it is (K x J, row-major) into the same panels: here a panel's row for one k is 8 values
+ * next to each other in B, so packing is a copy of 32-byte pieces (transposing first would cost
+ * the product a third of its time at K = J = 1024, where every write of a transpose misses).
+ */
+export function packB(b: usize, K: i32, J: i32, dst: usize): void {
+  const panels = (J + NR - 1) / NR;
+  const full = J / NR;
+  const rowBytes = <usize>J << 2;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kn = min(KC, K - k0);
+    for (let p = 0; p < panels; p++) {
+      let to = blockAt(dst, k0, kn, panels, p, NR);
+      let from = b + <usize>k0 * rowBytes + (<usize>(p * NR) << 2);
+      if (p < full) {
+        for (let k = 0; k < kn; k++) {
+          v128.store(to, v128.load(from));
+          v128.store(to, v128.load(from, 16), 16);
+          to += NR << 2;
+          from += rowBytes;
+        }
+      } else {
+        const rest = J - p * NR;
+        for (let k = 0; k < kn; k++) {
+          for (let c = 0; c < NR; c++) store<f32>(to + (<usize>c << 2), c < rest ? load<f32>(from + (<usize>c << 2)) : 0);
+          to += NR << 2;
+          from += rowBytes;
+        }
+      }
+    }
+  }
 }
 
 /** `rows` rows of A (row-major, K wide) into panels of 4 rows. */

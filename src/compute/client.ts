@@ -5,7 +5,7 @@
  * running one. Values received are cached by content key.
  */
 import { type LeafData, type MatrixValues, type MultiplyJob, computeValuesAsync, workOf } from '../core/model/values';
-import { matmulT, transpose } from '../core/tensor/matmul';
+import { rowProducts } from '../core/tensor/matmul';
 import { kernelKind } from '../core/tensor/wasm-kernel';
 import type { Params } from '../core/params/schema';
 import { useWasmKernel } from './kernel';
@@ -74,11 +74,11 @@ export class ComputeClient {
         return new Float32Array(0);
       }
       const out = new Float32Array(I * J);
-      const bt = transpose(b, K, J);
+      const product = rowProducts(b, K, J);
       const rowsPerSlice = Math.max(4, Math.floor(sliceWork() / Math.max(1, K * J)));
       for (let i0 = 0; i0 < I; i0 += rowsPerSlice) {
         const rows = Math.min(rowsPerSlice, I - i0);
-        matmulT(a.subarray(i0 * K, (i0 + rows) * K), bt, rows, K, J, out.subarray(i0 * J, (i0 + rows) * J));
+        product(a.subarray(i0 * K, (i0 + rows) * K), rows, out.subarray(i0 * J, (i0 + rows) * J));
         job.onFraction((i0 + rows) / I);
         if (i0 + rows < I) {
           await yieldToPage();

@@ -4,7 +4,7 @@
  * Big products are split by rows with a helper thread, so both cores work on them.
  */
 import { type MatrixValues, type MultiplyJob, computeValuesAsync } from '../core/model/values';
-import { matmul, matmulT, transpose } from '../core/tensor/matmul';
+import { matmul } from '../core/tensor/matmul';
 import { useWasmKernel } from './kernel';
 import type { ComputeReply, ComputeRequest, MultiplyRequest } from './protocol';
 import { WorkerChannel, serve } from './rpc';
@@ -32,12 +32,13 @@ async function multiply(job: MultiplyJob): Promise<Float32Array> {
   if (I === 0) return new Float32Array(0);
   const h = I * K * J >= SPLIT_WORK && I >= 8 ? helperThread() : null;
   if (!h) return matmul(a, b, I, K, J, new Float32Array(I * J), (rows) => job.onFraction(rows / I));
-  // The helper takes the first rows; this thread the rest; B (transposed once) goes over as a copy.
+  // The helper takes the first rows; this thread the rest; B goes over as a copy (copies are
+  // transferred, not cloned a second time).
   const split = Math.floor(I / 2);
-  const bt = transpose(b, K, J);
-  const theirs = h.request({ a: a.slice(0, split * K), bt: bt.slice(), I: split, K, J });
+  const req = { a: a.slice(0, split * K), b: b.slice(0, K * J), I: split, K, J };
+  const theirs = h.request(req, { transfer: [req.a.buffer, req.b.buffer] });
   const rest = I - split;
-  const mine = matmulT(a.subarray(split * K), bt, rest, K, J, new Float32Array(rest * J), (rows) => job.onFraction(rows / rest));
+  const mine = matmul(a.subarray(split * K), b, rest, K, J, new Float32Array(rest * J), (rows) => job.onFraction(rows / rest));
   const top = await theirs;
   const out = new Float32Array(I * J);
   out.set(top, 0);

@@ -13,10 +13,10 @@ export interface ComputeReply {
   entries: { path: string; key: string; values?: MatrixValues }[];
 }
 
-/** A row block of a product for the multiply helper: `a` (I x K) times B given transposed (J x K). */
+/** A row block of a product for the multiply helper: `a` (I x K) times `b` (K x J). */
 export interface MultiplyRequest {
   a: Float32Array;
-  bt: Float32Array;
+  b: Float32Array;
   I: number;
   K: number;
   J: number;

@@ -6,7 +6,7 @@
  * from registers (measured 1.3-2x faster in V8 than a row-broadcast i-k-j loop). Callers that
  * multiply by the same B in slices transpose it once.
  */
-import { wasmMatmulT } from './wasm-kernel';
+import { wasmMatmul, wasmMatmulT } from './wasm-kernel';
 
 /** B (K x J) transposed to J x K. */
 export function transpose(b: Float32Array, K: number, J: number): Float32Array {
@@ -78,10 +78,26 @@ export function matmulTScalar(
   return out;
 }
 
+/** C = A @ B, B as it is (K x J). */
 export function matmul(
   a: Float32Array, b: Float32Array, I: number, K: number, J: number,
   out: Float32Array = new Float32Array(I * J),
   onRows?: (done: number) => void,
 ): Float32Array {
-  return matmulT(a, transpose(b, K, J), I, K, J, out, onRows);
+  if (wasmMatmul(a, b, I, K, J, out, onRows)) return out;
+  return matmulTScalar(a, transpose(b, K, J), I, K, J, out, onRows);
+}
+
+/**
+ * One B for products in row slices (the page computes big ones a slice at a time between frames):
+ * the WebAssembly kernel packs B once for all of them; the JavaScript one transposes it once, and
+ * only if it is needed. `b` must not change while the returned function is in use.
+ */
+export function rowProducts(b: Float32Array, K: number, J: number): (a: Float32Array, rows: number, out: Float32Array) => Float32Array {
+  let bt: Float32Array | null = null;
+  return (a, rows, out) => {
+    if (wasmMatmul(a, b, rows, K, J, out)) return out;
+    bt ??= transpose(b, K, J);
+    return matmulTScalar(a, bt, rows, K, J, out);
+  };
 }

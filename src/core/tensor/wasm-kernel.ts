@@ -10,17 +10,19 @@
 
 interface KernelExports {
   memory: WebAssembly.Memory;
-  packB(bt: number, K: number, J: number, dst: number): void;
+  packB(b: number, K: number, J: number, dst: number): void;
+  packBT(bt: number, K: number, J: number, dst: number): void;
   packA(a: number, rows: number, K: number, dst: number): void;
   multiply(pa: number, pb: number, rows: number, K: number, J: number, c: number, ldc: number, mp: number): void;
 }
 
 interface Kernel {
   exports: KernelExports;
-  /** The `bt` array last packed in, and its shape (products in slices reuse it). */
-  bt: Float32Array | null;
-  btK: number;
-  btJ: number;
+  /** The B array last packed in, its shape and layout (products in slices reuse it). */
+  b: Float32Array | null;
+  bK: number;
+  bJ: number;
+  bTransposed: boolean;
 }
 
 let kernel: Kernel | null | undefined;
@@ -37,11 +39,17 @@ function load(): Kernel | null {
   kernel = null;
   try {
     if (WebAssembly.validate(kernelBytes)) {
-      const { memory, packB, packA, multiply } = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), {}).exports;
-      if (memory instanceof WebAssembly.Memory && typeof packB === 'function' && typeof packA === 'function' && typeof multiply === 'function') {
+      const { memory, packB, packBT, packA, multiply } = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), {}).exports;
+      if (memory instanceof WebAssembly.Memory && typeof packB === 'function' && typeof packBT === 'function' && typeof packA === 'function' && typeof multiply === 'function') {
         // The module's exports have these signatures (wasm/matmul.ts).
-        const exports = { memory, packB: packB as KernelExports['packB'], packA: packA as KernelExports['packA'], multiply: multiply as KernelExports['multiply'] };
-        kernel = { exports, bt: null, btK: 0, btJ: 0 };
+        const exports = {
+          memory,
+          packB: packB as KernelExports['packB'],
+          packBT: packBT as KernelExports['packBT'],
+          packA: packA as KernelExports['packA'],
+          multiply: multiply as KernelExports['multiply'],
+        };
+        kernel = { exports, b: null, bK: 0, bJ: 0, bTransposed: false };
       }
     }
   } catch {
@@ -73,6 +81,19 @@ const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
  * the module once for consecutive calls with the same array, so it must not change between them.
  */
 export function wasmMatmulT(a: Float32Array, bt: Float32Array, I: number, K: number, J: number, out: Float32Array, onRows?: (done: number) => void): boolean {
+  return run(a, bt, true, I, K, J, out, onRows);
+}
+
+/**
+ * out (I x J) = a (I x K) @ b (K x J, as it is: no transpose needed, which is faster). Same
+ * contract as `wasmMatmulT`: `b` is packed once for consecutive calls with the same array (row
+ * slices of one product), so it must not change in place between them.
+ */
+export function wasmMatmul(a: Float32Array, b: Float32Array, I: number, K: number, J: number, out: Float32Array, onRows?: (done: number) => void): boolean {
+  return run(a, b, false, I, K, J, out, onRows);
+}
+
+function run(a: Float32Array, b: Float32Array, transposed: boolean, I: number, K: number, J: number, out: Float32Array, onRows?: (done: number) => void): boolean {
   const k = load();
   if (!k || I === 0 || J === 0) return Boolean(k);
   if (K === 0) {
@@ -82,7 +103,7 @@ export function wasmMatmulT(a: Float32Array, bt: Float32Array, I: number, K: num
   }
   const chunk = Math.min(roundUp(I, 4), Math.max(4, Math.floor(CHUNK_WORK / (K * J)) & ~3));
   const Jp = roundUp(J, 8);
-  // Memory: packed B | staging (bt while it is packed, then the rows of A of one call) | packed A | C.
+  // Memory: packed B | staging (B while it is packed, then the rows of A of one call) | packed A | C.
   const packedB = BASE;
   const staging = packedB + Jp * K * 4;
   const packedA = staging + Math.max(J * K, chunk * K) * 4;
@@ -95,12 +116,13 @@ export function wasmMatmulT(a: Float32Array, bt: Float32Array, I: number, K: num
     return false;
   }
   const heap = memory.buffer;
-  if (k.bt !== bt || k.btK !== K || k.btJ !== J) {
-    new Float32Array(heap, staging, J * K).set(bt.subarray(0, J * K));
-    k.exports.packB(staging, K, J, packedB);
-    k.bt = bt;
-    k.btK = K;
-    k.btJ = J;
+  if (k.b !== b || k.bK !== K || k.bJ !== J || k.bTransposed !== transposed) {
+    new Float32Array(heap, staging, J * K).set(b.subarray(0, J * K));
+    (transposed ? k.exports.packBT : k.exports.packB)(staging, K, J, packedB);
+    k.b = b;
+    k.bK = K;
+    k.bJ = J;
+    k.bTransposed = transposed;
   }
   const result = new Float32Array(heap, c, chunk * Jp);
   for (let i = 0; i < I; i += chunk) {

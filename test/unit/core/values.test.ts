@@ -1,8 +1,8 @@
 // Unit tests for src/core/tensor/matmul.ts and src/core/model/values.ts: products against a plain
 // triple loop, whole expressions against an independent evaluation, caching, pooled levels.
 import { describe, it, expect } from 'vitest';
-import { matmul, matmulTScalar, transpose } from '../../../src/core/tensor/matmul';
-import { kernelKind, wasmMatmulT } from '../../../src/core/tensor/wasm-kernel';
+import { matmul, matmulTScalar, rowProducts, transpose } from '../../../src/core/tensor/matmul';
+import { kernelKind, wasmMatmul, wasmMatmulT } from '../../../src/core/tensor/wasm-kernel';
 import { useWasmKernel } from '../../../src/compute/kernel';
 
 useWasmKernel();
@@ -47,6 +47,8 @@ describe('each kernel vs a plain triple loop', () => {
   const kernels: [string, Kernel][] = [
     ['JavaScript', (a, bt, I, K, J, out, onRows) => void matmulTScalar(a, bt, I, K, J, out, onRows)],
     ['WebAssembly', (a, bt, I, K, J, out, onRows) => expect(wasmMatmulT(a, bt, I, K, J, out, onRows)).toBe(true)],
+    // The same kernel packing B from its rows (K x J) instead of its transpose.
+    ['WebAssembly, B as it is', (a, bt, I, K, J, out, onRows) => expect(wasmMatmul(a, transpose(bt, J, K), I, K, J, out, onRows)).toBe(true)],
   ];
   // Odd sizes, k not a multiple of 4, and big enough for the column blocks and row chunks.
   const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [2, 4, 2], [9, 130, 5], [37, 131, 41], [300, 70, 900], [1, 20000, 3]];
@@ -80,6 +82,27 @@ describe('each kernel vs a plain triple loop', () => {
       expect(Number.isNaN(out[4]!) && Number.isNaN(out[5]!)).toBe(true);
     });
   }
+  it('row slices of one product with one B (rowProducts), and B reused in both layouts', () => {
+    const I = 37, K = 50, J = 21;
+    const a = rand(I * K, 8);
+    const b = rand(K * J, 9);
+    const product = rowProducts(b, K, J);
+    const out = new Float32Array(I * J);
+    for (let i0 = 0; i0 < I; i0 += 8) {
+      const rows = Math.min(8, I - i0);
+      product(a.subarray(i0 * K, (i0 + rows) * K), rows, out.subarray(i0 * J, (i0 + rows) * J));
+    }
+    expectClose(out, tripleLoop(a, b, I, K, J));
+    // The same array packed as B and then taken as B transposed must be packed again.
+    const sq = rand(K * K, 10);
+    const x = rand(3 * K, 11);
+    const o1 = new Float32Array(3 * K);
+    const o2 = new Float32Array(3 * K);
+    wasmMatmul(x, sq, 3, K, K, o1);
+    wasmMatmulT(x, sq, 3, K, K, o2);
+    expectClose(o1, tripleLoop(x, sq, 3, K, K));
+    expectClose(o2, tripleLoop(x, transpose(sq, K, K), 3, K, K));
+  });
   it('WebAssembly: a new B of the same size is not taken for the last one', () => {
     const a = rand(4 * 8, 1);
     const b1 = rand(8 * 4, 2);
