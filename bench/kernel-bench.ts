@@ -28,7 +28,7 @@ export interface SizeResult {
   n: number;
   kernel: Timing[];
   ceiling: Timing[];
-  /** Bare micro-kernel inner loop on data in L1 (what loads and broadcasts cost). */
+  /** The micro-kernel's inner loop alone on data in L1 (the other bare loop). */
   l1: Timing[];
 }
 

@@ -4,6 +4,12 @@
 // it (Vite compiles the WebAssembly modules, as for the app). bench/run.mjs measures the same in
 // headless Chromium and prints it with `kernelTable` below.
 //
+// The ceiling of each run is the faster of two bare WebAssembly SIMD loops (wasm/ceiling.ts) timed
+// just before the product: twelve independent multiply-add chains in registers, and the
+// micro-kernel's inner loop over 3 KB in L1. On a machine shared with other work, wall-clock
+// numbers vary a lot from run to run; under Node the table also gives CPU-time numbers, which
+// leave out the time other processes held the core.
+//
 // Usage: node bench/kernel.mjs [--runs N] [size ...]   (sizes default to 768 1024)
 import path from 'node:path';
 import os from 'node:os';
@@ -26,26 +32,30 @@ const gmacs = (t, clock) => t.macs / t[clock] / 1e9;
  */
 export function kernelRows(result, clock = 'wallS') {
   return result.sizes.map((s) => {
-    const ratios = s.kernel.map((k, r) => gmacs(k, clock) / gmacs(s.ceiling[r], clock));
+    // The ceiling of a run is the faster of the two bare loops: the register-only chains and the
+    // micro-kernel's own loop on L1 data (whichever the machine runs closer to its peak).
+    const ceil = s.ceiling.map((t, r) => Math.max(gmacs(t, clock), gmacs(s.l1[r], clock)));
+    const ratios = s.kernel.map((k, r) => gmacs(k, clock) / ceil[r]);
     return {
       size: `${s.n}x${s.n}x${s.n}`,
       clock: clock === 'wallS' ? 'wall' : 'cpu',
       kernel: median(s.kernel.map((t) => gmacs(t, clock))),
-      ceiling: median(s.ceiling.map((t) => gmacs(t, clock))),
+      ceiling: median(ceil),
+      chains: median(s.ceiling.map((t) => gmacs(t, clock))),
       l1: median(s.l1.map((t) => gmacs(t, clock))),
       ratio: median(ratios),
       // The fastest run of each: on a machine shared with other work, the least disturbed ones.
       kernelBest: Math.max(...s.kernel.map((t) => gmacs(t, clock))),
-      ceilingBest: Math.max(...s.ceiling.map((t) => gmacs(t, clock))),
+      ceilingBest: Math.max(...ceil),
       runs: s.kernel.length,
     };
   });
 }
 
 export function kernelTable(rows, title) {
-  const header = ['kernel: product', 'clock', 'kernel GMAC/s', 'ceiling GMAC/s', 'ratio', 'best kernel / ceiling', 'L1 loop GMAC/s', 'target (median ratio)'];
+  const header = ['kernel: product', 'clock', 'kernel GMAC/s', 'ceiling GMAC/s', 'ratio', 'best kernel / ceiling', 'chains / L1 loop GMAC/s', 'target (median ratio)'];
   const pc = (x) => `${(100 * x).toFixed(0)} %`;
-  const cells = rows.map((r) => [r.size, r.clock, r.kernel.toFixed(2), r.ceiling.toFixed(2), pc(r.ratio), `${r.kernelBest.toFixed(2)} / ${r.ceilingBest.toFixed(2)} = ${pc(r.kernelBest / r.ceilingBest)}`, r.l1.toFixed(2), `>= 60 %: ${r.ratio >= 0.6 ? 'ok' : 'MISSED'}`]);
+  const cells = rows.map((r) => [r.size, r.clock, r.kernel.toFixed(2), r.ceiling.toFixed(2), pc(r.ratio), `${r.kernelBest.toFixed(2)} / ${r.ceilingBest.toFixed(2)} = ${pc(r.kernelBest / r.ceilingBest)}`, `${r.chains.toFixed(2)} / ${r.l1.toFixed(2)}`, `>= 60 %: ${r.ratio >= 0.6 ? 'ok' : 'MISSED'}`]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
   return [title, line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');

@@ -332,7 +332,7 @@ async function main() {
   if (kernel?.error) console.log(`\nkernel section FAILED: ${kernel.error}`);
   else if (kernel) {
     console.log('');
-    console.log(kernelTable(kernelRows(kernel, 'wallS'), `Kernel (headless Chromium, main thread, ${kernel.kind} kernel, medians of ${RUNS} runs; the ceiling is wasm/ceiling.ts run just before each product)`));
+    console.log(kernelTable(kernelRows(kernel, 'wallS'), `Kernel (headless Chromium, main thread, ${kernel.kind} kernel, medians of ${RUNS} runs; the ceiling is the faster of wasm/ceiling.ts's bare loops, run just before each product)`));
   }
   console.log(`screenshots (last run of each scene, at ready): ${path.relative(process.cwd(), outDir)}/<scene>.png`);
   const file = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
