@@ -6,8 +6,6 @@
  */
 import type { Params } from '../core/params/schema';
 import { defaultParams } from '../core/params/schema';
-import { normalize } from '../core/params/normalize';
-import { clone, deepMerge } from '../core/params/tree';
 import { type Decoded, decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core/params/url';
 import { type Layout, computeLayout } from '../core/layout/layout';
 import { type LeafData, type MatrixValues, workOf } from '../core/model/values';
@@ -15,6 +13,7 @@ import { SceneView } from '../render/scene';
 import { prepareText } from '../render/text';
 import { ComputeClient, WORKER_WORK } from './compute-client';
 import { fitCamera } from './camera';
+import { applySetParams } from '../core/params/message';
 import { Animator } from './animation';
 import { DataManager } from './data';
 
@@ -115,19 +114,9 @@ export class App {
 
   /** Applies a raw (partial) tree: embedding's setParams and tests. */
   applyPartial(props: unknown, reset: boolean, syncExpr: boolean): void {
-    const base = reset ? defaultParams() : clone(this.params);
-    let next: unknown = base;
-    const notices: string[] = [];
-    if (syncExpr && typeof props === 'object' && props !== null && typeof (props as { expr?: unknown }).expr === 'string') {
-      const rebuilt = normalize({ ...base, expr: (props as { expr: string }).expr }, { fromExpr: true });
-      notices.push(...rebuilt.notices);
-      next = rebuilt.params;
-    }
-    const rest = { ...(props as Record<string, unknown>) };
-    delete rest.sync_expr;
-    if (syncExpr) delete rest.expr;
-    const n = normalize(deepMerge(next, rest));
-    this.setState(n.params, { history: 'push', notices: [...notices, ...n.notices] });
+    const n = applySetParams(this.params, props, reset, syncExpr);
+    if (n.refused) this.notify(n.notices);
+    else this.setState(n.params, { history: 'push', notices: n.notices });
   }
 
   setState(next: Params, opts: { history?: HistoryMode; notices?: string[]; fit?: boolean } = {}): void {
