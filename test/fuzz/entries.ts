@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import LZString from 'lz-string';
 import { decodeQuery, encodeNumbered, fromPartial } from '../../src/core/params/url';
 import { applySetParams } from '../../src/core/params/message';
+import { checkBounds } from '../../src/core/params/bounds';
 import { normalize } from '../../src/core/params/normalize';
 import type { Params } from '../../src/core/params/schema';
 import { ExprError, parseExpr } from '../../src/core/expr/parse';
@@ -181,7 +182,10 @@ const numberedLink = fc.oneof(
 
 const configLink = fc.oneof(stateTree, deep, shared, cyclic, fc.jsonValue({ maxDepth: 6 }));
 
+/** JSON of generated data, for compressing into links and for reports; shared, cyclic or deep data (which would expand or recurse) is described instead. */
 function safeJson(v: unknown): string {
+  const over = checkBounds(v, { depth: 200, nodes: 1_000_000, string: 10_000_000, matmuls: 1_000_000 });
+  if (over !== null) return `<${over}>`;
   try {
     return JSON.stringify(v) ?? 'null';
   } catch {
