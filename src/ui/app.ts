@@ -14,6 +14,7 @@ import { prepareText } from '../render/text';
 import { ComputeClient, WORKER_WORK } from './compute-client';
 import { fitCamera } from './camera';
 import { applySetParams } from '../core/params/message';
+import { formulaWorkOf } from '../core/model/formula-steps';
 import { Animator } from './animation';
 import { DataManager } from './data';
 
@@ -63,7 +64,7 @@ export class App {
     const first = decodeQuery(window.location.search);
     // The legends' font and glyph atlas, before the (slow) WebGL view is made.
     void prepareText();
-    if (!first.configUrl && workOf(first.params) >= WORKER_WORK) await client.warm();
+    if (!first.configUrl && workOf(first.params) + formulaWorkOf(first.params) >= WORKER_WORK) await client.warm();
     return new App(container, client, first);
   }
 
