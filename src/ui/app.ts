@@ -5,13 +5,14 @@
  * `status.ready` becomes true once the current state is completely computed and drawn.
  */
 import type { Params } from '../core/params/schema';
-import { defaultParams } from '../core/params/schema';
+import { defaultParams, toExternal } from '../core/params/schema';
+import { type Path, clone, getAt } from '../core/params/tree';
 import { type Decoded, decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core/params/url';
 import { type Layout, computeLayout } from '../core/layout/layout';
 import { type LeafData, type MatrixValues, workOf } from '../core/model/values';
 import { SceneView } from '../render/scene';
 import { prepareText } from '../render/text';
-import { ComputeClient, WORKER_WORK } from './compute-client';
+import { ComputeClient, WORKER_WORK } from '../compute/client';
 import { fitCamera } from './camera';
 import { applySetParams } from '../core/params/message';
 import { formulaWorkOf } from '../core/model/formula-steps';
@@ -37,6 +38,11 @@ export interface AppHooks {
 
 function structureKey(p: Params): string {
   return p.expr;
+}
+
+/** The state without its menu folders' open/closed flags (which change nothing drawn). */
+function drawnKey(p: Params): string {
+  return JSON.stringify(p, (k, v: unknown) => (k === 'folder' ? undefined : v));
 }
 
 export class App {
@@ -120,7 +126,23 @@ export class App {
     else this.setState(n.params, { history: 'push', notices: n.notices });
   }
 
+  /** Opens or closes a menu folder (part of the state, so links keep it). */
+  setFolder(path: Path, open: boolean): void {
+    const next = clone(this.params);
+    const obj = getAt(next, path);
+    if (typeof obj !== 'object' || obj === null || !('folder' in obj)) return;
+    obj.folder = open ? 'open' : 'closed';
+    this.setState(next, { history: 'replace' });
+  }
+
   setState(next: Params, opts: { history?: HistoryMode; notices?: string[]; fit?: boolean } = {}): void {
+    if (!opts.fit && !opts.notices?.length && !this.firstState && this.values !== null && drawnKey(next) === drawnKey(this.params)) {
+      // Only menu folders changed: nothing to lay out, compute or draw.
+      this.params = next;
+      this.writeHistory(opts.history ?? 'push');
+      this.hooks.onState?.(next, false);
+      return;
+    }
     const gen = ++this.generation;
     let layout: Layout;
     try {
@@ -251,7 +273,7 @@ export class App {
     const search = encodeState(this.params);
     const base = `${window.location.origin}${window.location.pathname}`;
     return {
-      json: JSON.stringify(this.params),
+      json: JSON.stringify(toExternal(this.params)),
       url: `${base}?${search}`,
       compressed: `${base}?${encodeCompressed(this.params)}`,
       search_params: search,

@@ -7,7 +7,7 @@
  */
 import {
   type Field, ANIM_FIELDS, BLOCK_FIELDS, CAM_FIELDS, CHILD_GROUPS, DECO_FIELDS, LAYOUT_FIELDS,
-  MATMUL_ARG_FIELDS, MATRIX_FIELDS, TARGET_FIELDS, VIZ_FIELDS,
+  MATMUL_ARG_FIELDS, MATRIX_FIELDS, TARGET_FIELDS, VIZ_FIELDS, codeName,
 } from '../../src/core/params/schema';
 import { isValidName, parseExpr } from '../../src/core/expr/parse';
 import { printExpr } from '../../src/core/expr/print';
@@ -35,14 +35,15 @@ function checkField(f: Field, v: unknown, path: string, out: string[]): void {
   }
 }
 
-function checkGroup(g: unknown, fields: Field[], path: string, out: string[], extra: string[] = []): void {
+/** Fields are stored under their code names (`minSize` for 'min size'). */
+function checkGroup(g: unknown, fields: readonly Field[], path: string, out: string[], extra: string[] = []): void {
   if (!isRec(g)) {
     out.push(`${path}: missing`);
     return;
   }
-  const keys = new Set([...fields.map((f) => f.key), 'folder', ...extra]);
+  const keys = new Set([...fields.map((f) => codeName(f.key)), 'folder', ...extra]);
   for (const k of Object.keys(g)) if (!keys.has(k)) out.push(`${path}.${k}: unknown key`);
-  for (const f of fields) if (!extra.includes(f.key)) checkField(f, g[f.key], `${path}.${f.key}`, out);
+  for (const f of fields) if (!extra.includes(f.key)) checkField(f, g[codeName(f.key)], `${path}.${codeName(f.key)}`, out);
   if (g.folder !== 'open' && g.folder !== 'closed') out.push(`${path}.folder: ${String(g.folder)}`);
 }
 

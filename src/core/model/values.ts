@@ -13,7 +13,7 @@ import { initMatrix } from '../tensor/init';
 import { FORMULA_SLICE, formulaCost, formulaInSlices } from './formula-steps';
 import { matmul } from '../tensor/matmul';
 import { applyEpilog } from '../tensor/epilog';
-import { fillFromData } from '../../data/fill';
+import { fillFromData } from '../tensor/fill';
 
 export interface Level {
   h: number;

@@ -6,9 +6,9 @@
  * says so; with `reset`, the base is the default state and a bad field takes its default.
  */
 import { type Normalized, normalize } from './normalize';
-import { type Params, defaultParams } from './schema';
+import { type Params, defaultParams, toExternal } from './schema';
 import { checkBounds } from './bounds';
-import { clone, deepMerge } from './tree';
+import { deepMerge } from './tree';
 
 export interface SetParamsResult extends Normalized {
   /** True when the message was refused as a whole: `params` is then the current state. */
@@ -21,18 +21,20 @@ export function applySetParams(current: Params, props: unknown, reset: boolean, 
   if (typeof props !== 'object' || props === null || Array.isArray(props)) {
     return { params: current, notices: ['setParams refused: props must be an object; the state is unchanged'], refused: true };
   }
-  const base = reset ? defaultParams() : clone(current);
+  // Messages use the users' (spaced) names, so they are merged onto the state in those names.
+  const keep = reset ? defaultParams() : current;
+  const base = toExternal(keep);
   let next: unknown = base;
   const notices: string[] = [];
   const raw = props as Record<string, unknown>;
   if (syncExpr && typeof raw.expr === 'string') {
-    const rebuilt = normalize({ ...base, expr: raw.expr }, { fromExpr: true, keep: base });
+    const rebuilt = normalize({ ...base, expr: raw.expr }, { fromExpr: true, keep });
     notices.push(...rebuilt.notices);
-    next = rebuilt.params;
+    next = toExternal(rebuilt.params);
   }
   const rest = { ...raw };
   delete rest.sync_expr;
   if (syncExpr) delete rest.expr;
-  const n = normalize(deepMerge(next, rest), { keep: base });
+  const n = normalize(deepMerge(next, rest), { keep });
   return { params: n.params, notices: [...notices, ...n.notices], refused: false };
 }

@@ -143,7 +143,7 @@ describe('links', () => {
     let left: Record<string, unknown> = { name: 'A' };
     for (let i = 0; i < 70; i++) left = { matmul: true, left, right: { name: `B${i}` } };
     const n = normalize({ left, right: { name: 'R' } });
-    expect(n.notices.join()).toMatch(/more than 64 operands; cut here/);
+    expect(n.notices.join()).toMatch(/more than 64 operands; nesting cut here/);
     expect(parseExpr(n.params.expr).kind).toBe('matmul');
   });
 

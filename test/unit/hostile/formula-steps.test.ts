@@ -15,7 +15,7 @@ function drain<P>(g: Generator<P, { data: Float32Array; error?: string }, unknow
 
 describe('heavy formulas in slices', () => {
   it('gives fillFormula\'s values, with pauses between slices and progress to 1', () => {
-    const a = { init: 'expr', expr: 'Math.sin(i * j / 7) + i % 3 - j / w', h: 900, w: 700 };
+    const a = { init: 'expr' as const, expr: 'Math.sin(i * j / 7) + i % 3 - j / w', h: 900, w: 700 };
     expect(formulaCost(a)).toBeGreaterThan(2 * FORMULA_SLICE);
     const fractions: number[] = [];
     const { pauses, result } = drain(formulaInSlices(a, () => 'pause', (f) => fractions.push(f)));
@@ -26,7 +26,7 @@ describe('heavy formulas in slices', () => {
   });
 
   it('a bad formula gives zeros and the error, without pausing', () => {
-    const { pauses, result } = drain(formulaInSlices({ init: 'expr', expr: 'i +', h: 3, w: 2 }, () => 0, () => undefined));
+    const { pauses, result } = drain(formulaInSlices({ init: 'expr' as const, expr: 'i +', h: 3, w: 2 }, () => 0, () => undefined));
     expect(pauses).toBe(0);
     expect(result.data).toEqual(new Float32Array(6));
     expect(result.error).toMatch(/^formula: /);
