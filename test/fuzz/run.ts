@@ -27,7 +27,8 @@ export interface Tally {
 const HANG_MS = 1000;
 /** An array may be this many times the input's bytes (plus SLACK bytes) before it counts as over-allocation. */
 const ALLOC_RATIO = 8;
-const SLACK = 64 * 1024;
+/** Room for one-time tables (the float16 lookup table is 256 KiB) and small fixed buffers. */
+const SLACK = 512 * 1024;
 
 /** Largest array (in bytes) constructed while `f` runs. */
 async function measureAlloc<T>(f: () => Promise<T>): Promise<{ value: T; maxBytes: number }> {

@@ -74,3 +74,23 @@ export function checkBounds(value: unknown, b: Bounds = STATE_BOUNDS): string | 
   }
   return null;
 }
+
+/**
+ * True when JSON text nests deeper than `depth` (brackets outside strings, counted in one pass),
+ * so that deep text is refused before JSON.parse builds every level of it.
+ */
+export function jsonNestsDeeper(text: string, depth: number): boolean {
+  let level = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++level > depth) return true;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) level--;
+  }
+  return false;
+}

@@ -10,7 +10,7 @@ import { type Normalized, normalize } from './normalize';
 import { type Field, type Json, type Params, fieldsBySegment, toExternal } from './schema';
 import { deepMerge } from './tree';
 import { parseExpr } from '../expr/parse';
-import { checkBounds } from './bounds';
+import { STATE_BOUNDS, checkBounds, jsonNestsDeeper } from './bounds';
 import { decompressUriSafe } from './lz';
 
 /** Links longer than this many characters of query are compressed. */
@@ -253,6 +253,10 @@ function decodeQueryInner(query: string): Decoded {
 }
 
 function parseJson(text: string, what: string, notices: string[]): unknown {
+  if (jsonNestsDeeper(text, STATE_BOUNDS.depth)) {
+    notices.push(`link: the ${what} part is nested deeper than ${STATE_BOUNDS.depth} levels; opened the defaults`);
+    return undefined;
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -115,6 +115,15 @@ describe('links', () => {
     expect(d.notices.join()).toMatch(/nested deeper than 64 levels/);
   });
 
+  it('deep JSON in ?params= is refused before it is parsed', () => {
+    const d = decodeQuery('params=' + '{"left":'.repeat(100_000) + '1' + '}'.repeat(100_000));
+    expect(d.notices).toEqual(['link: the params part is nested deeper than 64 levels; opened the defaults']);
+    // Brackets inside strings are text, not nesting.
+    const ok = decodeQuery('params=' + encodeURIComponent(JSON.stringify({ expr: 'L @ R', left: { url: '['.repeat(100) + '\\"{' } })));
+    expect(ok.notices).toEqual([]);
+    expect(ok.params.left.matmul === false && ok.params.left.url).toBe('['.repeat(100) + '\\"{');
+  });
+
   it('a ?z= bomb stops at the expansion limit (was: 98 M characters)', () => {
     const z = LZString.compressToEncodedURIComponent('a'.repeat(1_200_000));
     const d = decodeQuery('z=' + z);
