@@ -7,7 +7,8 @@
 import type { Params } from '../core/params/schema';
 import { defaultParams, toExternal } from '../core/params/schema';
 import { type Path, clone, getAt } from '../core/params/tree';
-import { type Decoded, decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core/params/url';
+import { type Decoded, MAX_Z_TEXT, decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core/params/url';
+import { STATE_BOUNDS, jsonNestsDeeper } from '../core/params/bounds';
 import { type Layout, computeLayout } from '../core/layout/layout';
 import { type LeafData, type MatrixValues, workOf } from '../core/model/values';
 import { SceneView } from '../render/scene';
@@ -112,6 +113,8 @@ export class App {
       const r = await fetch(url);
       if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
       const text = await r.text();
+      // Refused before parsing: a fetched tree is as hostile as a link.
+      if (text.length > MAX_Z_TEXT || jsonNestsDeeper(text, STATE_BOUNDS.depth)) throw new Error(`the file is longer than ${MAX_Z_TEXT} characters or nested deeper than ${STATE_BOUNDS.depth} levels`);
       const n = fromPartial(JSON.parse(text) as unknown);
       this.setState(n.params, { history: 'replace', notices: n.notices, fit: true });
     } catch (e) {
