@@ -2,8 +2,11 @@
  * Embedding (SPEC 12): answers postMessage requests from any origin (the tool holds no secrets)
  * and never evaluates anything from them; malformed messages are ignored. After every state change
  * the page posts `{search_params}` to its parent, and `{status}` once the state is drawn.
+ * `{setData: {path, npy}}` puts a tensor (.npy bytes) on a matrix, see ./attach.ts.
  */
 import type { App, Status } from './app';
+import { handleSetData } from './attach';
+import { describe } from './data';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -24,6 +27,9 @@ export function installEmbedding(app: App, getStatus: () => Status): { stateChan
         if (!isObj(s)) return;
         const props = isObj(s.props) ? s.props : {};
         app.applyPartial(props, s.reset === true, props.sync_expr === true);
+      } else if ('setData' in d) {
+        // A tensor as .npy bytes for a matrix (./attach.ts); answered with {data_set} or {error}.
+        handleSetData(app, d.setData).then((ok) => reply(e, ok), (err: unknown) => reply(e, { error: describe(err) }));
       }
     } catch {
       // A message that cannot be handled is ignored; the page keeps its state.
