@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import asc from 'assemblyscript/asc';
 
 /**
@@ -33,10 +33,30 @@ function kernelPlugin(): Plugin {
   };
 }
 
+/**
+ * After a build, a copy of the static site goes into the Python package (python/mm3d/static, not in
+ * git): `pip install ./python` then carries the tool, and notebooks serve it offline.
+ */
+function pythonStaticPlugin(): Plugin {
+  let outDir = '';
+  return {
+    name: 'mm3d-python-static',
+    apply: 'build',
+    configResolved: (c) => {
+      outDir = resolve(c.root, c.build.outDir);
+    },
+    closeBundle() {
+      const target = resolve(import.meta.dirname, 'python/mm3d/static');
+      rmSync(target, { recursive: true, force: true });
+      cpSync(outDir, target, { recursive: true });
+    },
+  };
+}
+
 // Multi-page static site: every page is an HTML entry point at the root.
 export default defineConfig({
   base: './',
-  plugins: [kernelPlugin()],
+  plugins: [kernelPlugin(), pythonStaticPlugin()],
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,

@@ -11,7 +11,9 @@
 import type { App } from './app';
 import { applyEdit } from '../core/params/edit';
 import { MAX_DIM, type Params } from '../core/params/schema';
-import { leaves, pathKey, type Path } from '../core/params/tree';
+import { getAt, leaves, pathKey, type Path } from '../core/params/tree';
+import { computeLayout } from '../core/layout/layout';
+import { fitCamera } from './camera';
 import { bytesFromBase64 } from '../core/base64';
 import { loadFile, MAX_BYTES, tooLarge } from '../data/loader';
 import { DataError, type Tensor } from '../data/types';
@@ -94,6 +96,15 @@ export function attachTensorToLeaves(app: App, paths: readonly Path[], name: str
       const n = applyEdit(p, [...path, key], value);
       p = n.params;
       notices.push(...n.notices);
+    }
+  }
+  // New sizes: frame the new extent from the same direction (a 32x32 view of a 2x3 matrix is a dot).
+  const sizes = (q: Params): string => JSON.stringify(paths.map((path) => [getAt(q, [...path, 'h']), getAt(q, [...path, 'w'])]));
+  if (sizes(p) !== sizes(app.params)) {
+    try {
+      p = { ...p, cam: fitCamera(computeLayout(p), app.scene.cameraState(), true) };
+    } catch {
+      // setState reports a layout that fails; the camera stays
     }
   }
   app.setState(p, { history: 'push', notices });
