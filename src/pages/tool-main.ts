@@ -9,6 +9,7 @@ import { installEmbedding } from '../ui/embed';
 import { installKeys } from '../ui/input';
 import { Inspector } from '../ui/inspect';
 import { DataDialog } from '../ui/data-dialog';
+import { addExportFolder } from '../ui/export-menu';
 import { applyEdit } from '../core/params/edit';
 import { clone, getAt } from '../core/params/tree';
 import type { Params } from '../core/params/schema';
@@ -43,6 +44,7 @@ const menu = new Menu(el('menu'), {
     app.setState(n.params, { history: 'push', notices: n.notices });
   },
   onFit: () => app.fit(),
+  extras: (gui) => addExportFolder(gui, app, (m) => app.notify(m)),
 });
 
 const labelHost = document.createElement('div');
