@@ -52,7 +52,8 @@ def _query_text(expr, query):
     else:
         raise TypeError("query must be a query string or a dict of URL names to values")
     if expr is not None:
-        pairs = [(k, v) for k, v in pairs if k != "expr"] + [("expr", expr)]
+        # First: the tool builds the tree from expr, then applies the other names to it.
+        pairs = [("expr", expr)] + [(k, v) for k, v in pairs if k != "expr"]
     return urllib.parse.urlencode(pairs, quote_via=urllib.parse.quote)
 
 

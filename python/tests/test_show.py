@@ -77,6 +77,7 @@ class Html(unittest.TestCase):
         v = mm3d.show("A @ B", base_url=HOSTED, query="expr=X%20%40%20Y&anim.alg=vmprod&left.h=8")
         q = urllib.parse.parse_qs(urllib.parse.urlsplit(v.src).query)
         self.assertEqual(q, {"expr": ["A @ B"], "anim.alg": ["vmprod"], "left.h": ["8"]})
+        self.assertTrue(urllib.parse.urlsplit(v.src).query.startswith("expr="), "expr comes first")
         v = mm3d.show(base_url=HOSTED, query={"left.h": 3})
         self.assertEqual(urllib.parse.parse_qs(urllib.parse.urlsplit(v.src).query), {"left.h": ["3"]})
 

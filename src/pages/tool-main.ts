@@ -10,6 +10,7 @@ import { installKeys } from '../ui/input';
 import { Inspector } from '../ui/inspect';
 import { DataDialog } from '../ui/data-dialog';
 import { addExportFolder } from '../ui/export-menu';
+import { addShareFolder } from '../ui/share';
 import { applyEdit } from '../core/params/edit';
 import { clone, getAt } from '../core/params/tree';
 import type { Params } from '../core/params/schema';
@@ -44,7 +45,10 @@ const menu = new Menu(el('menu'), {
     app.setState(n.params, { history: 'push', notices: n.notices });
   },
   onFit: () => app.fit(),
-  extras: (gui) => addExportFolder(gui, app, (m) => app.notify(m)),
+  extras: (gui) => {
+    addExportFolder(gui, app, (m) => app.notify(m));
+    addShareFolder(gui, () => app.params);
+  },
 });
 
 const labelHost = document.createElement('div');
