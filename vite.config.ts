@@ -63,6 +63,11 @@ export default defineConfig({
     rollupOptions: {
       input: {
         index: resolve(import.meta.dirname, 'index.html'),
+        // The <mm3d-view> element for other pages: a stable name next to index.html.
+        'mm3d-view': resolve(import.meta.dirname, 'src/embed/mm3d-view.ts'),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'mm3d-view' ? 'mm3d-view.js' : 'assets/[name]-[hash].js'),
       },
     },
   },
