@@ -38,41 +38,74 @@ export function imageSize(cssW: number, cssH: number, scale: number, maxSide: nu
   return { width, height };
 }
 
-/** Draws the view at the asked size and returns it as a PNG blob. */
-export async function renderImage(scene: SceneView, req: ImageRequest): Promise<{ blob: Blob; width: number; height: number }> {
-  const renderer = scene.renderer;
-  const canvas = renderer.domElement;
-  const gl = renderer.getContext();
-  const maxSide = Math.min(gl.getParameter(gl.MAX_RENDERBUFFER_SIZE) as number, gl.getParameter(gl.MAX_TEXTURE_SIZE) as number, 8192);
-  const { width, height } = imageSize(canvas.clientWidth, canvas.clientHeight, req.scale, maxSide);
-  const target = new THREE.WebGLRenderTarget(width, height, { depthBuffer: true, stencilBuffer: false });
-  const clear = renderer.getClearColor(new THREE.Color());
-  const clearAlpha = renderer.getClearAlpha();
-  const pixels = new Uint8Array(width * height * 4);
-  try {
-    renderer.setClearColor(0x000000, req.transparent ? 0 : 1);
-    scene.drawTo(target, height);
-    renderer.readRenderTargetPixels(target, 0, 0, width, height, pixels);
-  } finally {
-    renderer.setClearColor(clear, clearAlpha);
-    target.dispose();
+/** The largest side the GPU draws into (and that we allow). */
+export function maxSide(scene: SceneView): number {
+  const gl = scene.renderer.getContext();
+  return Math.min(gl.getParameter(gl.MAX_RENDERBUFFER_SIZE) as number, gl.getParameter(gl.MAX_TEXTURE_SIZE) as number, 8192);
+}
+
+/**
+ * Draws the view offscreen at a fixed size, as often as asked (one picture, or each frame of a
+ * video): one render target and one pixel buffer for all of them.
+ */
+export class FrameGrabber {
+  private readonly target: THREE.WebGLRenderTarget;
+  private readonly pixels: Uint8Array;
+  readonly image: ImageData;
+
+  constructor(private readonly scene: SceneView, readonly width: number, readonly height: number, private readonly transparent: boolean) {
+    this.target = new THREE.WebGLRenderTarget(width, height, { depthBuffer: true, stencilBuffer: false });
+    this.pixels = new Uint8Array(width * height * 4);
+    this.image = new ImageData(width, height);
   }
-  // GL rows run bottom-up; images top-down.
-  const image = new ImageData(width, height);
-  const row = width * 4;
-  for (let y = 0; y < height; y++) image.data.set(pixels.subarray((height - 1 - y) * row, (height - y) * row), y * row);
-  if (req.transparent) {
-    // Blending over a clear (0, 0, 0, 0) background leaves colours multiplied by their alpha
-    // (legend text's soft edges); PNG stores them unmultiplied.
-    const d = image.data;
-    for (let i = 0; i < d.length; i += 4) {
-      const a = d[i + 3]!;
-      if (a > 0 && a < 255) {
-        d[i] = Math.min(255, Math.round((d[i]! * 255) / a));
-        d[i + 1] = Math.min(255, Math.round((d[i + 1]! * 255) / a));
-        d[i + 2] = Math.min(255, Math.round((d[i + 2]! * 255) / a));
+
+  /** Draws the current view and returns its pixels, top row first (`this.image`, reused). */
+  grab(): ImageData {
+    const renderer = this.scene.renderer;
+    const clear = renderer.getClearColor(new THREE.Color());
+    const clearAlpha = renderer.getClearAlpha();
+    try {
+      renderer.setClearColor(0x000000, this.transparent ? 0 : 1);
+      this.scene.drawTo(this.target, this.height);
+      renderer.readRenderTargetPixels(this.target, 0, 0, this.width, this.height, this.pixels);
+    } finally {
+      renderer.setClearColor(clear, clearAlpha);
+    }
+    const { width, height, pixels } = this;
+    const d = this.image.data;
+    // GL rows run bottom-up; images top-down.
+    const row = width * 4;
+    for (let y = 0; y < height; y++) d.set(pixels.subarray((height - 1 - y) * row, (height - y) * row), y * row);
+    if (this.transparent) {
+      // Blending over a clear (0, 0, 0, 0) background leaves colours multiplied by their alpha
+      // (legend text's soft edges); images store them unmultiplied.
+      for (let i = 0; i < d.length; i += 4) {
+        const a = d[i + 3]!;
+        if (a > 0 && a < 255) {
+          d[i] = Math.min(255, Math.round((d[i]! * 255) / a));
+          d[i + 1] = Math.min(255, Math.round((d[i + 1]! * 255) / a));
+          d[i + 2] = Math.min(255, Math.round((d[i + 2]! * 255) / a));
+        }
       }
     }
+    return this.image;
+  }
+
+  dispose(): void {
+    this.target.dispose();
+  }
+}
+
+/** Draws the view at the asked size and returns it as a PNG blob. */
+export async function renderImage(scene: SceneView, req: ImageRequest): Promise<{ blob: Blob; width: number; height: number }> {
+  const canvas = scene.renderer.domElement;
+  const { width, height } = imageSize(canvas.clientWidth, canvas.clientHeight, req.scale, maxSide(scene));
+  const grabber = new FrameGrabber(scene, width, height, req.transparent);
+  let image: ImageData;
+  try {
+    image = grabber.grab();
+  } finally {
+    grabber.dispose();
   }
   const out = new OffscreenCanvas(width, height);
   out.getContext('2d')!.putImageData(image, 0, 0);
