@@ -3,6 +3,7 @@ import type { Plugin } from 'vite';
 import { resolve } from 'node:path';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import asc from 'assemblyscript/asc';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * `virtual:mm3d-kernel`: the product kernel (wasm/matmul.ts, AssemblyScript) compiled to
@@ -45,10 +46,15 @@ function pythonStaticPlugin(): Plugin {
     configResolved: (c) => {
       outDir = resolve(c.root, c.build.outDir);
     },
-    closeBundle() {
-      const target = resolve(import.meta.dirname, 'python/mm3d/static');
-      rmSync(target, { recursive: true, force: true });
-      cpSync(outDir, target, { recursive: true });
+    // After every other plugin's closeBundle (the service worker is written there).
+    closeBundle: {
+      order: 'post',
+      sequential: true,
+      handler() {
+        const target = resolve(import.meta.dirname, 'python/mm3d/static');
+        rmSync(target, { recursive: true, force: true });
+        cpSync(outDir, target, { recursive: true });
+      },
     },
   };
 }
@@ -56,7 +62,31 @@ function pythonStaticPlugin(): Plugin {
 // Multi-page static site: every page is an HTML entry point at the root.
 export default defineConfig({
   base: './',
-  plugins: [kernelPlugin(), pythonStaticPlugin()],
+  plugins: [
+    kernelPlugin(),
+    // Offline after the first visit: a generated service worker precaches the whole static site
+    // (every page, script, style and font). The page registers it once the first picture is up
+    // (src/ui/offline.ts), so precaching does not compete with the start.
+    VitePWA({
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{html,js,css,woff,woff2,png,svg,wasm,json}'],
+        // The bundle holds the product kernel and the font inline: above workbox's 2 MiB default.
+        maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+        // Every page's state is in its query: `/?expr=…` is the precached `/` (index.html).
+        ignoreURLParametersMatching: [/.*/],
+        // Other pages (test parents, notebooks' outputs) are not the tool: no SPA fallback.
+        navigateFallback: null,
+        cleanupOutdatedCaches: true,
+        // A new build takes over at the next visit.
+        skipWaiting: true,
+        clientsClaim: true,
+      },
+    }),
+    pythonStaticPlugin(),
+  ],
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,

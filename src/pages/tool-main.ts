@@ -11,6 +11,7 @@ import { Inspector } from '../ui/inspect';
 import { DataDialog } from '../ui/data-dialog';
 import { addExportFolder } from '../ui/export-menu';
 import { addShareFolder } from '../ui/share';
+import { registerOffline } from '../ui/offline';
 import { applyEdit } from '../core/params/edit';
 import { clone, getAt } from '../core/params/tree';
 import type { Params } from '../core/params/schema';
@@ -72,6 +73,7 @@ app.setHooks({
     if (!menuShown && (s.ready || s.error)) {
       menuShown = true;
       setTimeout(() => menu.show(app.params), 0);
+      registerOffline();
     }
     embed.statusChanged(s);
   },
