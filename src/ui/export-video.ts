@@ -53,7 +53,7 @@ export async function renderVideo(app: App, req: VideoRequest, progress: (f: num
     const ctx = frame.getContext('2d')!;
     const target = new BufferTarget();
     output = new Output({ format: new WebMOutputFormat(), target });
-    const source = new CanvasSource(frame, { codec, bitrate: QUALITY_HIGH });
+    const source = new CanvasSource(frame, { codec, quality: QUALITY_HIGH });
     output.addVideoTrack(source, { frameRate: req.fps });
     await output.start();
     // Freeze the live view: no frames drawn, no spin; the animation steps only when told.

@@ -5,7 +5,11 @@ import { decodePng, countColors } from './lib.mjs';
 
 export async function run(t) {
   t.test('after one visit the tool reloads and draws offline', async (t) => {
-    const { page, context, errors } = await t.open('?expr=A%20%40%20B&left.h=16', { width: 800, height: 600 });
+    const { page, context, errors } = await t.page({ width: 800, height: 600 });
+    // Automated browsers get the service worker only when they ask (src/ui/offline.ts).
+    await context.addInitScript(() => localStorage.setItem('mm3d.offline', 'on'));
+    await page.goto(`${t.base}/?expr=A%20%40%20B&left.h=16`);
+    await t.waitReady(page, 60000);
     // Registered once the first picture is up; active once everything is precached.
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
     t.equal(scope, `${t.base}/`, 'service worker scope');
