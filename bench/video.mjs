@@ -38,6 +38,7 @@ try {
   const file = path.join(root, 'bench-output', 'attention-fused.webm');
   fs.writeFileSync(file, Buffer.from(r.video.split(',')[1], 'base64'));
   console.log(`video export: ${r.frames} frames ${r.width}x${r.height} ${r.codec}, ${SECONDS} s at ${FPS} fps, in ${wall.toFixed(1)} s = ${(wall / SECONDS).toFixed(2)}x real time [target < 3x]; ${(fs.statSync(file).size / 1024).toFixed(0)} KiB -> ${path.relative(root, file)}`);
+  console.log(`  per frame: drawing and reading back ${(r.drawMs / r.frames).toFixed(1)} ms, waiting for the encoder ${(r.encodeMs / r.frames).toFixed(1)} ms`);
   if (errors.length) console.log(`page errors: ${errors.slice(0, 3).join(' | ')}`);
 } finally {
   await browser.close();

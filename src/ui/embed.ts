@@ -47,7 +47,7 @@ export function installEmbedding(app: App, getStatus: () => Status): { stateChan
             const { renderVideo } = await import('./export-video');
             return renderVideo(app, r, (f) => reply(e, { export_progress: f }));
           })
-          .then(async ({ blob, width, height, frames, codec }) => reply(e, { video: await blobToDataUrl(blob), width, height, frames, codec }))
+          .then(async ({ blob, width, height, frames, codec, drawMs, encodeMs }) => reply(e, { video: await blobToDataUrl(blob), width, height, frames, codec, drawMs, encodeMs }))
           .catch((err: unknown) => reply(e, { error: describe(err) }));
       } else if ('setData' in d) {
         // A tensor as .npy bytes for a matrix (./attach.ts); answered with {data_set} or {error}.

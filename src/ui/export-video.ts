@@ -25,6 +25,9 @@ export interface VideoResult {
   height: number;
   frames: number;
   codec: string;
+  /** Main-thread time spent drawing and reading back frames, and waiting for the encoder (ms, for the bench). */
+  drawMs: number;
+  encodeMs: number;
 }
 
 /** Renders and encodes the video; `progress` gets 0..1; aborting `signal` cancels (rejects with AbortError). */
@@ -65,6 +68,8 @@ export async function renderVideo(app: App, req: VideoRequest, progress: (f: num
       animator.stepOnce();
     }
     const controls = scene.controls;
+    let drawMs = 0;
+    let encodeMs = 0;
     for (let i = 0; i < plan.frames; i++) {
       if (signal?.aborted) throw new DOMException('the export was cancelled', 'AbortError');
       if (i > 0) {
@@ -76,8 +81,12 @@ export async function renderVideo(app: App, req: VideoRequest, progress: (f: num
           controls.autoRotate = false;
         }
       }
+      const t0 = performance.now();
       ctx.putImageData(grabber.grab(), 0, 0);
+      const t1 = performance.now();
       await source.add(i / req.fps, 1 / req.fps);
+      drawMs += t1 - t0;
+      encodeMs += performance.now() - t1;
       progress((i + 1) / plan.frames);
       // Let the page breathe (progress bar, cancel button) every few frames.
       if (i % 3 === 2) await new Promise((r) => setTimeout(r, 0));
@@ -85,7 +94,7 @@ export async function renderVideo(app: App, req: VideoRequest, progress: (f: num
     await output.finalize();
     const buffer = target.buffer;
     if (!buffer) throw new Error('the video came out empty');
-    return { blob: new Blob([buffer], { type: 'video/webm' }), width, height, frames: plan.frames, codec };
+    return { blob: new Blob([buffer], { type: 'video/webm' }), width, height, frames: plan.frames, codec, drawMs, encodeMs };
   } catch (e) {
     if (output && output.state !== 'finalized' && output.state !== 'canceled') await output.cancel().catch(() => undefined);
     throw e;
