@@ -7,6 +7,7 @@
  * `{exportVideo: {seconds, fps, motion}}` with a WebM, see ./export-video.ts.
  */
 import type { App, Status } from './app';
+import { toExternal } from '../core/params/schema';
 import { handleSetData } from './attach';
 import { blobToDataUrl, imageRequest, renderImage } from './export-image';
 import { videoRequest } from './video-plan';
@@ -23,7 +24,7 @@ export function installEmbedding(app: App, getStatus: () => Status): { stateChan
     const d: unknown = e.data;
     if (!isObj(d)) return;
     try {
-      if ('getParams' in d) reply(e, { params: JSON.parse(JSON.stringify(app.params)) as unknown });
+      if ('getParams' in d) reply(e, { params: toExternal(app.params) });
       else if ('getUrlInfo' in d) reply(e, { url_info: app.urlInfo() });
       else if ('getStatus' in d) reply(e, { status: getStatus() });
       else if ('setParams' in d) {
