@@ -77,8 +77,9 @@ export function kernelBench(sizes: number[], runs: number, cpu: CpuClock = () =>
   const ceil = ceilingModule();
   const result: KernelBenchResult = { kind: kernelKind(), sizes: [], check: 0 };
   // WebAssembly starts in a baseline compiler and moves to the optimizing one in the background
-  // after enough calls: short calls for a while, so the timed ones run optimized code.
-  const warmUntil = performance.now() + 400;
+  // after enough calls: short calls for a while, so the timed ones run optimized code (the
+  // background compile can wait a long time for a core on a loaded machine, hence 1.5 s).
+  const warmUntil = performance.now() + 1500;
   while (performance.now() < warmUntil) {
     ceil.chains12(2000, 0.5, 1);
     ceil.l1Loop(1024, 20);
