@@ -8,11 +8,15 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { CONFIG, forward, readSafetensors } from '../../../scripts/gpt-tf.mjs';
-import { GptRun } from '../../../src/core/nn/gpt';
+import { GptRun, type Product } from '../../../src/core/nn/gpt';
+import { matmul } from '../../../src/core/tensor/matmul';
+import { kernelKind } from '../../../src/core/tensor/wasm-kernel';
 import { charTokenizer } from '../../../src/core/nn/weights';
 import { MODEL_FILE, builtinModel, lcg, plainProduct, relErr } from './helpers';
 
 const TOL = 1e-4;
+/** The product the browser's worker uses (WebAssembly SIMD where available, as here under Node). */
+const kernelProduct: Product = (a, b, I, K, J) => matmul(a, b, I, K, J);
 
 describe('forward pass vs tfjs', () => {
   it('hidden states, attention and logits match on a text and on random tokens', async () => {
@@ -28,8 +32,9 @@ describe('forward pass vs tfjs', () => {
       Array.from({ length: model.config.nCtx }, () => Math.floor(rnd() * model.config.vocabSize)),
       [5],
     ];
-    for (const tokens of inputs) {
-      const ours = new GptRun(model.weights, tokens, plainProduct);
+    console.log(`project kernel: ${kernelKind()}`);
+    for (const [tokens, product] of inputs.flatMap((t) => [[t, plainProduct], [t, kernelProduct]] as const)) {
+      const ours = new GptRun(model.weights, tokens, product);
       const ref = forward(params, tf.tensor2d([tokens], undefined, 'int32'), CONFIG, true);
       const errs: string[] = [];
       for (let l = 0; l <= model.config.nLayer; l++) {
@@ -47,7 +52,7 @@ describe('forward pass vs tfjs', () => {
       }
       const e = relErr(ours.logits(), ref.logits.dataSync());
       errs.push(`logits: ${e.toExponential(2)}`);
-      console.log(`T=${tokens.length}: ${errs.join(', ')} (tolerance ${TOL})`);
+      console.log(`T=${tokens.length}, ${product === plainProduct ? 'plain loop' : 'project kernel'}: ${errs.join(', ')} (tolerance ${TOL})`);
       expect(e).toBeLessThan(TOL);
     }
   });
