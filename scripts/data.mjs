@@ -36,12 +36,13 @@ const randomToken = (rng) => 1 + rng.int(VOCAB.length - 1);
  * One sequence of T + 1 tokens of a kind: 'text' (a corpus window), 'repeat' (a random span of
  * minSpan..24 tokens repeated to the end) or 'insert' (a corpus window with one random span written in twice).
  */
-export function makeSequence(rng, corpus, T, kind, minSpan = 2) {
+export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
   const n = T + 1;
   if (kind === 'repeat') {
     // Short periods (2, 3) are solved by attending a fixed distance back: they reward a
     // previous-token head first, which the induction circuit for longer spans then builds on.
-    const L = minSpan + rng.int(25 - minSpan);
+    // skew > 1 makes short spans more frequent (u^skew of a uniform u).
+    const L = minSpan + Math.floor(rng.next() ** skew * (25 - minSpan));
     const span = Array.from({ length: L }, () => randomToken(rng));
     return Array.from({ length: n }, (_, i) => span[i % L]);
   }
@@ -58,13 +59,13 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2) {
 }
 
 /** A batch as flat int arrays input/target ([B * T] each); `only` forces one kind. */
-export function makeBatch(rng, corpus, B, T, only, mix = [0.45, 0.3], minSpan = 2) {
+export function makeBatch(rng, corpus, B, T, only, mix = [0.45, 0.3], minSpan = 2, skew = 1) {
   const input = new Int32Array(B * T);
   const target = new Int32Array(B * T);
   for (let b = 0; b < B; b++) {
     const r = rng.next();
     const kind = only ?? (r < mix[0] ? 'text' : r < mix[0] + mix[1] ? 'repeat' : 'insert');
-    const seq = makeSequence(rng, corpus, T, kind, minSpan);
+    const seq = makeSequence(rng, corpus, T, kind, minSpan, skew);
     for (let t = 0; t < T; t++) { input[b * T + t] = seq[t]; target[b * T + t] = seq[t + 1]; }
   }
   return { input, target };
