@@ -24,19 +24,19 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : dflt;
 };
-const STEPS = Number(arg('steps', 600));
+const STEPS = Number(arg('steps', 350));
 const SEED = Number(arg('seed', 1234));
 const OUT = resolve(root, arg('out', 'public/models/builtin'));
-const BATCH = Number(arg('batch', 12));
-const LR = Number(arg('lr', 5e-3));
+const BATCH = Number(arg('batch', 16));
+const LR = Number(arg('lr', 8e-3));
 const WARMUP = 30;
 const CLIP = 1;
 const CHECKPOINT = 50;
 /** Repeated spans' lengths: 2 + floor(u^SKEW * 23), so SKEW > 1 favours short periods. */
-const SKEW = Number(arg('skew', 1));
+const SKEW = Number(arg('skew', 3));
 const WARM_PREV = Number(arg('warm-prev', 0));
 /** Fractions of corpus windows and of fully repeated random spans (the rest: windows with one span inserted twice). */
-const MIX = (arg('mix', '0.3,0.45')).split(',').map(Number);
+const MIX = (arg('mix', '0.1,0.8')).split(',').map(Number);
 
 // XNNPACK in WebAssembly: about five times the pure-JavaScript CPU backend here, and deterministic
 // (single-threaded in Node).

@@ -12,7 +12,7 @@ import { installKeys } from '../ui/input';
 import { Inspector } from '../ui/inspect';
 import { registerDataSource } from '../ui/data';
 import { EXPLORER_PREFIX, explorerClient, explorerRef, loadExplorerLeaf } from '../ui/explorer-client';
-import type { ModelInfo } from '../ui/explorer-protocol';
+import type { ModelInfo } from '../compute/explorer-protocol';
 import { PRESETS, type Preset, VARIANTS, type Variant, headState, tokenAxes } from '../core/nn/head-view';
 import { charTokenizer } from '../core/nn/weights';
 import { normalize } from '../core/params/normalize';
@@ -66,8 +66,9 @@ const embed = installEmbedding(app, currentStatus);
 
 // ---- state <-> link -------------------------------------------------------------------------
 
+/** The head with the highest induction score (the named induction head when the model has one). */
 function defaultHead(i: ModelInfo): { layer: number; head: number } {
-  const best = [...i.heads].filter((h) => h.name === 'induction').sort((a, b) => (b.scores.induction ?? 0) - (a.scores.induction ?? 0))[0];
+  const best = [...i.heads].sort((a, b) => (b.scores.induction ?? 0) - (a.scores.induction ?? 0))[0];
   return best ? { layer: best.layer, head: best.head } : { layer: i.config.nLayer - 1, head: 0 };
 }
 

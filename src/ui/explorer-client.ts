@@ -5,46 +5,24 @@
  * (opened from the explorer's "open in the tool" link) compute the same values.
  */
 import { VARIANTS, type Variant } from '../core/nn/head-view';
-import type { ExplorerReply, ExplorerRequest, HeadQuery, ModelInfo } from './explorer-protocol';
+import type { ExplorerReply, ExplorerRequest, HeadQuery, ModelInfo } from '../compute/explorer-protocol';
+import { WorkerChannel } from '../compute/rpc';
 import type { InMemoryMatrix } from './data';
 
 export const EXPLORER_PREFIX = 'explorer:';
 /** Longest text a reference may carry (the built-in model reads 64 characters; GPT-2 later more). */
 const MAX_TEXT = 2000;
 
-type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 type Head = { tokens: number[]; leaves: Map<string, InMemoryMatrix>; ms: number };
 
 export class ExplorerClient {
-  private worker: Worker | null = null;
-  private nextId = 1;
-  private waiting = new Map<number, { resolve: (r: ExplorerReply) => void; reject: (e: Error) => void }>();
+  private worker = new WorkerChannel<ExplorerRequest, ExplorerReply>(
+    () => new Worker(new URL('../compute/explorer.worker.ts', import.meta.url), { type: 'module' }),
+  );
   private heads = new Map<string, Promise<Head>>();
 
-  private ensure(): Worker {
-    if (this.worker) return this.worker;
-    const w = new Worker(new URL('./explorer.worker.ts', import.meta.url), { type: 'module' });
-    w.onmessage = (e: MessageEvent<ExplorerReply>) => {
-      const p = this.waiting.get(e.data.id);
-      this.waiting.delete(e.data.id);
-      if (!p) return;
-      if (e.data.kind === 'error') p.reject(new Error(e.data.error));
-      else p.resolve(e.data);
-    };
-    w.onerror = (e) => {
-      for (const p of this.waiting.values()) p.reject(new Error(`the model worker failed: ${e.message}`));
-      this.waiting.clear();
-    };
-    this.worker = w;
-    return w;
-  }
-
-  private ask(req: DistributiveOmit<ExplorerRequest, 'id'>): Promise<ExplorerReply> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.ensure().postMessage({ ...req, id } as ExplorerRequest);
-    });
+  private ask(req: ExplorerRequest): Promise<ExplorerReply> {
+    return this.worker.request(req);
   }
 
   async open(model: string): Promise<ModelInfo> {

@@ -11,10 +11,12 @@ import { CONFIG, forward, readSafetensors } from '../../../scripts/gpt-tf.mjs';
 import { GptRun, type Product } from '../../../src/core/nn/gpt';
 import { matmul } from '../../../src/core/tensor/matmul';
 import { kernelKind } from '../../../src/core/tensor/wasm-kernel';
+import { useWasmKernel } from '../../../src/compute/kernel';
 import { charTokenizer } from '../../../src/core/nn/weights';
 import { MODEL_FILE, builtinModel, lcg, plainProduct, relErr } from './helpers';
 
 const TOL = 1e-4;
+useWasmKernel();
 /** The product the browser's worker uses (WebAssembly SIMD where available, as here under Node). */
 const kernelProduct: Product = (a, b, I, K, J) => matmul(a, b, I, K, J);
 

@@ -1,4 +1,4 @@
-/** Messages between the explorer's page side (explorer-client.ts) and its worker. */
+/** Requests and replies between the explorer's page side (ui/explorer-client.ts) and its worker (over compute/rpc.ts). */
 import type { GptConfig } from '../core/nn/weights';
 import type { Variant } from '../core/nn/head-view';
 
@@ -26,10 +26,9 @@ export interface HeadQuery {
 
 export type ExplorerRequest =
   /** `base`: the absolute URL of the built-in model's folder, as the page resolves it. */
-  | { id: number; kind: 'open'; model: string; base: string }
-  | { id: number; kind: 'head'; query: HeadQuery };
+  | { kind: 'open'; model: string; base: string }
+  | { kind: 'head'; query: HeadQuery };
 
 export type ExplorerReply =
-  | { id: number; kind: 'open'; info: ModelInfo }
-  | { id: number; kind: 'head'; tokens: number[]; leaves: [string, { h: number; w: number; data: Float32Array }][]; ms: number }
-  | { id: number; kind: 'error'; error: string };
+  | { kind: 'open'; info: ModelInfo }
+  | { kind: 'head'; tokens: number[]; leaves: [string, { h: number; w: number; data: Float32Array }][]; ms: number };

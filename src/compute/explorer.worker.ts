@@ -11,6 +11,10 @@ import { matmul } from '../core/tensor/matmul';
 import { bytesFromArrayBuffer } from '../data/safetensors';
 import { type GptModel, openGptModel } from '../data/gpt-load';
 import type { ExplorerReply, ExplorerRequest, HeadName, ModelInfo } from './explorer-protocol';
+import { useWasmKernel } from './kernel';
+import { type Handled, serve } from './rpc';
+
+useWasmKernel();
 
 interface Loaded {
   model: GptModel;
@@ -62,22 +66,14 @@ function runFor(id: string, m: GptModel, text: string): GptRun {
   return run;
 }
 
-const post = (msg: ExplorerReply, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(msg, transfer);
+async function handle(req: ExplorerRequest): Promise<Handled<ExplorerReply>> {
+  if (req.kind === 'open') return { reply: { kind: 'open', info: (await open(req.model, req.base)).info } };
+  const q = req.query;
+  const { model } = await open(q.model, q.base);
+  const t0 = performance.now();
+  const run = runFor(q.model, model, q.text);
+  const leaves = [...headLeaves(run, q.layer, q.head, q.variant, model.weights)];
+  return { reply: { kind: 'head', tokens: [...run.tokens], leaves, ms: performance.now() - t0 } };
+}
 
-self.onmessage = async (e: MessageEvent<ExplorerRequest>) => {
-  const req = e.data;
-  try {
-    if (req.kind === 'open') {
-      post({ id: req.id, kind: 'open', info: (await open(req.model, req.base)).info });
-      return;
-    }
-    const q = req.query;
-    const { model } = await open(q.model, q.base);
-    const t0 = performance.now();
-    const run = runFor(q.model, model, q.text);
-    const leaves = [...headLeaves(run, q.layer, q.head, q.variant, model.weights)];
-    post({ id: req.id, kind: 'head', tokens: [...run.tokens], leaves, ms: performance.now() - t0 });
-  } catch (err) {
-    post({ id: req.id, kind: 'error', error: err instanceof Error ? err.message : String(err) });
-  }
-};
+serve<ExplorerRequest, ExplorerReply>(handle);
