@@ -8,7 +8,7 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { Layout, MatrixPlacement } from '../core/layout/layout';
 import { interiorPlanePlacement, partialSumPlacement } from '../core/layout/interior';
-import type { InteriorPlane, MatrixShow } from '../core/anim/view';
+import { type InteriorPlane, type MatrixShow, REVEAL } from '../core/anim/view';
 import type { MatrixValues } from '../core/model/values';
 import type { Params } from '../core/params/schema';
 import { type Sensitivity, type VizParams, rangeFor } from '../core/color';
@@ -420,7 +420,7 @@ export class SceneView {
         const localMax = (ls?.maxAbs ?? 1) * (rs?.maxAbs ?? 1);
         const range = rangeFor(sens === 'superlocal' ? 'local' : sens, { maxAbs: localMax, minAbs: 0 }, Math.max(globalMax, localMax));
         v.setLook(range, viz);
-        v.setReveal({ mode: 0, count: 0, hiRows: pl.rows, hiCols: pl.cols, clip: true });
+        v.setReveal({ mode: REVEAL.all, count: 0, hiRows: pl.rows, hiCols: pl.cols, clip: true });
         v.mesh.visible = true;
       },
       (v) => this.removed(v),
