@@ -4,6 +4,7 @@
  * the page posts `{search_params}` to its parent, and `{status}` once the state is drawn.
  */
 import type { App, Status } from './app';
+import { toExternal } from '../core/params/schema';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -16,7 +17,7 @@ export function installEmbedding(app: App, getStatus: () => Status): { stateChan
     const d: unknown = e.data;
     if (!isObj(d)) return;
     try {
-      if ('getParams' in d) reply(e, { params: JSON.parse(JSON.stringify(app.params)) as unknown });
+      if ('getParams' in d) reply(e, { params: toExternal(app.params) });
       else if ('getUrlInfo' in d) reply(e, { url_info: app.urlInfo() });
       else if ('getStatus' in d) reply(e, { status: getStatus() });
       else if ('setParams' in d) {
