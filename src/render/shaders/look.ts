@@ -32,7 +32,7 @@ float sizeOf(float x) {
   return VIZ_MIN_SIZE + (1.0 - VIZ_MIN_SIZE) * sqrt(t);
 }
 
-// Colour of a value (SPEC 7): hue from the sign and the signed normalized value, lightness
+// Colour of a value: hue from the sign and the signed normalized value, lightness
 // from the magnitude; NaN and infinities are white.
 vec3 colorOf(float x) {
   if (isnan(x) || isinf(x)) return vec3(1.0);
