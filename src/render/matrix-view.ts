@@ -12,7 +12,7 @@ import type { MatrixValues } from '../core/model/values';
 import type { Range, VizParams } from '../core/color';
 import { REVEAL } from '../core/anim/view';
 import { type MatrixUniforms, matrixFragment, matrixUniforms, matrixVertex } from './shaders/matrix';
-import { type BallUniforms, ballFragment, ballVertex } from './shaders/ball';
+import { type BallUniforms, ballFragment, ballUniforms, ballVertex } from './shaders/ball';
 import { bakeFragment, bakeUniforms, bakeVertex } from './shaders/bake';
 import { CELLS_PER_PIXEL, PROGRAM, type ProgramMode, packHue, packViz } from './shaders/constants';
 
@@ -220,8 +220,7 @@ export class MatrixView {
       if (gaps) defines.GAPS = 1;
       if (anim) defines.ANIM = 1;
       // The same uniform objects as the other programs, plus the rectangle of cells.
-      const uniforms: BallUniforms = { ...this.uniforms, uCells: this.cells };
-      return { defines, vertexShader: ballVertex, fragmentShader: ballFragment, uniforms };
+      return { defines, vertexShader: ballVertex, fragmentShader: ballFragment, uniforms: ballUniforms(this.uniforms, this.cells) };
     });
   }
 

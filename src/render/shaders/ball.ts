@@ -18,6 +18,14 @@ export type BallUniforms = MatrixUniforms & {
   uCells: THREE.IUniform<THREE.Vector4>;
 };
 
+/**
+ * The ball program's uniforms: the matrix's own objects (shared, so a change reaches every
+ * program of the matrix) plus `cells`, the matrix's rectangle of cells.
+ */
+export function ballUniforms(shared: MatrixUniforms, cells: BallUniforms['uCells']): BallUniforms {
+  return { ...shared, uCells: cells };
+}
+
 /** Vertex stage: a square around one ball, or a point outside the clip volume for no ball. */
 export const ballVertex = /* glsl */ `
 precision highp float;

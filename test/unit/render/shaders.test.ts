@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import * as THREE from 'three';
 import { CELLS_PER_PIXEL, PROGRAM, glslConstants, glslFloat, packHue, packViz } from '../../../src/render/shaders/constants';
 import { matrixFragment, matrixUniforms, matrixVertex } from '../../../src/render/shaders/matrix';
-import { ballFragment, ballVertex } from '../../../src/render/shaders/ball';
+import { ballFragment, ballUniforms, ballVertex } from '../../../src/render/shaders/ball';
 import { bakeFragment, bakeUniforms, bakeVertex } from '../../../src/render/shaders/bake';
 
 /** Uniform names declared in GLSL source (all #if branches: the text is not preprocessed). */
@@ -21,8 +21,7 @@ const BUILT_IN = new Set(['projectionMatrix', 'modelViewMatrix', 'modelMatrix', 
 const empty = new THREE.Texture();
 const programs = {
   matrix: { stages: [matrixVertex, matrixFragment], uniforms: Object.keys(matrixUniforms(empty)) },
-  // The ball program gets the matrix's uniforms plus uCells (see MatrixView.ballMaterial).
-  ball: { stages: [ballVertex, ballFragment], uniforms: [...Object.keys(matrixUniforms(empty)), 'uCells'] },
+  ball: { stages: [ballVertex, ballFragment], uniforms: Object.keys(ballUniforms(matrixUniforms(empty), { value: new THREE.Vector4() })) },
   bake: { stages: [bakeVertex, bakeFragment], uniforms: Object.keys(bakeUniforms(empty)) },
 };
 
