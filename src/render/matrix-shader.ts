@@ -1,7 +1,7 @@
 /**
  * The shaders that draw one whole matrix as a thin box. Each matrix's look (colour and size of
- * every cell, SPEC 7) is first baked into an RGBA8 texture with mip levels (`lookFragment`, one
- * pass per level whenever values or look uniforms change); the per-pixel shader then reads that
+ * every cell, docs/colors.md) is first baked into an RGBA8 texture with mip levels (`lookFragment`,
+ * one pass per level whenever values or look uniforms change); the per-pixel shader then reads that
  * texture instead of computing colours, which keeps the per-pixel cost close to one texture fetch.
  * How a cell is drawn depends on how big it is on screen:
  *   - near (cells bigger than about five pixels): a ball. Balls are drawn as geometry, a square per
@@ -31,7 +31,7 @@ void main() {
 }
 `;
 
-/** Value -> colour and size (SPEC 7), shared by the bake pass and the product planes. */
+/** Value -> colour and size (docs/colors.md), shared by the bake pass and the product planes. */
 const lookFunctions = /* glsl */ `
 uniform vec4 uViz;           // min size, min light, max light, elem scale
 uniform vec3 uHue;           // zero hue, hue gap, hue spread
@@ -50,7 +50,7 @@ float sizeOf(float x) {
   return uViz.x + (1.0 - uViz.x) * sqrt(t);
 }
 
-// Colour of a value (SPEC 7): hue from the sign and the signed normalized value, lightness
+// Colour of a value (docs/colors.md): hue from the sign and the signed normalized value, lightness
 // from the magnitude; NaN and infinities are white.
 vec3 colorOf(float x) {
   if (isnan(x) || isinf(x)) return vec3(1.0);

@@ -1,7 +1,8 @@
 /**
- * Embedding (SPEC 12): answers postMessage requests from any origin (the tool holds no secrets)
- * and never evaluates anything from them; malformed messages are ignored. After every state change
- * the page posts `{search_params}` to its parent, and `{status}` once the state is drawn.
+ * Embedding (docs/embedding.md): answers postMessage requests from any origin (the tool holds no
+ * secrets) and never evaluates anything from them; malformed messages are ignored. After every
+ * state change the page posts `{search_params}` to its parent, and `{status}` once the state is
+ * drawn.
  */
 import type { App, Status } from './app';
 
