@@ -106,7 +106,7 @@ function rangeText(f: Field): string | null {
 interface Group {
   /** Heading prefix of the section that documents the group. */
   heading: string;
-  fields: Field[];
+  fields: readonly Field[];
   /** Prefix of the row names (`target.` for the camera target). */
   prefix?: string;
   /** Defaults that differ by side (left / right) for these keys. */
