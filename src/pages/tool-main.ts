@@ -10,8 +10,8 @@ import { installKeys } from '../ui/input';
 import { Inspector } from '../ui/inspect';
 import { DataDialog } from '../ui/data-dialog';
 import { applyEdit } from '../core/params/edit';
-import { clone, getAt } from '../core/params/tree';
-import type { Params } from '../core/params/schema';
+import { clone } from '../core/params/tree';
+import type { Alg } from '../core/params/schema';
 
 const el = (id: string): HTMLElement => document.getElementById(id)!;
 
@@ -29,15 +29,7 @@ const menu = new Menu(el('menu'), {
     const n = applyEdit(app.params, path, value);
     app.setState(n.params, { history: 'push', notices: n.notices });
   },
-  onFolder: (path, open) => {
-    const next = clone(app.params);
-    const obj = (path.length === 0 ? next : getAt(next, path)) as { folder?: string } | undefined;
-    if (!obj) return;
-    obj.folder = open ? 'open' : 'closed';
-    app.params = next as Params;
-    history.replaceState(null, '', `?${app.urlInfo().search_params}`);
-    embed.stateChanged();
-  },
+  onFolder: (path, open) => app.setFolder(path, open),
   onReseed: (path) => {
     const n = applyEdit(app.params, [...path, 'seed'], Math.floor(Math.random() * 2 ** 31));
     app.setState(n.params, { history: 'push', notices: n.notices });
@@ -115,12 +107,11 @@ try {
 
 performance.mark('mm3d:menu');
 // Space toggles animation and spin (remembering both), p pauses, s steps (docs/interaction.md).
-let remembered = { alg: 'vmprod', spin: 1 };
+let remembered: { alg: Alg; spin: number } = { alg: 'vmprod', spin: 1 };
 installKeys(app.scene, (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey) return false;
   if (e.key === ' ') {
-    const alg = String(app.params.anim.alg);
-    const spin = Number(app.params.anim.spin);
+    const { alg, spin } = app.params.anim;
     const next = clone(app.params);
     if (alg !== 'none' || spin !== 0) {
       remembered = { alg: alg !== 'none' ? alg : remembered.alg, spin: spin !== 0 ? spin : 0 };

@@ -68,6 +68,9 @@ function outside([x0, y0, x1, y1]: Rect): Rect[] {
 }
 
 /** The cells along one axis whose squares meet [a, b] (local positions), padded by one cell; clamped to the matrix. */
+/** Mip levels of a render target carry sizes only. */
+const NO_DATA = new Uint8Array(0);
+
 export function cellRange(a: number, b: number, axis: { n: number; size: number; gap: number }): [number, number] {
   const clamp = (i: number): number => Math.max(0, Math.min(axis.n - 1, i));
   return [clamp(cellAtOrBefore(axis, a) - 1), clamp(cellAtOrBefore(axis, b) + 1)];
@@ -380,7 +383,8 @@ export class MatrixView {
     this.values = v;
     this.texture?.dispose();
     const tex = new THREE.DataTexture(v.data, v.w, v.h, THREE.RedFormat, THREE.FloatType);
-    tex.mipmaps = [{ data: v.data, width: v.w, height: v.h }, ...v.levels.map((l) => ({ data: l.data, width: l.w, height: l.h }))] as unknown as THREE.DataTexture['mipmaps'];
+    const mips: THREE.CompressedTextureMipmap[] = [{ data: v.data, width: v.w, height: v.h }, ...v.levels.map((l) => ({ data: l.data, width: l.w, height: l.h }))];
+    tex.mipmaps = mips;
     tex.minFilter = v.levels.length ? THREE.NearestMipmapNearestFilter : THREE.NearestFilter;
     tex.magFilter = THREE.NearestFilter;
     tex.generateMipmaps = false;
@@ -431,7 +435,9 @@ export class MatrixView {
         magFilter: THREE.NearestFilter,
       });
       // Storage for every pooled level (GL sizes: halved with floor, at least 1, as the levels are).
-      if (levels) rt.texture.mipmaps = Array.from({ length: levels + 1 }, (_, l) => ({ width: Math.max(1, w >> l), height: Math.max(1, h >> l) })) as unknown as THREE.Texture['mipmaps'];
+      // (Only the sizes are read for a render target; there is no data to upload.)
+      const sizes: THREE.CompressedTextureMipmap[] = Array.from({ length: levels + 1 }, (_, l) => ({ data: NO_DATA, width: Math.max(1, w >> l), height: Math.max(1, h >> l) }));
+      if (levels) rt.texture.mipmaps = sizes;
       this.look = rt;
       this.bakedFrom = Infinity;
     }

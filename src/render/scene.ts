@@ -23,23 +23,15 @@ export interface SceneModel {
 }
 
 export function vizOf(p: Params): VizParams {
-  const v = p.viz;
-  return {
-    minSize: Number(v['min size']),
-    minLight: Number(v['min light']),
-    maxLight: Number(v['max light']),
-    elemScale: Number(v['elem scale']),
-    zeroHue: Number(v['zero hue']),
-    hueGap: Number(v['hue gap']),
-    hueSpread: Number(v['hue spread']),
-  };
+  const { minSize, minLight, maxLight, elemScale, zeroHue, hueGap, hueSpread } = p.viz;
+  return { minSize, minLight, maxLight, elemScale, zeroHue, hueGap, hueSpread };
 }
 
 /** What colouring needs besides a matrix's own statistics (docs/colors.md). */
 function lookContext(model: SceneModel): { viz: VizParams; sens: Sensitivity; globalMax: number } {
   let globalMax = 0;
   if (model.values) for (const v of model.values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
-  return { viz: vizOf(model.params), sens: String(model.params.viz.sensitivity) as Sensitivity, globalMax };
+  return { viz: vizOf(model.params), sens: model.params.viz.sensitivity, globalMax };
 }
 
 export class SceneView {
@@ -312,7 +304,7 @@ export class SceneView {
     this.model = model;
     const { params, layout, values } = model;
     const { viz, sens, globalMax } = lookContext(model);
-    const guides = Number(params.deco['row guides']);
+    const guides = params.deco.rowGuides;
 
     for (const [key, p] of layout.matrices) {
       let mv = this.matrixViews.get(key);
@@ -347,7 +339,7 @@ export class SceneView {
       }
     }
     // Flow arrows.
-    const flow = Number(params.deco['flow guides']);
+    const flow = params.deco.flowGuides;
     while (this.flowViews.length < layout.matmuls.length) {
       const f = new FlowView();
       this.flowViews.push(f);
@@ -362,9 +354,9 @@ export class SceneView {
     // Legends and axes.
     const errors = new Map<string, string>();
     if (values) for (const [k, v] of values) if (v.error) errors.set(k, v.error);
-    this.legends.update(layout, Number(params.deco.legends), Boolean(params.deco.shape), errors);
+    this.legends.update(layout, params.deco.legends, params.deco.shape, errors);
     void this.legends.ready.then(() => this.invalidate());
-    const wantAxes = Boolean(params.deco.axes);
+    const wantAxes = params.deco.axes;
     if (wantAxes && !this.axes) {
       this.axes = new THREE.AxesHelper(1);
       this.scene.add(this.axes);
@@ -377,7 +369,7 @@ export class SceneView {
       const b = layout.bounds;
       this.axes.scale.setScalar(Math.max(b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]) * 0.6);
     }
-    this.setSpin(Number(params.anim.spin));
+    this.setSpin(params.anim.spin);
     this.invalidate();
   }
 
@@ -391,7 +383,7 @@ export class SceneView {
       const leaf = model.layout.matrices.get(key)?.leaf ?? false;
       mv.mesh.visible = !(hideLeaves && leaf && shows !== null);
       const gv = this.guideViews.get(key);
-      if (gv) gv.lines.visible = mv.mesh.visible && Number(model.params.deco['row guides']) > 0;
+      if (gv) gv.lines.visible = mv.mesh.visible && model.params.deco.rowGuides > 0;
     }
     while (this.planeViews.length > planes.length) {
       const v = this.planeViews.pop()!;

@@ -7,7 +7,8 @@ import type { Params } from '../core/params/schema';
 import type { MatrixValues } from '../core/model/values';
 import { type Schedule, buildSchedule, frameAt } from '../core/anim/schedule';
 import { stepAt } from '../core/anim/algorithms';
-import { PartialSums, animTree, blockPartials, fuseOf, stepView } from '../core/anim/view';
+import { PartialSums, blockPartials, fuseOf, stepView } from '../core/anim/view';
+import { animTree } from '../core/params/partitions';
 import type { SceneView } from '../render/scene';
 
 export class Animator {
@@ -32,8 +33,8 @@ export class Animator {
   }
 
   configure(p: Params, values: Map<string, MatrixValues> | null): void {
-    this.speed = Number(p.anim.speed);
-    this.hideInputs = Boolean(p.anim['hide inputs']);
+    this.speed = p.anim.speed;
+    this.hideInputs = p.anim.hideInputs;
     const tree = animTree(p);
     const key = JSON.stringify([tree, fuseOf(p)]);
     const valuesChanged = values !== this.values;
@@ -44,7 +45,7 @@ export class Animator {
       this.fullPartials.clear();
       let sched: Schedule | null = null;
       try {
-        sched = String(p.anim.alg) === 'none' ? null : buildSchedule(tree, fuseOf(p));
+        sched = p.anim.alg === 'none' ? null : buildSchedule(tree, fuseOf(p));
       } catch {
         sched = null;
       }

@@ -5,9 +5,9 @@
  * `status.ready` becomes true once the current state is completely computed and drawn.
  */
 import type { Params } from '../core/params/schema';
-import { defaultParams } from '../core/params/schema';
+import { defaultParams, toExternal } from '../core/params/schema';
 import { normalize } from '../core/params/normalize';
-import { clone, deepMerge } from '../core/params/tree';
+import { type Path, clone, deepMerge, getAt } from '../core/params/tree';
 import { type Decoded, decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core/params/url';
 import { type Layout, computeLayout } from '../core/layout/layout';
 import { type LeafData, type MatrixValues, workOf } from '../core/model/values';
@@ -37,6 +37,11 @@ export interface AppHooks {
 
 function structureKey(p: Params): string {
   return p.expr;
+}
+
+/** The state without its menu folders' open/closed flags (which change nothing drawn). */
+function drawnKey(p: Params): string {
+  return JSON.stringify(p, (k, v: unknown) => (k === 'folder' ? undefined : v));
 }
 
 export class App {
@@ -115,13 +120,13 @@ export class App {
 
   /** Applies a raw (partial) tree: embedding's setParams and tests. */
   applyPartial(props: unknown, reset: boolean, syncExpr: boolean): void {
-    const base = reset ? defaultParams() : clone(this.params);
+    const base = toExternal(reset ? defaultParams() : this.params);
     let next: unknown = base;
     const notices: string[] = [];
     if (syncExpr && typeof props === 'object' && props !== null && typeof (props as { expr?: unknown }).expr === 'string') {
       const rebuilt = normalize({ ...base, expr: (props as { expr: string }).expr }, { fromExpr: true });
       notices.push(...rebuilt.notices);
-      next = rebuilt.params;
+      next = toExternal(rebuilt.params);
     }
     const rest = { ...(props as Record<string, unknown>) };
     delete rest.sync_expr;
@@ -130,7 +135,23 @@ export class App {
     this.setState(n.params, { history: 'push', notices: [...notices, ...n.notices] });
   }
 
+  /** Opens or closes a menu folder (part of the state, so links keep it). */
+  setFolder(path: Path, open: boolean): void {
+    const next = clone(this.params);
+    const obj = getAt(next, path);
+    if (typeof obj !== 'object' || obj === null || !('folder' in obj)) return;
+    obj.folder = open ? 'open' : 'closed';
+    this.setState(next, { history: 'replace' });
+  }
+
   setState(next: Params, opts: { history?: HistoryMode; notices?: string[]; fit?: boolean } = {}): void {
+    if (!opts.fit && !opts.notices?.length && !this.firstState && this.values !== null && drawnKey(next) === drawnKey(this.params)) {
+      // Only menu folders changed: nothing to lay out, compute or draw.
+      this.params = next;
+      this.writeHistory(opts.history ?? 'push');
+      this.hooks.onState?.(next, false);
+      return;
+    }
     const gen = ++this.generation;
     let layout: Layout;
     try {
@@ -261,7 +282,7 @@ export class App {
     const search = encodeState(this.params);
     const base = `${window.location.origin}${window.location.pathname}`;
     return {
-      json: JSON.stringify(this.params),
+      json: JSON.stringify(toExternal(this.params)),
       url: `${base}?${search}`,
       compressed: `${base}?${encodeCompressed(this.params)}`,
       search_params: search,

@@ -5,6 +5,7 @@
  * drawn.
  */
 import type { App, Status } from './app';
+import { toExternal } from '../core/params/schema';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -17,7 +18,7 @@ export function installEmbedding(app: App, getStatus: () => Status): { stateChan
     const d: unknown = e.data;
     if (!isObj(d)) return;
     try {
-      if ('getParams' in d) reply(e, { params: JSON.parse(JSON.stringify(app.params)) as unknown });
+      if ('getParams' in d) reply(e, { params: toExternal(app.params) });
       else if ('getUrlInfo' in d) reply(e, { url_info: app.urlInfo() });
       else if ('getStatus' in d) reply(e, { status: getStatus() });
       else if ('setParams' in d) {

@@ -113,8 +113,8 @@ export class Inspector {
     } else this.readout.hidden = true;
     if (this.lensBy) {
       const deco = this.app.params.deco;
-      const side = Number(deco['lens size']) * el.clientHeight;
-      scene.lens = { x: pt.x, y: pt.y, side, mag: Number(deco.magnification) };
+      const side = deco.lensSize * el.clientHeight;
+      scene.lens = { x: pt.x, y: pt.y, side, mag: deco.magnification };
       this.lensBox.style.left = `${pt.x - side / 2}px`;
       this.lensBox.style.top = `${pt.y - side / 2}px`;
       this.lensBox.style.width = `${side}px`;
@@ -144,7 +144,7 @@ export class Inspector {
   private placeLabels(cam: THREE.PerspectiveCamera, rect: { left: number; top: number; side: number }): void {
     let used = 0;
     const hit = this.pick;
-    const radius = Number(this.app.params.deco.spotlight);
+    const radius = this.app.params.deco.spotlight;
     const p = hit ? this.app.layout.matrices.get(hit.key) : undefined;
     const values = hit ? this.app.values?.get(hit.key) : undefined;
     if (hit && p && values && radius > 0) {
@@ -165,7 +165,7 @@ export class Inspector {
         }
       }
     }
-    if (this.app.params.deco['interior spotlight'] && this.ray && radius > 0) used = this.interiorLabels(cam, rect, used, radius);
+    if (this.app.params.deco.interiorSpotlight && this.ray && radius > 0) used = this.interiorLabels(cam, rect, used, radius);
     for (let n = used; n < this.labels.length; n++) this.labels[n]!.hidden = true;
   }
 

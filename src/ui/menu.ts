@@ -7,7 +7,7 @@
 import GUI, { type Controller } from 'lil-gui';
 import {
   type Arg, type Field, type Params, ANIM_FIELDS, BLOCK_FIELDS, CHILD_ANIM_FIELDS, DECO_FIELDS, EPILOGS,
-  LAYOUT_FIELDS, MATRIX_FIELDS, PLACEMENT_FIELDS, VIZ_FIELDS,
+  LAYOUT_FIELDS, MATRIX_FIELDS, PLACEMENT_FIELDS, VIZ_FIELDS, codeName, defaultParams,
 } from '../core/params/schema';
 import { type Path, clone, getAt } from '../core/params/tree';
 
@@ -31,7 +31,8 @@ export interface DiagInfo {
 
 export class Menu {
   private gui: GUI | null = null;
-  private model: Record<string, unknown> = {};
+  /** The menu's own copy of the state; lil-gui writes into it, `onEdit` reports each change. */
+  private model: Params = defaultParams();
   private structure = '';
   private diag: DiagInfo = { json: '', url: '', compressed: '', elements: 0, frameMs: 0, geometries: 0, textures: 0 };
   private diagControllers: Controller[] = [];
@@ -43,7 +44,7 @@ export class Menu {
   /** Shows a state: rebuilds on a structural change, refreshes values otherwise. */
   show(p: Params): void {
     const structure = JSON.stringify([p.expr, scheme(p)]);
-    this.model = clone(p) as unknown as Record<string, unknown>;
+    this.model = clone(p);
     this.quiet = true;
     try {
       if (structure !== this.structure || !this.gui) {
@@ -101,7 +102,7 @@ export class Menu {
     const exprCtl = gui.add(this.model, 'expr').name('expr');
     this.bind(exprCtl, ['expr']);
     this.bind(gui.add(this.model, 'name').name('name'), ['name']);
-    this.bind(gui.add(this.model, 'epilog', EPILOGS as unknown as string[]).name('epilog'), ['epilog']);
+    this.bind(gui.add(this.model, 'epilog', [...EPILOGS]).name('epilog'), ['epilog']);
 
     this.argFolder(gui, p.left, ['left'], 'left');
     this.argFolder(gui, p.right, ['right'], 'right');
@@ -144,16 +145,18 @@ export class Menu {
     return c;
   }
 
+  /** One control for a field: labelled with the users' name, bound to the field's code name. */
   private field(g: GUI, f: Field, obj: Record<string, unknown>, path: Path): Controller {
+    const prop = codeName(f.key);
     let c: Controller;
-    if (f.kind === 'number') c = g.add(obj, f.key, f.min, f.max, f.step ?? (f.int ? 1 : undefined));
-    else if (f.kind === 'choice') c = g.add(obj, f.key, [...f.choices]);
-    else c = g.add(obj, f.key);
+    if (f.kind === 'number') c = g.add(obj, prop, f.min, f.max, f.step ?? (f.int ? 1 : undefined));
+    else if (f.kind === 'choice') c = g.add(obj, prop, [...f.choices]);
+    else c = g.add(obj, prop);
     c.name(f.label ?? f.key);
-    return this.bind(c, [...path, f.key]);
+    return this.bind(c, [...path, prop]);
   }
 
-  private groupFolder(parent: GUI, title: string, fields: Field[], path: Path): GUI {
+  private groupFolder(parent: GUI, title: string, fields: readonly Field[], path: Path): GUI {
     const f = parent.addFolder(title);
     (f as GUI & { _mmPath?: Path })._mmPath = path;
     this.trackFolder(f, path);
@@ -180,16 +183,15 @@ export class Menu {
       f.add({ load: () => this.actions.onLoadFile(path) }, 'load').name('load file…');
       return;
     }
-    this.bind(f.add(obj, 'epilog', EPILOGS as unknown as string[]).name('epilog'), [...path, 'epilog']);
+    this.bind(f.add(obj, 'epilog', [...EPILOGS]).name('epilog'), [...path, 'epilog']);
     this.argFolder(f, a.left, [...path, 'left'], 'left');
     this.argFolder(f, a.right, [...path, 'right'], 'right');
     this.groupFolder(f, 'anim', CHILD_ANIM_FIELDS, [...path, 'anim']);
     this.groupFolder(f, 'block', BLOCK_FIELDS, [...path, 'block']);
-    const root = this.model as unknown as Params;
-    if (String(root.layout.scheme) === 'custom') this.groupFolder(f, 'layout', PLACEMENT_FIELDS, [...path, 'layout']);
+    if (this.model.layout.scheme === 'custom') this.groupFolder(f, 'layout', PLACEMENT_FIELDS, [...path, 'layout']);
   }
 }
 
 function scheme(p: Params): string {
-  return String(p.layout.scheme);
+  return p.layout.scheme;
 }

@@ -113,9 +113,9 @@ export async function run(t) {
           }
           const tt = Math.min(1, Math.abs(x) / r.maxAbs);
           const sign = Math.sign(x);
-          const hue = ((((z['zero hue'] + sign * z['hue gap'] + (x / r.maxAbs) * z['hue spread']) % 1) + 1) % 1);
-          const rgb = hsl(hue, 1, z['min light'] + (z['max light'] - z['min light']) * Math.sqrt(tt));
-          const size = z['min size'] + (1 - z['min size']) * Math.sqrt(tt);
+          const hue = ((((z.zeroHue + sign * z.hueGap + (x / r.maxAbs) * z.hueSpread) % 1) + 1) % 1);
+          const rgb = hsl(hue, 1, z.minLight + (z.maxLight - z.minLight) * Math.sqrt(tt));
+          const size = z.minSize + (1 - z.minSize) * Math.sqrt(tt);
           const want = [...rgb, size];
           for (let q = 0; q < 4; q++) t.assert(Math.abs(got[q] - want[q]) <= 2.5 / 255, `${label} level ${lv === r.levels[0] ? 0 : 1} cell ${c} (value ${x}): channel ${q} is ${got[q]}, want ${want[q]}`);
         }
@@ -132,7 +132,7 @@ export async function run(t) {
     });
     await t.waitReady(page);
     const second = await read();
-    t.equal(second.viz['zero hue'], 0.3, 'zero hue changed');
+    t.equal(second.viz.zeroHue, 0.3, 'zero hue changed');
     check(second, 'after a colour change');
     t.noErrors(errors);
   });
@@ -392,7 +392,11 @@ export async function run(t) {
           await page.goto(`${t.base}/${c.query}`);
           await t.waitReady(page, 60000);
           const p = await params(page);
-          for (const [k, v] of Object.entries(c.layout)) if (p.layout[k] !== v) failures.push(`${c.name}: layout.${k} is ${p.layout[k]}`);
+          // The page's own state uses code names (`left placement` -> `leftPlacement`).
+          for (const [k, v] of Object.entries(c.layout)) {
+            const code = k.replace(/ ([a-z])/g, (_, ch) => ch.toUpperCase());
+            if (p.layout[code] !== v) failures.push(`${c.name}: layout.${k} is ${p.layout[code]}`);
+          }
           const png = await page.screenshot();
           const n = countColors(decodePng(png));
           layoutShots.push({ name: c.name, png, n });
@@ -626,7 +630,7 @@ export async function run(t) {
       query: '?left.h=99999999&viz.min%20size=abc&bogus=1',
       check: (t, p, n) => {
         t.equal(p.left.h, 4096, 'left.h clamped');
-        t.equal(p.viz['min size'], 0.2, 'viz["min size"] defaulted');
+        t.equal(p.viz.minSize, 0.2, 'viz.minSize defaulted');
         t.assert(n.items.length >= 3 || n.items.some((s) => /more/.test(s)), `three notices expected: ${n.items}`);
       },
     },

@@ -5,48 +5,13 @@
  * except the partial sums of accumulating algorithms (vvprod, axpy), which `PartialSums` keeps
  * incrementally, one plane or one column per step.
  */
-import type { Arg, Params } from '../params/schema';
-import { colsOf, rowsOf } from '../params/shapes';
-import { type Path, matmuls, pathKey } from '../params/tree';
-import type { Alg, AnimNode, Fuse } from './types';
+import type { Params } from '../params/schema';
+import type { Fuse } from './types';
 import type { StepDesc } from './algorithms';
 import type { MatmulFrame } from './schedule';
 
-export function animTree(p: Params): AnimNode {
-  const node = (a: Arg | Params, path: Path, isRoot: boolean): AnimNode => {
-    if (!isRoot && !(a as Arg).matmul) {
-      const m = a as Arg & { matmul: false };
-      return { kind: 'matrix', id: pathKey(path), h: m.h, w: m.w };
-    }
-    const m = a as Params;
-    return {
-      kind: 'matmul',
-      id: pathKey(path),
-      I: rowsOf(m.left),
-      K: colsOf(m.left),
-      J: colsOf(m.right),
-      alg: String(m.anim.alg) as Alg | 'inherit',
-      blocks: { i: Number(m.block['i blocks']), k: Number(m.block['k blocks']), j: Number(m.block['j blocks']) },
-      left: node(m.left, [...path, 'left'], false),
-      right: node(m.right, [...path, 'right'], false),
-    };
-  };
-  return node(p, [], true);
-}
-
-/** Writes block counts (by matmul path key) back into the parameter tree. */
-export function setBlockCounts(p: Params, counts: Map<string, { i: number; k: number; j: number }>): void {
-  for (const m of matmuls(p)) {
-    const c = counts.get(pathKey(m.path));
-    if (!c) continue;
-    m.node.block['i blocks'] = c.i;
-    m.node.block['k blocks'] = c.k;
-    m.node.block['j blocks'] = c.j;
-  }
-}
-
 export function fuseOf(p: Params): Fuse {
-  return String(p.anim.fuse) as Fuse;
+  return p.anim.fuse;
 }
 
 /** Reveal modes understood by the matrix shader. */

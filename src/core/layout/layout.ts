@@ -10,7 +10,7 @@
  * face it produces (ex = that face's column direction, ey = minus its row direction), which makes
  * the child's result coincide with the parent's argument: one matrix, drawn once.
  */
-import type { Arg, Group, Params } from '../params/schema';
+import type { Arg, MatmulNode, Params } from '../params/schema';
 import { colsOf, rowsOf } from '../params/shapes';
 import { type Path, pathKey } from '../params/tree';
 import { type Choices, childChoices, choicesOf } from './schemes';
@@ -108,18 +108,9 @@ export interface Layout {
   bounds: { min: Vec3; max: Vec3 };
 }
 
-interface MatmulNode {
-  name: string;
-  left: Arg;
-  right: Arg;
-  block: Group;
-  layout: Group;
-}
-
 export function countMatmuls(a: Arg | MatmulNode): number {
-  if ('matmul' in a && a.matmul === false) return 0;
-  const m = a as MatmulNode;
-  return 1 + countMatmuls(m.left) + countMatmuls(m.right);
+  if ('matmul' in a && !a.matmul) return 0;
+  return 1 + countMatmuls(a.left) + countMatmuls(a.right);
 }
 
 /** Interior world position of (i, j, k) for a matmul. */
@@ -133,13 +124,12 @@ export function cellPoint(p: MatrixPlacement, r: number, c: number): Vec3 {
 }
 
 export function computeLayout(params: Params): Layout {
-  const gap = Number(params.layout.gap);
-  const scheme = String(params.layout.scheme);
-  const total = countMatmuls(params as unknown as MatmulNode);
+  const { gap, scheme } = params.layout;
+  const total = countMatmuls(params);
   const spacing = {
-    scatter: Number(params.layout.scatter),
-    molecule: Number(params.layout.molecule),
-    blast: Number(params.layout.blast),
+    scatter: params.layout.scatter,
+    molecule: params.layout.molecule,
+    blast: params.layout.blast,
     total,
   };
   const matrices = new Map<string, MatrixPlacement>();
@@ -152,9 +142,9 @@ export function computeLayout(params: Params): Layout {
     const I = rowsOf(m.left);
     const K = colsOf(m.left);
     const J = colsOf(m.right);
-    const iAx = axisOf(I, Number(m.block['i blocks']), gap);
-    const kAx = axisOf(K, Number(m.block['k blocks']), gap);
-    const jAx = axisOf(J, Number(m.block['j blocks']), gap);
+    const iAx = axisOf(I, m.block.iBlocks, gap);
+    const kAx = axisOf(K, m.block.kBlocks, gap);
+    const jAx = axisOf(J, m.block.jBlocks, gap);
     const Ie = extentOf(iAx);
     const Ke = extentOf(kAx);
     const Je = extentOf(jAx);
@@ -239,15 +229,15 @@ export function computeLayout(params: Params): Layout {
         // fold every child into its parent, so the wheel copies the other three choices only.
         cc = { ...cc, resultBack: side === 'left' ? choices.positive === choices.leftRight : choices.positive === choices.rightBottom };
       }
-      const shift = spacing.scatter * scatterMultiplier(countMatmuls(arg as unknown as MatmulNode), spacing.molecule, spacing.blast, spacing.total);
+      const shift = spacing.scatter * scatterMultiplier(countMatmuls(arg), spacing.molecule, spacing.blast, spacing.total);
       const origin = madd(argPlacement.origin, [outward, shift]);
       const childFrame = { ex: argPlacement.colDir, ey: scale(argPlacement.rowDir, -1) };
       matrices.set(argPlacement.key, { ...argPlacement, origin, role: 'result', owner: argPlacement.key, labels: { ...argPlacement.labels, rowsLabel: null, colsLabel: null } });
-      place(arg as unknown as MatmulNode, argPlacement.path, depth + 1, cc, childFrame, origin);
+      place(arg, argPlacement.path, depth + 1, cc, childFrame, origin);
     }
   };
 
-  place(params as unknown as MatmulNode, [], 0, choicesOf(params.layout), null, null);
+  place(params, [], 0, choicesOf(params.layout), null, null);
 
   const min: Vec3 = [Infinity, Infinity, Infinity];
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];

@@ -3,7 +3,10 @@
  * choices follow from its parent's. P = polarity positive, Lr = left placement right, Rb = right
  * placement bottom, Bk = result back.
  */
-import type { Group } from '../params/schema';
+import type { PlacementGroup, Scheme } from '../params/schema';
+
+/** The four placement properties of a layout folder. */
+export type Placement = Omit<PlacementGroup, 'folder'>;
 
 export interface Choices {
   positive: boolean;
@@ -12,25 +15,25 @@ export interface Choices {
   resultBack: boolean;
 }
 
-export function choicesOf(layout: Group): Choices {
+export function choicesOf(layout: Placement): Choices {
   return {
     positive: layout.polarity === 'positive',
-    leftRight: layout['left placement'] === 'right',
-    rightBottom: layout['right placement'] === 'bottom',
-    resultBack: layout['result placement'] === 'back',
+    leftRight: layout.leftPlacement === 'right',
+    rightBottom: layout.rightPlacement === 'bottom',
+    resultBack: layout.resultPlacement === 'back',
   };
 }
 
-export function layoutOfChoices(c: Choices): Record<string, string> {
+export function layoutOfChoices(c: Choices): Placement {
   return {
     polarity: c.positive ? 'positive' : 'negative',
-    'left placement': c.leftRight ? 'right' : 'left',
-    'right placement': c.rightBottom ? 'bottom' : 'top',
-    'result placement': c.resultBack ? 'back' : 'front',
+    leftPlacement: c.leftRight ? 'right' : 'left',
+    rightPlacement: c.rightBottom ? 'bottom' : 'top',
+    resultPlacement: c.resultBack ? 'back' : 'front',
   };
 }
 
-export function childChoices(scheme: string, side: 'left' | 'right', c: Choices): Choices {
+export function childChoices(scheme: Scheme, side: 'left' | 'right', c: Choices): Choices {
   const { positive: P, leftRight: Lr, rightBottom: Rb, resultBack: Bk } = c;
   switch (scheme) {
     case 'wheel':

@@ -6,15 +6,16 @@
  * the tree so the two always agree. Shapes are made consistent (every matmul's shared `k`).
  */
 import {
-  type Arg, type Field, type FolderState, type Group, type MatmulArg, type MatrixArg, type Params,
-  CAM_FIELDS, CHILD_GROUPS, MATRIX_FIELDS, MATMUL_ARG_FIELDS, ROOT_GROUPS, SIDE_DEFAULTS, TARGET_FIELDS,
-  defaultMatrix, defaultParams, groupDefaults,
+  type Arg, type Field, type FolderState, type GroupOf, type MatmulArg, type MatrixArg, type Params, type ValueOf,
+  ANIM_FIELDS, BLOCK_FIELDS, CAM_FIELDS, CHILD_GROUPS, DECO_FIELDS, EPILOG_FIELD, LAYOUT_FIELDS, MATRIX_FIELDS,
+  MATMUL_ARG_FIELDS, ROOT_GROUPS, SIDE_DEFAULTS, TARGET_FIELDS, VIZ_FIELDS, codeName, defaultMatrix, defaultParams,
+  groupDefaults,
 } from './schema';
 import { type ExprNode, ExprError, parseExpr } from '../expr/parse';
 import { printExpr } from '../expr/print';
 import { exprOfTree, syncNames } from './tree';
 import { unifyBlocks } from '../anim/blocks';
-import { animTree, setBlockCounts } from '../anim/view';
+import { animTree, setBlockCounts } from './partitions';
 import { fixShapes } from './shapes';
 import { MAX_NAME, safeName } from './names';
 
@@ -28,7 +29,12 @@ type Raw = Record<string, unknown>;
 const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Coerces one value to a field's type and range; returns the default with a notice when it cannot. */
-export function coerceField(f: Field, v: unknown, path: string, notices: string[]): number | boolean | string {
+export function coerceField<F extends Field>(f: F, v: unknown, path: string, notices: string[]): ValueOf<F> {
+  // Each branch returns a value of the field's own kind (a choice is one of its choices).
+  return coerce(f, v, path, notices) as ValueOf<F>;
+}
+
+function coerce(f: Field, v: unknown, path: string, notices: string[]): Field['def'] {
   switch (f.kind) {
     case 'number': {
       let n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
@@ -90,32 +96,50 @@ function coerceFolder(v: unknown, def: FolderState, path: string, notices: strin
   return def;
 }
 
-/** Overlays the known fields of `raw` onto `target`; unknown keys become notices. */
-function overlay(target: Record<string, unknown>, fields: Field[], raw: unknown, path: string, notices: string[], skip: string[] = []): void {
-  if (raw === undefined) return;
+const tables = new WeakMap<readonly Field[], Map<string, Field>>();
+/** A table's fields by either name: the users' spaced name or the code name (`min size`, `minSize`). */
+function byName(fields: readonly Field[]): Map<string, Field> {
+  let m = tables.get(fields);
+  if (!m) {
+    m = new Map();
+    for (const f of fields) m.set(f.key, f).set(codeName(f.key), f);
+    tables.set(fields, m);
+  }
+  return m;
+}
+
+/**
+ * The known fields of `raw`, coerced, under their code names; unknown keys become notices. The
+ * caller assigns the result onto an object of the table's shape.
+ */
+function readFields<T extends readonly Field[]>(
+  fields: T, raw: unknown, path: string, notices: string[], skip: readonly string[] = [],
+): Partial<GroupOf<T>> {
+  const out: Record<string, Field['def']> = {};
+  if (raw === undefined) return {};
   if (!isObj(raw)) {
     notices.push(`${path}: expected an object, got ${short(raw)}`);
-    return;
+    return {};
   }
   for (const [k, v] of Object.entries(raw)) {
     if (skip.includes(k)) continue;
     if (k === 'folder') {
-      target.folder = coerceFolder(v, (target.folder as FolderState) ?? 'closed', path, notices);
+      out.folder = coerceFolder(v, 'closed', path, notices);
       continue;
     }
-    const f = fields.find((x) => x.key === k);
+    const f = byName(fields).get(k);
     if (!f) {
       notices.push(`${path}.${k}: unknown property ignored`);
       continue;
     }
-    target[k] = coerceField(f, v, `${path}.${k}`, notices);
+    out[codeName(f.key)] = coerce(f, v, `${path}.${k}`, notices);
   }
+  // Keys are the table's code names (and folder), each coerced to its field's kind.
+  return out as Partial<GroupOf<T>>;
 }
 
-function group(fields: Field[], raw: unknown, path: string, notices: string[]): Group {
-  const g = groupDefaults(fields);
-  overlay(g, fields, raw, path, notices);
-  return g;
+function group<T extends readonly Field[]>(fields: T, raw: unknown, path: string, notices: string[]): GroupOf<T> {
+  return Object.assign(groupDefaults(fields), readFields(fields, raw, path, notices));
 }
 
 // ---- Structure ------------------------------------------------------------------------------
@@ -190,7 +214,7 @@ function buildArg(sk: Skeleton, raw: Raw | undefined, byName: Map<string, Raw> |
   if (sk.kind === 'leaf') {
     const m: MatrixArg = defaultMatrix(sk.name, SIDE_DEFAULTS[side].init);
     if (src && src.matmul !== true && src.matmul !== 'true') {
-      overlay(m as unknown as Raw, MATRIX_FIELDS, src, path, notices, ['name', 'matmul']);
+      Object.assign(m, readFields(MATRIX_FIELDS, src, path, notices, ['name', 'matmul']));
     }
     m.name = sk.name;
     m.matmul = false;
@@ -203,16 +227,16 @@ function buildArg(sk: Skeleton, raw: Raw | undefined, byName: Map<string, Raw> |
     epilog: 'none',
     left: buildArg(sk.left, byName ? undefined : (rawMm?.left as Raw | undefined), byName, 'left', `${path}.left`, notices),
     right: buildArg(sk.right, byName ? undefined : (rawMm?.right as Raw | undefined), byName, 'right', `${path}.right`, notices),
-    anim: groupDefaults(CHILD_GROUPS.anim!),
-    block: groupDefaults(CHILD_GROUPS.block!),
-    layout: groupDefaults(CHILD_GROUPS.layout!),
+    anim: groupDefaults(CHILD_GROUPS.anim),
+    block: groupDefaults(CHILD_GROUPS.block),
+    layout: groupDefaults(CHILD_GROUPS.layout),
     folder: 'closed',
   };
   if (rawMm) {
-    overlay(mm as unknown as Raw, MATMUL_ARG_FIELDS, rawMm, path, notices, ['name', 'matmul', 'left', 'right', 'anim', 'block', 'layout']);
-    for (const g of ['anim', 'block', 'layout'] as const) {
-      if (rawMm[g] !== undefined) overlay(mm[g], CHILD_GROUPS[g]!, rawMm[g], `${path}.${g}`, notices);
-    }
+    Object.assign(mm, readFields(MATMUL_ARG_FIELDS, rawMm, path, notices, ['name', 'matmul', 'left', 'right', 'anim', 'block', 'layout']));
+    Object.assign(mm.anim, readFields(CHILD_GROUPS.anim, rawMm.anim, `${path}.anim`, notices));
+    Object.assign(mm.block, readFields(CHILD_GROUPS.block, rawMm.block, `${path}.block`, notices));
+    Object.assign(mm.layout, readFields(CHILD_GROUPS.layout, rawMm.layout, `${path}.layout`, notices));
   }
   return mm;
 }
@@ -280,14 +304,20 @@ export function normalize(input: unknown, opts: NormalizeOptions = {}): Normaliz
   p.right = buildArg(rootSk.right, isObj(raw.right) ? raw.right : undefined, byName, 'right', 'right', notices);
 
   // Root scalars and groups.
-  if (raw.epilog !== undefined) p.epilog = coerceField(MATMUL_ARG_FIELDS[2]!, raw.epilog, 'epilog', notices) as string;
-  for (const [g, fields] of Object.entries(ROOT_GROUPS)) {
-    if (raw[g] !== undefined) (p as unknown as Record<string, Group>)[g] = group(fields, raw[g], g, notices);
-  }
+  if (raw.epilog !== undefined) p.epilog = coerceField(EPILOG_FIELD, raw.epilog, 'epilog', notices);
+  if (raw.anim !== undefined) p.anim = group(ANIM_FIELDS, raw.anim, 'anim', notices);
+  if (raw.block !== undefined) p.block = group(BLOCK_FIELDS, raw.block, 'block', notices);
+  if (raw.layout !== undefined) p.layout = group(LAYOUT_FIELDS, raw.layout, 'layout', notices);
+  if (raw.deco !== undefined) p.deco = group(DECO_FIELDS, raw.deco, 'deco', notices);
+  if (raw.viz !== undefined) p.viz = group(VIZ_FIELDS, raw.viz, 'viz', notices);
   if (raw.cam !== undefined) {
     if (isObj(raw.cam)) {
-      overlay(p.cam, CAM_FIELDS, raw.cam, 'cam', notices, ['target']);
-      if (raw.cam.target !== undefined) overlay(p.cam.target, TARGET_FIELDS, raw.cam.target, 'cam.target', notices);
+      const { folder: _ignored, ...xyz } = readFields(CAM_FIELDS, raw.cam, 'cam', notices, ['target']);
+      Object.assign(p.cam, xyz);
+      if (raw.cam.target !== undefined) {
+        const { folder: _none, ...target } = readFields(TARGET_FIELDS, raw.cam.target, 'cam.target', notices);
+        Object.assign(p.cam.target, target);
+      }
     } else notices.push(`cam: expected an object`);
   }
   p.folder = coerceFolder(raw.folder, p.folder, 'state', notices);

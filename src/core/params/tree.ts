@@ -5,10 +5,7 @@
  */
 import type { ExprNode } from '../expr/parse';
 import { printExpr } from '../expr/print';
-import type { Arg, MatmulArg, MatrixArg, Params } from './schema';
-
-/** Root and child matmuls share this shape. */
-export type MatmulLike = Pick<MatmulArg, 'name' | 'left' | 'right' | 'epilog' | 'anim' | 'block' | 'layout'>;
+import type { Arg, MatmulNode, MatrixArg, Params } from './schema';
 
 /** The expression node of an argument, built bottom-up once (linear in the subtree, plus printing). */
 function node(a: Arg): ExprNode {
@@ -63,7 +60,7 @@ export type Path = readonly string[];
 
 export interface MatmulEntry {
   path: Path;
-  node: MatmulLike;
+  node: MatmulNode;
   depth: number;
 }
 export interface MatrixEntry {

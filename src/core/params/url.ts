@@ -7,7 +7,7 @@
  */
 import LZString from 'lz-string';
 import { type Normalized, normalize } from './normalize';
-import { type Field, type Params, fieldsBySegment } from './schema';
+import { type Field, type Json, type Params, fieldsBySegment, toExternal } from './schema';
 import { deepMerge } from './tree';
 import { parseExpr } from '../expr/parse';
 
@@ -16,7 +16,6 @@ export const READABLE_LIMIT = 600;
 /** Query strings longer than this are refused outright (a hostile link must not hang the page). */
 export const MAX_QUERY = 2_000_000;
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
@@ -50,7 +49,7 @@ function fromPartialInner(raw: unknown): Normalized {
         ok = false;
       }
       if (ok) {
-        const base = normalize({ expr }).params;
+        const base = toExternal(normalize({ expr }).params);
         const merged = normalize(deepMerge(base, raw));
         return merged;
       }
@@ -75,8 +74,8 @@ export function diffTree(state: Json, base: Json): Json | undefined {
 
 export function stateDiff(p: Params): Obj {
   const base = normalize({ expr: p.expr }).params;
-  const d = (diffTree(p as unknown as Json, base as unknown as Json) ?? {}) as Obj;
-  return { expr: p.expr, ...d };
+  const d = diffTree(toExternal(p), toExternal(base));
+  return { expr: p.expr, ...(typeof d === 'object' && d !== null && !Array.isArray(d) ? d : {}) };
 }
 
 function flatten(o: Json, prefix: string, out: [string, string][]): void {
@@ -160,7 +159,7 @@ export function decodeNumbered(sp: URLSearchParams): Obj {
 /** Encodes a state in the original tool's numbered form (complete tree). */
 export function encodeNumbered(p: Params): string {
   const pairs: [string, string][] = [];
-  flatten(p as unknown as Json, '', pairs);
+  flatten(toExternal(p), '', pairs);
   const table = new Map<string, number>();
   const num = (s: string): number => {
     let n = table.get(s);

@@ -9,7 +9,8 @@ import { fillFormula } from './formula';
 import type { MatrixArg } from '../params/schema';
 
 /** What an initializer reads of a matrix's settings. */
-export type InitSpec = Pick<MatrixArg, 'name' | 'h' | 'w' | 'init' | 'min' | 'max' | 'dropout' | 'seed' | 'expr'>;
+/** What an initializer reads; `init` is any text, since an unknown one is reported, not assumed away. */
+export type InitSpec = Pick<MatrixArg, 'name' | 'h' | 'w' | 'min' | 'max' | 'dropout' | 'seed' | 'expr'> & { init: string };
 
 export interface InitResult {
   data: Float32Array;

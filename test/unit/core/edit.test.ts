@@ -94,7 +94,7 @@ describe('editing expr keeps settings by name', () => {
     p = edit(p, ['viz', 'zero hue'], 0.3);
     p = edit(p, ['layout', 'gap'], 7);
     const q = edit(p, ['expr'], 'X @ Y @ Z');
-    expect(q.viz['zero hue']).toBe(0.3);
+    expect(q.viz.zeroHue).toBe(0.3);
     expect(q.layout.gap).toBe(7);
   });
 
@@ -352,8 +352,8 @@ describe('other edits', () => {
     const r = at(q, 'right');
     if (!l.matmul || !r.matmul) throw new Error('structure');
     // blocks from positive/left/top/front: left child P'=0, Lr'=(1!=0)=1, Rb'=1, Bk'=(1==0)=0
-    expect([l.layout.polarity, l.layout['left placement'], l.layout['right placement'], l.layout['result placement']]).toEqual(['negative', 'right', 'bottom', 'front']);
+    expect([l.layout.polarity, l.layout.leftPlacement, l.layout.rightPlacement, l.layout.resultPlacement]).toEqual(['negative', 'right', 'bottom', 'front']);
     // right child: P'=0, Lr'=!0=1, Rb'=(1!=0)=1, Bk'=(1==0)=0
-    expect([r.layout.polarity, r.layout['left placement'], r.layout['right placement'], r.layout['result placement']]).toEqual(['negative', 'right', 'bottom', 'front']);
+    expect([r.layout.polarity, r.layout.leftPlacement, r.layout.rightPlacement, r.layout.resultPlacement]).toEqual(['negative', 'right', 'bottom', 'front']);
   });
 });

@@ -62,7 +62,7 @@ function placedChild(scheme: string, side: 'left' | 'right', c: Choices): Choice
 }
 
 describe('scheme truth tables (docs/layout.md)', () => {
-  for (const scheme of ['blocks', 'zigzag', 'wheel']) {
+  for (const scheme of ['blocks', 'zigzag', 'wheel'] as const) {
     for (const side of ['left', 'right'] as const) {
       it(`${scheme}, ${side} child, all 16 parent layouts`, () => {
         for (const c of ALL_CHOICES) expect(childChoices(scheme, side, c), label(c)).toEqual(specChild(scheme, side, c));

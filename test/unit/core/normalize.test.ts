@@ -3,7 +3,7 @@
 // docs/parameters.md.
 import { describe, it, expect } from 'vitest';
 import { SPEC3_EXAMPLES, shapeOfExpr, shapeOfParams } from './helpers';
-import { defaultParams, type Arg } from '../../../src/core/params/schema';
+import { defaultParams, toExternal, type Arg } from '../../../src/core/params/schema';
 import { normalize } from '../../../src/core/params/normalize';
 import { fixShapes } from '../../../src/core/params/shapes';
 import { parseExpr } from '../../../src/core/expr/parse';
@@ -72,14 +72,14 @@ describe('defaults (docs/parameters.md)', () => {
     expect(p.anim.alg).toBe('none');
     expect(p.anim.speed).toBe(20);
     expect(p.anim.fuse).toBe('none');
-    expect(p.anim['hide inputs']).toBe(false);
+    expect(p.anim.hideInputs).toBe(false);
     expect(p.anim.spin).toBe(0);
   });
 
   it('block (2.5)', () => {
-    expect(p.block['i blocks']).toBe(1);
-    expect(p.block['k blocks']).toBe(1);
-    expect(p.block['j blocks']).toBe(1);
+    expect(p.block.iBlocks).toBe(1);
+    expect(p.block.kBlocks).toBe(1);
+    expect(p.block.jBlocks).toBe(1);
   });
 
   it('layout (2.6)', () => {
@@ -89,32 +89,32 @@ describe('defaults (docs/parameters.md)', () => {
     expect(p.layout.molecule).toBe(1);
     expect(p.layout.blast).toBe(0);
     expect(p.layout.polarity).toBe('negative');
-    expect(p.layout['left placement']).toBe('left');
-    expect(p.layout['right placement']).toBe('top');
-    expect(p.layout['result placement']).toBe('front');
+    expect(p.layout.leftPlacement).toBe('left');
+    expect(p.layout.rightPlacement).toBe('top');
+    expect(p.layout.resultPlacement).toBe('front');
   });
 
   it('deco (2.7)', () => {
     expect(p.deco.legends).toBe(6);
     expect(p.deco.shape).toBe(true);
-    expect(p.deco['row guides']).toBe(0.6);
-    expect(p.deco['flow guides']).toBe(0.5);
+    expect(p.deco.rowGuides).toBe(0.6);
+    expect(p.deco.flowGuides).toBe(0.5);
     expect(p.deco.spotlight).toBe(2);
-    expect(p.deco['lens size']).toBe(0.5);
+    expect(p.deco.lensSize).toBe(0.5);
     expect(p.deco.magnification).toBe(7);
-    expect(p.deco['interior spotlight']).toBe(false);
+    expect(p.deco.interiorSpotlight).toBe(false);
     expect(p.deco.axes).toBe(false);
   });
 
   it('viz (2.8)', () => {
     expect(p.viz.sensitivity).toBe('global');
-    expect(p.viz['min size']).toBe(0.2);
-    expect(p.viz['min light']).toBe(0.4);
-    expect(p.viz['max light']).toBe(0.7);
-    expect(p.viz['elem scale']).toBe(1.25);
-    expect(p.viz['zero hue']).toBe(0.77);
-    expect(p.viz['hue gap']).toBe(0.74);
-    expect(p.viz['hue spread']).toBe(0.04);
+    expect(p.viz.minSize).toBe(0.2);
+    expect(p.viz.minLight).toBe(0.4);
+    expect(p.viz.maxLight).toBe(0.7);
+    expect(p.viz.elemScale).toBe(1.25);
+    expect(p.viz.zeroHue).toBe(0.77);
+    expect(p.viz.hueGap).toBe(0.74);
+    expect(p.viz.hueSpread).toBe(0.04);
   });
 
   it('every menu folder has an open/closed state', () => {
@@ -134,9 +134,9 @@ describe('defaults (docs/parameters.md)', () => {
     if (!l.matmul) return;
     expect(l.anim.alg).toBe('inherit');
     expect(l.epilog).toBe('none');
-    expect(l.block['i blocks']).toBe(1);
-    expect(l.block['k blocks']).toBe(1);
-    expect(l.block['j blocks']).toBe(1);
+    expect(l.block.iBlocks).toBe(1);
+    expect(l.block.kBlocks).toBe(1);
+    expect(l.block.jBlocks).toBe(1);
   });
 });
 
@@ -170,15 +170,15 @@ describe('clamping of every documented range', () => {
   for (const [g, key, lo, hi] of ranges) {
     it(`${g}.${key}: below ${lo} and above ${hi} are clamped with a notice`, () => {
       const below = normalize({ [g]: { [key]: lo - 5.5 } });
-      expect((below.params as unknown as Record<string, AnyObj>)[g]![key]).toBe(lo);
+      expect((toExternal(below.params) as Record<string, AnyObj>)[g]![key]).toBe(lo);
       expect(below.notices.some((n) => n.includes(key))).toBe(true);
       const above = normalize({ [g]: { [key]: hi + 1000.5 } });
-      expect((above.params as unknown as Record<string, AnyObj>)[g]![key]).toBe(hi);
+      expect((toExternal(above.params) as Record<string, AnyObj>)[g]![key]).toBe(hi);
       expect(above.notices.some((n) => n.includes(key))).toBe(true);
       // An in-range value is kept exactly and gives no notice.
       const midValue = lo + (hi - lo) / 2;
       const mid = normalize({ [g]: { [key]: midValue } });
-      const got = (mid.params as unknown as Record<string, AnyObj>)[g]![key] as number;
+      const got = (toExternal(mid.params) as Record<string, AnyObj>)[g]![key] as number;
       expect(Math.abs(got - midValue)).toBeLessThanOrEqual(0.5);
       expect(mid.notices).toEqual([]);
     });
@@ -186,8 +186,8 @@ describe('clamping of every documented range', () => {
 
   it('integer fields are rounded: blocks, spotlight, h, w', () => {
     const r = normalize({ block: { 'i blocks': 3.4, 'k blocks': 2.6 }, deco: { spotlight: 4.7 }, left: { h: 10.4, w: 7.6 }, right: { w: 5.5 } });
-    expect(r.params.block['i blocks']).toBe(3);
-    expect(r.params.block['k blocks']).toBe(3);
+    expect(r.params.block.iBlocks).toBe(3);
+    expect(r.params.block.kBlocks).toBe(3);
     expect(r.params.deco.spotlight).toBe(5);
     expect((r.params.left as unknown as AnyObj).h).toBe(10);
     expect((r.params.left as unknown as AnyObj).w).toBe(8);
@@ -225,7 +225,7 @@ describe('clamping of every documented range', () => {
       cam: { x: NaN, y: Infinity, target: { z: -Infinity } },
     });
     const l = r.params.left as unknown as AnyObj;
-    for (const v of [l.h, l.w, l.min, r.params.layout.gap, r.params.layout.scatter, r.params.viz['zero hue'], r.params.cam.x, r.params.cam.y, r.params.cam.target.z]) {
+    for (const v of [l.h, l.w, l.min, r.params.layout.gap, r.params.layout.scatter, r.params.viz.zeroHue, r.params.cam.x, r.params.cam.y, r.params.cam.target.z]) {
       expect(Number.isFinite(v as number)).toBe(true);
     }
     expect(l.h as number).toBeGreaterThanOrEqual(1);
@@ -234,8 +234,8 @@ describe('clamping of every documented range', () => {
     expect(l.w as number).toBeLessThanOrEqual(4096);
     expect(r.params.layout.gap as number).toBeGreaterThanOrEqual(1);
     expect(r.params.layout.gap as number).toBeLessThanOrEqual(64);
-    expect(r.params.viz['zero hue'] as number).toBeGreaterThanOrEqual(0);
-    expect(r.params.viz['zero hue'] as number).toBeLessThanOrEqual(1);
+    expect(r.params.viz.zeroHue as number).toBeGreaterThanOrEqual(0);
+    expect(r.params.viz.zeroHue as number).toBeLessThanOrEqual(1);
     expect(r.notices.length).toBeGreaterThanOrEqual(9);
   });
 });
@@ -253,7 +253,7 @@ describe('wrong types', () => {
   it('"abc" for a number gives the default and a notice', () => {
     const r = normalize({ layout: { gap: 'abc' }, viz: { 'zero hue': 'abc' }, left: { h: 'abc' } });
     expect(r.params.layout.gap).toBe(4);
-    expect(r.params.viz['zero hue']).toBe(0.77);
+    expect(r.params.viz.zeroHue).toBe(0.77);
     expect((r.params.left as unknown as AnyObj).h).toBe(32);
     expect(r.notices.length).toBe(3);
   });
@@ -268,10 +268,10 @@ describe('wrong types', () => {
 
   it('booleans from "true"/"false"', () => {
     const r = normalize({ anim: { 'hide inputs': 'true' }, deco: { shape: 'false', axes: 'true', 'interior spotlight': true } });
-    expect(r.params.anim['hide inputs']).toBe(true);
+    expect(r.params.anim.hideInputs).toBe(true);
     expect(r.params.deco.shape).toBe(false);
     expect(r.params.deco.axes).toBe(true);
-    expect(r.params.deco['interior spotlight']).toBe(true);
+    expect(r.params.deco.interiorSpotlight).toBe(true);
     expect(r.notices).toEqual([]);
   });
 

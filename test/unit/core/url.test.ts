@@ -5,7 +5,7 @@ import {
   decodeNumbered, decodeQuery, encodeCompressed, encodeNumbered, encodeReadable, encodeState, MAX_QUERY, READABLE_LIMIT,
 } from '../../../src/core/params/url';
 import { normalize } from '../../../src/core/params/normalize';
-import { defaultParams, type Arg, type Params } from '../../../src/core/params/schema';
+import { defaultParams, toExternal, type Arg, type Params } from '../../../src/core/params/schema';
 
 type AnyObj = Record<string, unknown>;
 
@@ -28,7 +28,7 @@ function sampleStates(): Params[] {
   (a.left as unknown as AnyObj & { left: AnyObj }).left.init = 'uniform';
   (a.left as unknown as AnyObj & { left: AnyObj }).left.seed = 77;
   (a.right as unknown as AnyObj).w = 5;
-  a.viz['zero hue'] = 0.25;
+  a.viz.zeroHue = 0.25;
   a.viz.sensitivity = 'superlocal';
   a.layout.scheme = 'zigzag';
   a.layout.scatter = 12.5;
@@ -44,8 +44,8 @@ function sampleStates(): Params[] {
     b.left.layout.polarity = 'positive';
   }
   b.anim.alg = 'vvprod';
-  b.anim['hide inputs'] = true;
-  b.block['i blocks'] = 4;
+  b.anim.hideInputs = true;
+  b.block.iBlocks = 4;
   b.folder = 'open';
   b.viz.folder = 'open';
   out.push(normalize(b).params);
@@ -128,7 +128,7 @@ describe('our own links round-trip', () => {
     expect(leafAt(d.params, 'right').h).toBe(32);
     expect(d.params.layout.gap).toBe(9);
     expect(d.params.deco.shape).toBe(false);
-    expect(d.params.viz['zero hue']).toBe(0.5);
+    expect(d.params.viz.zeroHue).toBe(0.5);
     expect(d.notices).toEqual([]);
   });
 });
@@ -146,18 +146,19 @@ describe('the original ?params=<JSON> form', () => {
       '"viz":{"sensitivity":"local","hue gap":0.5,"elem scale":1}}';
     const d = decodeQuery('params=' + encodeURIComponent(json));
     const p = d.params;
+    const ext = toExternal(p);
     expect(d.notices).toEqual([]);
     expect(p.expr).toBe('A @ B');
     expect(p.epilog).toBe('relu');
     expect(leafAt(p, 'left')).toMatchObject({ name: 'A', h: 8, w: 16, init: 'uniform', min: -2, max: 3, dropout: 0.1 });
     expect(leafAt(p, 'right')).toMatchObject({ name: 'B', h: 16, w: 4, init: 'eye' });
-    expect(p.anim).toMatchObject({ alg: 'vmprod', speed: 50, 'hide inputs': true, spin: -2.5 });
-    expect(p.block).toMatchObject({ 'i blocks': 4, 'k blocks': 2, 'j blocks': 1 });
-    expect(p.layout).toMatchObject({
+    expect(ext.anim).toMatchObject({ alg: 'vmprod', speed: 50, 'hide inputs': true, spin: -2.5 });
+    expect(ext.block).toMatchObject({ 'i blocks': 4, 'k blocks': 2, 'j blocks': 1 });
+    expect(ext.layout).toMatchObject({
       scheme: 'wheel', gap: 6, 'left placement': 'right', 'right placement': 'bottom', 'result placement': 'back', polarity: 'positive',
     });
-    expect(p.deco).toMatchObject({ legends: 3, 'row guides': 0.25, 'interior spotlight': true, shape: true });
-    expect(p.viz).toMatchObject({ sensitivity: 'local', 'hue gap': 0.5, 'elem scale': 1, 'zero hue': 0.77 });
+    expect(ext.deco).toMatchObject({ legends: 3, 'row guides': 0.25, 'interior spotlight': true, shape: true });
+    expect(ext.viz).toMatchObject({ sensitivity: 'local', 'hue gap': 0.5, 'elem scale': 1, 'zero hue': 0.77 });
   });
 
   it('a nested tree with a child matmul, and an expr that gives the structure', () => {
@@ -225,9 +226,9 @@ describe("the original's numbered compressed form", () => {
     expect(leafAt(p, 'left', 'left')).toMatchObject({ name: 'A', h: 16, w: 8, seed: 42 });
     expect(leafAt(p, 'left', 'right')).toMatchObject({ name: 'B', h: 8, w: 5, init: 'tril mask' });
     expect(leafAt(p, 'right')).toMatchObject({ name: 'C', h: 5, w: 3, init: 'uniform' });
-    expect(p.anim['hide inputs']).toBe(true);
-    expect(p.layout['left placement']).toBe('right');
-    expect(p.viz['zero hue']).toBe(0.125);
+    expect(p.anim.hideInputs).toBe(true);
+    expect(p.layout.leftPlacement).toBe('right');
+    expect(p.viz.zeroHue).toBe(0.125);
   });
 
   it('values are cast by the type of the last segment: boolean, number, string', () => {
