@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  type Field, CAM_FIELDS, CHILD_GROUPS, MATMUL_ARG_FIELDS, MATRIX_FIELDS, ROOT_FIELDS, ROOT_GROUPS,
+  type Field, CAM_FIELDS, codeName as schemaCodeName, CHILD_GROUPS, MATMUL_ARG_FIELDS, MATRIX_FIELDS, ROOT_FIELDS, ROOT_GROUPS,
   SIDE_DEFAULTS, TARGET_FIELDS,
 } from '../../../src/core/params/schema';
 
@@ -162,6 +162,8 @@ describe('docs/parameters.md documents the schema', () => {
           def: defaultText(f, sideDependent),
           range: rangeText(f),
         };
+        // The documented rule and the code's own conversion must agree, or the column misleads.
+        expect(schemaCodeName(userName(f)), 'schema codeName').toBe(codeName(userName(f)));
         const ok = rows.some((r) =>
           r.cells[1] === want.code &&
           (want.def === null || r.cells[2] === want.def) &&
