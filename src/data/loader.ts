@@ -24,6 +24,7 @@ import {
   type SafetensorsHeader,
 } from './safetensors';
 import { runJob, unwrapReply, type WorkerJob, type WorkerReply } from './protocol';
+import { WorkerChannel } from '../compute/rpc';
 
 export type ParserKind = 'delimited' | 'npy' | 'safetensors';
 
@@ -251,30 +252,12 @@ async function openUrlSource(url: string, maxBytes: number, onProgress?: (p: Loa
 
 // ---------------------------------------------------------------- worker
 
-let worker: Worker | null = null;
-let nextId = 1;
-const pending = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: unknown) => void }>();
+let worker: WorkerChannel<WorkerJob, WorkerReply> | null = null;
 
-function getWorker(): Worker | null {
-  if (worker !== null) return worker;
-  if (typeof Worker === 'undefined') return null;
-  try {
-    worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-  } catch {
-    return null;
+function getWorker(): WorkerChannel<WorkerJob, WorkerReply> | null {
+  if (worker === null && typeof Worker !== 'undefined') {
+    worker = new WorkerChannel(() => new Worker(new URL('../compute/data.worker.ts', import.meta.url), { type: 'module' }));
   }
-  worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
-    const job = pending.get(event.data.id);
-    pending.delete(event.data.id);
-    job?.resolve(event.data);
-  });
-  worker.addEventListener('error', (event: ErrorEvent) => {
-    const error = new DataError('format', `the data worker failed: ${event.message || 'it could not start'}`);
-    for (const job of pending.values()) job.reject(error);
-    pending.clear();
-    worker?.terminate();
-    worker = null;
-  });
   return worker;
 }
 
@@ -282,12 +265,14 @@ function getWorker(): Worker | null {
 async function run(job: WorkerJob, bytes: number): Promise<ReturnType<typeof unwrapReply>> {
   const w = bytes > INLINE_LIMIT ? getWorker() : null;
   if (w === null) return runJob(job);
-  const id = nextId++;
-  const reply = await new Promise<WorkerReply>((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    const transfer = job.data instanceof ArrayBuffer ? [job.data] : [];
-    w.postMessage({ ...job, id }, transfer);
-  });
+  let reply: WorkerReply;
+  try {
+    reply = await w.request(job, { transfer: job.data instanceof ArrayBuffer ? [job.data] : [] });
+  } catch (e) {
+    // A cancel says so itself; anything else is the worker failing (it is started anew next time).
+    if (e instanceof DataError) throw e;
+    throw new DataError('format', `the data worker failed: ${e instanceof Error && e.message ? e.message : 'it could not start'}`);
+  }
   return unwrapReply(reply);
 }
 
@@ -299,10 +284,7 @@ async function runForTensor(job: WorkerJob, bytes: number): Promise<Tensor> {
 
 /** Stops the worker (it is started again on demand). */
 export function disposeDataWorker(): void {
-  worker?.terminate();
-  worker = null;
-  for (const job of pending.values()) job.reject(new DataError('network', 'loading was cancelled'));
-  pending.clear();
+  worker?.terminate(new DataError('network', 'loading was cancelled'));
 }
 
 // ---------------------------------------------------------------- caching

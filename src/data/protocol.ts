@@ -1,5 +1,5 @@
 /**
- * The messages between the loader (main thread) and the data worker, and the worker's request
+ * The jobs the loader (main thread) gives the data worker and its replies, and the worker's request
  * handler as a pure async function, so that Node tests can run exactly what the worker runs.
  * A request carries the bytes as an ArrayBuffer (transferred) or a Blob/File (read lazily); a
  * reply carries a Tensor whose Float32Array buffer is transferred back, a safetensors header, or a
@@ -18,12 +18,11 @@ import {
   type SafetensorsHeader,
 } from './safetensors';
 
-export type WorkerRequest =
-  | { id: number; kind: 'csv'; data: ArrayBuffer | Blob; delimiter?: DelimitedOptions['delimiter'] }
-  | { id: number; kind: 'npy'; data: ArrayBuffer | Blob }
-  | { id: number; kind: 'safetensors-header'; data: ArrayBuffer | Blob }
+export type WorkerJob =
+  | { kind: 'csv'; data: ArrayBuffer | Blob; delimiter?: DelimitedOptions['delimiter'] }
+  | { kind: 'npy'; data: ArrayBuffer | Blob }
+  | { kind: 'safetensors-header'; data: ArrayBuffer | Blob }
   | {
-      id: number;
       kind: 'safetensors-tensor';
       data: ArrayBuffer | Blob;
       header: SafetensorsHeader;
@@ -32,24 +31,20 @@ export type WorkerRequest =
       base?: number;
     };
 
-/** A request without its id, as the loader builds it. */
-export type WorkerJob = WithoutId<WorkerRequest>;
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-
 export type WorkerReply =
-  | { id: number; ok: true; tensor: Tensor }
-  | { id: number; ok: true; header: SafetensorsHeader }
-  | { id: number; ok: false; error: PlainDataError };
+  | { ok: true; tensor: Tensor }
+  | { ok: true; header: SafetensorsHeader }
+  | { ok: false; error: PlainDataError };
 
-export async function handleRequest(req: WorkerRequest): Promise<{ reply: WorkerReply; transfer: Transferable[] }> {
+export async function handleRequest(req: WorkerJob): Promise<{ reply: WorkerReply; transfer: Transferable[] }> {
   try {
     const result = await runJob(req);
     if ('tensor' in result) {
-      return { reply: { id: req.id, ok: true, tensor: result.tensor }, transfer: [result.tensor.data.buffer] };
+      return { reply: { ok: true, tensor: result.tensor }, transfer: [result.tensor.data.buffer] };
     }
-    return { reply: { id: req.id, ok: true, header: result.header }, transfer: [] };
+    return { reply: { ok: true, header: result.header }, transfer: [] };
   } catch (err) {
-    return { reply: { id: req.id, ok: false, error: toPlainError(err) }, transfer: [] };
+    return { reply: { ok: false, error: toPlainError(err) }, transfer: [] };
   }
 }
 

@@ -152,6 +152,12 @@ setInterval(() => {
 }, 1000);
 
 // For tests and the bench: read-only handles, no code paths of their own.
-(window as unknown as { mm3d: unknown }).mm3d = { app, status: currentStatus, inspector, dataDialog };
+declare global {
+  interface Window {
+    /** The running tool, for tests and the console (nothing reads it back as input). */
+    mm3d?: { app: App; status: () => Status; inspector: Inspector; dataDialog: DataDialog };
+  }
+}
+window.mm3d = { app, status: currentStatus, inspector, dataDialog };
 
 app.loadFromLocation('replace');

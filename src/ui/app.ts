@@ -13,7 +13,7 @@ import { type Layout, computeLayout } from '../core/layout/layout';
 import { type LeafData, type MatrixValues, workOf } from '../core/model/values';
 import { SceneView } from '../render/scene';
 import { prepareText } from '../render/text';
-import { ComputeClient, WORKER_WORK } from './compute-client';
+import { ComputeClient, WORKER_WORK } from '../compute/client';
 import { fitCamera } from './camera';
 import { Animator } from './animation';
 import { DataManager } from './data';

@@ -12,7 +12,7 @@ import { hashString } from '../tensor/rng';
 import { initMatrix } from '../tensor/init';
 import { matmul } from '../tensor/matmul';
 import { applyEpilog } from '../tensor/epilog';
-import { fillFromData } from '../../data/fill';
+import { fillFromData } from '../tensor/fill';
 
 export interface Level {
   h: number;

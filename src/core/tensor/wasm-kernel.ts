@@ -1,11 +1,10 @@
 /**
  * The product in WebAssembly (wasm/matmul.ts, 128-bit SIMD): about three times the speed of the
  * JavaScript kernel, with the same arithmetic (exact products, float64 sums). One instance per
- * thread, made on first use; where WebAssembly SIMD is missing the caller falls back to
- * JavaScript.
+ * thread, made on first use from the module bytes the thread was given (`provideKernel`; the
+ * build compiles them, see src/compute/kernel.ts); without them, or where WebAssembly SIMD is
+ * missing, the caller falls back to JavaScript.
  */
-import kernelBase64 from 'virtual:mm3d-kernel';
-import { bytesFromBase64 } from '../base64';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -19,15 +18,24 @@ interface Kernel {
 }
 
 let kernel: Kernel | null | undefined;
+let kernelBytes: Uint8Array<ArrayBuffer> | null = null;
+
+/** Gives this thread the kernel's module bytes; it is compiled when the first product needs it. */
+export function provideKernel(bytes: Uint8Array<ArrayBuffer>): void {
+  if (kernelBytes === null) kernelBytes = bytes;
+}
 
 function load(): Kernel | null {
   if (kernel !== undefined) return kernel;
+  if (kernelBytes === null) return null;
   kernel = null;
   try {
-    const bytes = bytesFromBase64(kernelBase64);
-    if (WebAssembly.validate(bytes)) {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-      kernel = { exports: instance.exports as unknown as KernelExports, bt: null };
+    if (WebAssembly.validate(kernelBytes)) {
+      const { memory, matmulT } = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), {}).exports;
+      if (memory instanceof WebAssembly.Memory && typeof matmulT === 'function') {
+        // The module's export has this signature (wasm/matmul.ts).
+        kernel = { exports: { memory, matmulT: matmulT as KernelExports['matmulT'] }, bt: null };
+      }
     }
   } catch {
     kernel = null;

@@ -3,6 +3,9 @@
 import { describe, it, expect } from 'vitest';
 import { matmul, matmulTScalar, transpose } from '../../../src/core/tensor/matmul';
 import { kernelKind, wasmMatmulT } from '../../../src/core/tensor/wasm-kernel';
+import { useWasmKernel } from '../../../src/compute/kernel';
+
+useWasmKernel();
 import { computeValues, poolLevel, poolLevels, statsOf, type MatrixValues } from '../../../src/core/model/values';
 import { initMatrix } from '../../../src/core/tensor/init';
 import { normalize } from '../../../src/core/params/normalize';

@@ -8,8 +8,7 @@ const text = (s: string) => new TextEncoder().encode(s).buffer as ArrayBuffer;
 
 describe('worker protocol', () => {
   it('parses CSV bytes and transfers the tensor buffer', async () => {
-    const { reply, transfer } = await handleRequest({ id: 7, kind: 'csv', data: text('a,b\n1,2\n3,4\n') });
-    expect(reply.id).toBe(7);
+    const { reply, transfer } = await handleRequest({ kind: 'csv', data: text('a,b\n1,2\n3,4\n') });
     const { tensor } = unwrapReply(reply) as { tensor: { shape: number[]; data: Float32Array } };
     expect(tensor.shape).toEqual([2, 2]);
     expect(Array.from(tensor.data)).toEqual([1, 2, 3, 4]);
@@ -17,13 +16,13 @@ describe('worker protocol', () => {
   });
 
   it('passes the delimiter through', async () => {
-    const { reply } = await handleRequest({ id: 1, kind: 'csv', data: text('1,2\t3'), delimiter: '\t' });
+    const { reply } = await handleRequest({ kind: 'csv', data: text('1,2\t3'), delimiter: '\t' });
     expect(reply.ok).toBe(false);
   });
 
   it('parses .npy from a Blob', async () => {
     const blob = new Blob([npyFile({ descr: '<f4', shape: [2, 3], fortran: true, payload: pack([1, 4, 2, 5, 3, 6], 4, writeF32) })]);
-    const { reply } = await handleRequest({ id: 2, kind: 'npy', data: blob });
+    const { reply } = await handleRequest({ kind: 'npy', data: blob });
     const { tensor } = unwrapReply(reply) as { tensor: { data: Float32Array } };
     expect(Array.from(tensor.data)).toEqual([1, 2, 3, 4, 5, 6]);
   });
@@ -33,21 +32,20 @@ describe('worker protocol', () => {
       { name: 'a', dtype: 'F32', shape: [2], bytes: pack([1, 2], 4, writeF32) },
       { name: 'b', dtype: 'BF16', shape: [2], bytes: pack([0x3f80, 0xc000], 2, writeU16) },
     ]);
-    const h = await handleRequest({ id: 3, kind: 'safetensors-header', data: file.slice(0) });
+    const h = await handleRequest({ kind: 'safetensors-header', data: file.slice(0) });
     const { header } = unwrapReply(h.reply) as { header: Awaited<ReturnType<typeof readSafetensorsHeader>> };
     expect(h.transfer).toEqual([]);
     const b = header.tensors[1];
     const only = file.slice(b.begin, b.end);
-    const t = await handleRequest({ id: 4, kind: 'safetensors-tensor', data: only, header, name: 'b', base: b.begin });
+    const t = await handleRequest({ kind: 'safetensors-tensor', data: only, header, name: 'b', base: b.begin });
     const { tensor } = unwrapReply(t.reply) as { tensor: { data: Float32Array } };
     expect(Array.from(tensor.data)).toEqual([1, -2]);
   });
 
   it('replies with a plain error that becomes a DataError again', async () => {
-    const { reply, transfer } = await handleRequest({ id: 5, kind: 'csv', data: text('1,2\n3,x\n') });
+    const { reply, transfer } = await handleRequest({ kind: 'csv', data: text('1,2\n3,x\n') });
     expect(transfer).toEqual([]);
     expect(reply).toEqual({
-      id: 5,
       ok: false,
       error: { kind: 'parse', message: "cell 'x' at row 2, column 2 is not a number", detail: { row: 2, column: 2, cell: 'x' } },
     });

@@ -1,9 +1,8 @@
-/** Messages between the page and the compute worker. */
+/** What the page asks of the compute worker and what it answers (through compute/rpc.ts). */
 import type { MatrixValues, LeafData } from '../core/model/values';
 import type { Params } from '../core/params/schema';
 
 export interface ComputeRequest {
-  id: number;
   params: Params;
   /** Content keys the page already holds (the worker sends only a reference for those). */
   have: string[];
@@ -11,8 +10,14 @@ export interface ComputeRequest {
 }
 
 export interface ComputeReply {
-  id: number;
-  progress?: number;
-  error?: string;
-  entries?: { path: string; key: string; values?: MatrixValues }[];
+  entries: { path: string; key: string; values?: MatrixValues }[];
+}
+
+/** A row block of a product for the multiply helper: `a` (I x K) times B given transposed (J x K). */
+export interface MultiplyRequest {
+  a: Float32Array;
+  bt: Float32Array;
+  I: number;
+  K: number;
+  J: number;
 }

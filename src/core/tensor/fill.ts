@@ -5,7 +5,6 @@
  * corner.
  */
 
-import { DataError } from './types';
 
 export function fillFromData(
   src: { rows: number; cols: number; data: Float32Array },
@@ -14,7 +13,7 @@ export function fillFromData(
 ): Float32Array {
   const { rows, cols, data } = src;
   if (rows <= 0 || cols <= 0 || data.length < rows * cols) {
-    throw new DataError('shape', `no data to fill the matrix from (${rows} x ${cols}, ${data.length} values)`);
+    throw new Error(`no data to fill the matrix from (${rows} x ${cols}, ${data.length} values)`);
   }
   const out = new Float32Array(h * w);
   for (let i = 0; i < h; i++) {

@@ -8,7 +8,11 @@ import { type LeafData, type MatrixValues, type MultiplyJob, computeValuesAsync,
 import { matmulT, transpose } from '../core/tensor/matmul';
 import { kernelKind } from '../core/tensor/wasm-kernel';
 import type { Params } from '../core/params/schema';
-import type { ComputeReply, ComputeRequest } from './compute-protocol';
+import { useWasmKernel } from './kernel';
+import type { ComputeReply, ComputeRequest } from './protocol';
+import { WorkerChannel } from './rpc';
+
+useWasmKernel();
 
 /** Above this many multiply-adds the worker computes. */
 export const WORKER_WORK = 200_000_000;
@@ -24,49 +28,23 @@ class Superseded extends Error {
 const yieldToPage = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 export class ComputeClient {
-  private worker: Worker | null = null;
-  private workerReady: Promise<void> | null = null;
-  private busy = false;
-  private nextId = 1;
+  private worker = new WorkerChannel<ComputeRequest, ComputeReply>(
+    () => new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' }),
+  );
   private cache = new Map<string, MatrixValues>();
   private mainCache = new Map<string, MatrixValues>();
   private mainGeneration = 0;
   private inflight: { json: string; promise: Promise<Map<string, MatrixValues>> } | null = null;
-  private pending: { id: number; resolve: (v: Map<string, MatrixValues>) => void; reject: (e: Error) => void; onProgress?: (f: number) => void } | null = null;
 
   /** Starts the worker; resolves when its script runs (or after `timeoutMs`). */
   warm(timeoutMs = 600): Promise<void> {
-    this.ensure();
-    return Promise.race([this.workerReady!, new Promise<void>((r) => setTimeout(r, timeoutMs))]);
-  }
-
-  private ensure(): Worker {
-    if (!this.worker) {
-      const w = new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module' });
-      this.worker = w;
-      this.workerReady = new Promise((resolve) => {
-        w.addEventListener('message', function hello(e: MessageEvent) {
-          if ((e.data as { hello?: boolean }).hello) {
-            w.removeEventListener('message', hello);
-            resolve();
-          }
-        });
-      });
-      w.addEventListener('message', (e: MessageEvent<ComputeReply>) => this.receive(e.data));
-      w.onerror = (e) => {
-        const p = this.pending;
-        this.pending = null;
-        this.busy = false;
-        p?.reject(new Error(e.message || 'the compute worker failed'));
-      };
-    }
-    return this.worker;
+    return Promise.race([this.worker.ready, new Promise<void>((r) => setTimeout(r, timeoutMs))]);
   }
 
   compute(params: Params, leafData: LeafData, onProgress?: (f: number) => void, dataVersion = 0): Promise<Map<string, MatrixValues>> {
     const json = JSON.stringify([params.left, params.right, params.epilog, [...leafData.keys()], dataVersion]);
     if (this.inflight && this.inflight.json === json) {
-      if (this.pending && onProgress) this.pending.onProgress = onProgress;
+      if (onProgress) this.worker.setProgress(onProgress);
       return this.inflight.promise;
     }
     this.cancel();
@@ -82,14 +60,7 @@ export class ComputeClient {
 
   private cancel(): void {
     this.mainGeneration++;
-    if (this.busy && this.worker) {
-      this.worker.terminate();
-      this.worker = null;
-      this.workerReady = null;
-      this.busy = false;
-      this.pending?.reject(new Superseded());
-      this.pending = null;
-    }
+    if (this.worker.busy) this.worker.terminate(new Superseded());
   }
 
   private async computeHere(params: Params, leafData: LeafData, onProgress?: (f: number) => void): Promise<Map<string, MatrixValues>> {
@@ -124,33 +95,12 @@ export class ComputeClient {
     return r.values;
   }
 
-  private computeInWorker(params: Params, leafData: LeafData, onProgress?: (f: number) => void): Promise<Map<string, MatrixValues>> {
-    const id = this.nextId++;
-    const w = this.ensure();
-    this.busy = true;
-    return new Promise((resolve, reject) => {
-      this.pending = { id, resolve, reject, onProgress };
-      const req: ComputeRequest = { id, params, have: [...this.cache.keys()], leafData: [...leafData] };
-      w.postMessage(req);
-    });
-  }
-
-  private receive(r: ComputeReply): void {
-    const p = this.pending;
-    if (!p || p.id !== r.id) return;
-    if (r.progress !== undefined) {
-      p.onProgress?.(r.progress);
-      return;
-    }
-    this.pending = null;
-    this.busy = false;
-    if (r.error) {
-      p.reject(new Error(r.error));
-      return;
-    }
+  private async computeInWorker(params: Params, leafData: LeafData, onProgress?: (f: number) => void): Promise<Map<string, MatrixValues>> {
+    const req: ComputeRequest = { params, have: [...this.cache.keys()], leafData: [...leafData] };
+    const r = await this.worker.request(req, { onProgress });
     const out = new Map<string, MatrixValues>();
     const used = new Set<string>();
-    for (const e of r.entries ?? []) {
+    for (const e of r.entries) {
       const v = e.values ?? this.cache.get(e.key);
       if (!v) continue;
       this.cache.set(e.key, v);
@@ -158,6 +108,6 @@ export class ComputeClient {
       out.set(e.path, v);
     }
     for (const k of [...this.cache.keys()]) if (!used.has(k)) this.cache.delete(k);
-    p.resolve(out);
+    return out;
   }
 }

@@ -1,0 +1,62 @@
+/**
+ * Computes values off the main thread (products of large matrices would otherwise freeze the
+ * page). Keeps its own cache by content key and sends back only what the page does not hold yet.
+ * Big products are split by rows with a helper thread, so both cores work on them.
+ */
+import { type MatrixValues, type MultiplyJob, computeValuesAsync } from '../core/model/values';
+import { matmul, matmulT, transpose } from '../core/tensor/matmul';
+import { useWasmKernel } from './kernel';
+import type { ComputeReply, ComputeRequest, MultiplyRequest } from './protocol';
+import { WorkerChannel, serve } from './rpc';
+
+useWasmKernel();
+const cache = new Map<string, MatrixValues>();
+/** Products at least this big (multiply-adds) are shared with the helper thread. */
+const SPLIT_WORK = 24_000_000;
+
+let helper: WorkerChannel<MultiplyRequest, Float32Array> | null = null;
+
+function helperThread(): WorkerChannel<MultiplyRequest, Float32Array> | null {
+  if (helper) return helper;
+  try {
+    helper = new WorkerChannel(() => new Worker(new URL('./multiply.worker.ts', import.meta.url), { type: 'module' }));
+    helper.start();
+  } catch {
+    helper = null;
+  }
+  return helper;
+}
+
+async function multiply(job: MultiplyJob): Promise<Float32Array> {
+  const { a, b, I, K, J } = job;
+  if (I === 0) return new Float32Array(0);
+  const h = I * K * J >= SPLIT_WORK && I >= 8 ? helperThread() : null;
+  if (!h) return matmul(a, b, I, K, J, new Float32Array(I * J), (rows) => job.onFraction(rows / I));
+  // The helper takes the first rows; this thread the rest; B (transposed once) goes over as a copy.
+  const split = Math.floor(I / 2);
+  const bt = transpose(b, K, J);
+  const theirs = h.request({ a: a.slice(0, split * K), bt: bt.slice(), I: split, K, J });
+  const rest = I - split;
+  const mine = matmulT(a.subarray(split * K), bt, rest, K, J, new Float32Array(rest * J), (rows) => job.onFraction(rows / rest));
+  const top = await theirs;
+  const out = new Float32Array(I * J);
+  out.set(top, 0);
+  out.set(mine, split * J);
+  return out;
+}
+
+serve<ComputeRequest, ComputeReply>(async ({ params, have, leafData }, progress) => {
+  const r = await computeValuesAsync(params, { cache, leafData: new Map(leafData), onProgress: progress }, multiply);
+  const used = new Set(r.keys.values());
+  for (const k of [...cache.keys()]) if (!used.has(k)) cache.delete(k);
+  const entries: ComputeReply['entries'] = [];
+  for (const [path, key] of r.keys) {
+    const v = r.values.get(path)!;
+    cache.set(key, v);
+    entries.push(have.includes(key) ? { path, key } : { path, key, values: v });
+  }
+  return { reply: { entries } };
+});
+
+// Start the helper thread now, so that it has loaded when the first big product comes.
+helperThread();
