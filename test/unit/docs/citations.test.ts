@@ -1,8 +1,9 @@
 // The docs cite each other and the code cites the docs; both kinds of reference must lead
 // somewhere. Checked here: every relative Markdown link in docs/ and the README names a file that
-// exists and, with `#anchor`, a heading of that file (GitHub's anchor rules); every citation of
-// the form `docs/NAME.md` in src/, test/ and bench/ names a page that exists and, with a quoted
-// section (`docs/parameters.md, "deco"`), a page that has a heading or a property of that name.
+// exists and, with `#anchor`, a heading of that file (GitHub's anchor rules); every source path
+// they name in backticks exists; every citation of the form `docs/NAME.md` in src/, test/ and
+// bench/ names a page that exists and, with a quoted section (`docs/parameters.md, "deco"`), a
+// page that has a heading or a property of that name.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +70,16 @@ describe('links between the docs', () => {
       expect(broken).toEqual([]);
     });
   }
+
+  it('every source path the docs name exists', () => {
+    const missing: string[] = [];
+    for (const file of MARKDOWN) {
+      for (const m of read(file).matchAll(/`((?:src|test|bench|wasm|docs)\/[\w./-]*)`/g)) {
+        if (!existsSync(join(ROOT, m[1]!))) missing.push(`${relative(ROOT, file)}: ${m[1]!}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
 });
 
 describe('citations of the docs in code', () => {
