@@ -48,7 +48,7 @@ export default defineConfig({
   },
   worker: { format: 'es', plugins: () => [kernelPlugin()] },
   test: {
-    include: ['test/unit/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
     environment: 'node',
     // The layout invariants check every cell of many cubes: slow on a busy 2-core machine.
     testTimeout: 60000,

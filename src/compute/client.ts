@@ -7,6 +7,7 @@
 import { type LeafData, type MatrixValues, type MultiplyJob, computeValuesAsync, workOf } from '../core/model/values';
 import { matmulT, transpose } from '../core/tensor/matmul';
 import { kernelKind } from '../core/tensor/wasm-kernel';
+import { formulaWorkOf } from '../core/model/formula-steps';
 import type { Params } from '../core/params/schema';
 import { useWasmKernel } from './kernel';
 import type { ComputeReply, ComputeRequest } from './protocol';
@@ -48,7 +49,7 @@ export class ComputeClient {
       return this.inflight.promise;
     }
     this.cancel();
-    const promise = workOf(params) < WORKER_WORK ? this.computeHere(params, leafData, onProgress) : this.computeInWorker(params, leafData, onProgress);
+    const promise = workOf(params) + formulaWorkOf(params) < WORKER_WORK ? this.computeHere(params, leafData, onProgress) : this.computeInWorker(params, leafData, onProgress);
     const entry = { json, promise };
     this.inflight = entry;
     const clear = (): void => {

@@ -14,7 +14,9 @@ export interface DelimitedOptions {
   delimiter?: ',' | '\t' | 'auto';
 }
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// Each part can match in one way only (no `\d+\.?\d*`, which splits a run of digits in n ways),
+// so a long cell is read in linear time.
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SPECIAL: Readonly<Record<string, number>> = {
   nan: NaN, '+nan': NaN, '-nan': NaN,
   inf: Infinity, '+inf': Infinity, '-inf': -Infinity,
@@ -59,17 +61,12 @@ export function parseDelimited(text: string, opts: DelimitedOptions = {}): Tenso
 
   const cols = first.length;
   const nRows = end - start;
+  // Every row's width is checked before the matrix is allocated: the first row alone must not
+  // decide how much memory a short file asks for.
+  for (let r = start; r < end; r++) checkWidth(rows[r], r, cols);
   const data = new Float32Array(nRows * cols);
   for (let r = start; r < end; r++) {
     const row = rows[r];
-    if (row.length !== cols) {
-      const what = isBlank(row) ? 'is empty' : `has ${row.length} ${row.length === 1 ? 'cell' : 'cells'}`;
-      throw new DataError('shape', `row ${r + 1} ${what}, expected ${cols}${isBlank(row) ? ' cells' : ''}`, {
-        row: r + 1,
-        expected: cols,
-        found: row.length,
-      });
-    }
     const base = (r - start) * cols;
     for (let c = 0; c < cols; c++) {
       const v = parseCell(row[c]);
@@ -111,6 +108,16 @@ export function detectDelimiter(text: string): ',' | '\t' {
   const tabOk = consistent(tabs);
   if (commaOk !== tabOk) return tabOk ? '\t' : ',';
   return tabs[0] > commas[0] ? '\t' : ',';
+}
+
+function checkWidth(row: string[], r: number, cols: number): void {
+  if (row.length === cols) return;
+  const what = isBlank(row) ? 'is empty' : `has ${row.length} ${row.length === 1 ? 'cell' : 'cells'}`;
+  throw new DataError('shape', `row ${r + 1} ${what}, expected ${cols}${isBlank(row) ? ' cells' : ''}`, {
+    row: r + 1,
+    expected: cols,
+    found: row.length,
+  });
 }
 
 function isBlank(row: string[]): boolean {

@@ -8,6 +8,7 @@
 
 import { DataError, elementCount, type Tensor } from './types';
 import { decodeElements, fortranToC, ITEM_SIZE, type ElementType } from './elements';
+import { checkShape } from './shape-check';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 
@@ -95,6 +96,7 @@ function readHeader(text: string): NpyHeader {
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
     throw new DataError('format', "unreadable .npy header: 'shape' must be a tuple of sizes");
   }
+  checkShape(shape, 'the .npy header');
   return { descr, fortranOrder: fortran, shape: shape as number[] };
 }
 
@@ -164,10 +166,22 @@ export function parsePyLiteral(text: string): PyValue {
     pos++;
   };
 
+  // Containers nest at most this deep (a real header nests two levels); recursion stays shallow.
+  let depth = 0;
   const value = (): PyValue => {
     skipSpace();
     const ch = text[pos];
     if (ch === undefined) return fail('unexpected end');
+    if ((ch === '{' || ch === '(' || ch === '[') && depth >= 32) return fail('nested deeper than 32 levels');
+    depth++;
+    try {
+      return container(ch);
+    } finally {
+      depth--;
+    }
+  };
+
+  const container = (ch: string): PyValue => {
     if (ch === '{') {
       pos++;
       const map = new Map<string, PyValue>();

@@ -9,6 +9,7 @@
 
 import { DataError, elementCount, type Tensor } from './types';
 import { decodeElements, ITEM_SIZE, type ElementType } from './elements';
+import { checkShape } from './shape-check';
 
 /** Random access to the bytes of a file. `size` may be Infinity when the length is unknown. */
 export interface ByteSource {
@@ -115,7 +116,9 @@ export async function readSafetensorsHeader(src: ByteSource): Promise<Safetensor
   for (const [name, value] of Object.entries(json)) {
     if (name === '__metadata__') {
       if (isObject(value)) {
-        for (const [k, v] of Object.entries(value)) metadata[k] = String(v);
+        // The format's metadata is a string-to-string map; other values are not kept (turning a
+        // deep array into text would recurse once per level).
+        for (const [k, v] of Object.entries(value)) if (typeof v === 'string') metadata[k] = v;
       }
       continue;
     }
@@ -132,6 +135,7 @@ function readEntry(name: string, value: unknown, dataStart: number, size: number
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   if (typeof dtype !== 'string') return bad('has no dtype');
   if (!Array.isArray(shape) || !shape.every(isSize)) return bad('has no valid shape');
+  checkShape(shape, `tensor '${name}'`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isSize)) return bad('has no valid data_offsets');
   const [b, e] = offsets as [number, number];
   if (b > e) return bad(`has data_offsets [${b}, ${e}] that end before they begin`);

@@ -6,15 +6,17 @@
  */
 import type { Params } from '../core/params/schema';
 import { defaultParams, toExternal } from '../core/params/schema';
-import { normalize } from '../core/params/normalize';
-import { type Path, clone, deepMerge, getAt } from '../core/params/tree';
-import { type Decoded, decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core/params/url';
+import { type Path, clone, getAt } from '../core/params/tree';
+import { type Decoded, MAX_Z_TEXT, decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core/params/url';
+import { STATE_BOUNDS, jsonNestsDeeper } from '../core/params/bounds';
 import { type Layout, computeLayout } from '../core/layout/layout';
 import { type LeafData, type MatrixValues, workOf } from '../core/model/values';
 import { SceneView } from '../render/scene';
 import { prepareText } from '../render/text';
 import { ComputeClient, WORKER_WORK } from '../compute/client';
 import { fitCamera } from './camera';
+import { applySetParams } from '../core/params/message';
+import { formulaWorkOf } from '../core/model/formula-steps';
 import { Animator } from './animation';
 import { DataManager } from './data';
 
@@ -69,7 +71,7 @@ export class App {
     const first = decodeQuery(window.location.search);
     // The legends' font and glyph atlas, before the (slow) WebGL view is made.
     void prepareText();
-    if (!first.configUrl && workOf(first.params) >= WORKER_WORK) await client.warm();
+    if (!first.configUrl && workOf(first.params) + formulaWorkOf(first.params) >= WORKER_WORK) await client.warm();
     return new App(container, client, first);
   }
 
@@ -111,6 +113,8 @@ export class App {
       const r = await fetch(url);
       if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
       const text = await r.text();
+      // Refused before parsing: a fetched tree is as hostile as a link.
+      if (text.length > MAX_Z_TEXT || jsonNestsDeeper(text, STATE_BOUNDS.depth)) throw new Error(`the file is longer than ${MAX_Z_TEXT} characters or nested deeper than ${STATE_BOUNDS.depth} levels`);
       const n = fromPartial(JSON.parse(text) as unknown);
       this.setState(n.params, { history: 'replace', notices: n.notices, fit: true });
     } catch (e) {
@@ -120,19 +124,9 @@ export class App {
 
   /** Applies a raw (partial) tree: embedding's setParams and tests. */
   applyPartial(props: unknown, reset: boolean, syncExpr: boolean): void {
-    const base = toExternal(reset ? defaultParams() : this.params);
-    let next: unknown = base;
-    const notices: string[] = [];
-    if (syncExpr && typeof props === 'object' && props !== null && typeof (props as { expr?: unknown }).expr === 'string') {
-      const rebuilt = normalize({ ...base, expr: (props as { expr: string }).expr }, { fromExpr: true });
-      notices.push(...rebuilt.notices);
-      next = toExternal(rebuilt.params);
-    }
-    const rest = { ...(props as Record<string, unknown>) };
-    delete rest.sync_expr;
-    if (syncExpr) delete rest.expr;
-    const n = normalize(deepMerge(next, rest));
-    this.setState(n.params, { history: 'push', notices: [...notices, ...n.notices] });
+    const n = applySetParams(this.params, props, reset, syncExpr);
+    if (n.refused) this.notify(n.notices);
+    else this.setState(n.params, { history: 'push', notices: n.notices });
   }
 
   /** Opens or closes a menu folder (part of the state, so links keep it). */

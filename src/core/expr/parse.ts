@@ -9,6 +9,7 @@
  */
 
 import { subtreeText } from './print';
+import { wellFormed } from '../unicode';
 
 export type ExprNode =
   | { kind: 'leaf'; name: string; start: number; end: number }
@@ -40,11 +41,17 @@ export const MAX_EXPR_LENGTH = 10_000;
 /** Deepest parenthesis nesting accepted; keeps recursion far from the engine's stack limit. */
 export const MAX_EXPR_DEPTH = 200;
 
+/**
+ * Most operands (matrices) in one expression. Every matmul's default name is its own text, so the
+ * cost of names grows with the square of the chain; 64 operands is far more than any model shown.
+ */
+export const MAX_EXPR_OPERANDS = 64;
+
 const PUNCT = '()@=';
 
 /** True when `name` can be a matrix or matmul name, i.e. printing it would parse back as itself. */
 export function isValidName(name: string): boolean {
-  if (name.trim() !== name || name.length === 0) return false;
+  if (name.trim() !== name || name.length === 0 || wellFormed(name) !== name) return false;
   for (const ch of name) if (PUNCT.includes(ch)) return false;
   return true;
 }
@@ -263,5 +270,14 @@ export function parseExpr(text: string): ExprNode {
       MAX_EXPR_LENGTH,
     );
   }
-  return new Parser(text).parseRoot();
+  // A lone surrogate could not survive a link; it reads as U+FFFD, as the link would (same length).
+  const clean = wellFormed(text);
+  // Counted before parsing: the work below must stay bounded whatever the text.
+  let operands = 1;
+  for (let p = 0; p < clean.length; p++) {
+    if (clean.charCodeAt(p) === 64 /* @ */ && ++operands > MAX_EXPR_OPERANDS) {
+      throw new ExprError(`more than ${MAX_EXPR_OPERANDS} operands: the '@' at ${p} is one too many`, p);
+    }
+  }
+  return new Parser(clean).parseRoot();
 }

@@ -10,6 +10,7 @@ import { type Path, pathKey } from '../params/tree';
 import { colsOf, rowsOf } from '../params/shapes';
 import { hashString } from '../tensor/rng';
 import { initMatrix } from '../tensor/init';
+import { FORMULA_SLICE, formulaCost, formulaInSlices } from './formula-steps';
 import { matmul } from '../tensor/matmul';
 import { applyEpilog } from '../tensor/epilog';
 import { fillFromData } from '../tensor/fill';
@@ -188,7 +189,8 @@ function* computeSteps(p: Params, opts: ComputeOptions): Generator<MultiplyJob, 
     const key = hash64(JSON.stringify([a.name, a.h, a.w, a.init, a.min, a.max, a.dropout, a.seed, a.init === 'expr' ? a.expr : '', a.init === 'url' ? a.url : '', extKey]));
     let v = cache.get(key);
     if (!v) {
-      const r = initMatrix(a);
+      // A heavy formula is evaluated in slices, with pauses where a newer state may cancel it.
+      const r = formulaCost(a) > FORMULA_SLICE ? yield* formulaInSlices(a, breathe, (f) => opts.onProgress?.(f)) : initMatrix(a);
       let err = r.error;
       if (a.init === 'url') {
         // Still loading: zeros without a message (progress is shown elsewhere).

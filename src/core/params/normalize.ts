@@ -11,13 +11,15 @@ import {
   MATMUL_ARG_FIELDS, ROOT_GROUPS, SIDE_DEFAULTS, TARGET_FIELDS, VIZ_FIELDS, codeName, defaultMatrix, defaultParams,
   groupDefaults,
 } from './schema';
-import { type ExprNode, ExprError, parseExpr } from '../expr/parse';
+import { type ExprNode, ExprError, MAX_EXPR_OPERANDS, parseExpr } from '../expr/parse';
 import { printExpr } from '../expr/print';
 import { exprOfTree, syncNames } from './tree';
 import { unifyBlocks } from '../anim/blocks';
 import { animTree, setBlockCounts } from './partitions';
 import { fixShapes } from './shapes';
 import { MAX_NAME, safeName } from './names';
+import { wellFormed } from '../unicode';
+import { getAt } from './tree';
 
 export interface Normalized {
   params: Params;
@@ -27,6 +29,27 @@ export interface Normalized {
 type Raw = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The state whose values a bad field keeps (see NormalizeOptions.keep); set only while normalize()
+ * runs, which is synchronous, so the coercions below need not pass it along.
+ */
+let keepState: unknown;
+
+/** What a field falls back to when its new value is unusable: its value in `keepState` if valid, else the default. */
+function fallback(f: Field, path: string): { value: number | boolean | string; said: string } {
+  // The kept state is a normalized tree, under code names; the path may use either name.
+  const kept = keepState === undefined ? undefined : getAt(keepState, path.split('.').map(codeName));
+  if (kept !== undefined) {
+    const saved = keepState;
+    keepState = undefined;
+    const probe: string[] = [];
+    const value = coerceField(f, kept, path, probe);
+    keepState = saved;
+    if (probe.length === 0) return { value, said: `kept the current value ${short(value)}` };
+  }
+  return { value: f.def, said: `using ${short(f.def)}` };
+}
 
 /** Coerces one value to a field's type and range; returns the default with a notice when it cannot. */
 export function coerceField<F extends Field>(f: F, v: unknown, path: string, notices: string[]): ValueOf<F> {
@@ -40,8 +63,9 @@ function coerce(f: Field, v: unknown, path: string, notices: string[]): Field['d
       let n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
       if (typeof v === 'boolean') n = v ? 1 : 0;
       if (!Number.isFinite(n)) {
-        notices.push(`${path}: ${short(v)} is not a number; using ${f.def}`);
-        return f.def;
+        const fb = fallback(f, path);
+        notices.push(`${path}: ${short(v)} is not a number; ${fb.said}`);
+        return fb.value;
       }
       if (f.int) n = Math.round(n);
       if (n < f.min || n > f.max) {
@@ -55,21 +79,27 @@ function coerce(f: Field, v: unknown, path: string, notices: string[]): Field['d
       if (typeof v === 'boolean') return v;
       if (v === 'true' || v === 1 || v === '1') return true;
       if (v === 'false' || v === 0 || v === '0' || v === '') return false;
-      notices.push(`${path}: ${short(v)} is not true/false; using ${f.def}`);
-      return f.def;
+      {
+        const fb = fallback(f, path);
+        notices.push(`${path}: ${short(v)} is not true/false; ${fb.said}`);
+        return fb.value;
+      }
     case 'choice': {
-      const s = typeof v === 'string' ? v : String(v);
-      if (f.choices.includes(s)) return s;
-      if (f.aliases && s in f.aliases) return f.aliases[s]!;
-      notices.push(`${path}: unknown value ${short(v)}; using ${f.def}`);
-      return f.def;
+      // Objects are never choices (and String() of a hostile one can throw).
+      const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+      if (s !== undefined && f.choices.includes(s)) return s;
+      if (s !== undefined && f.aliases && Object.hasOwn(f.aliases, s)) return f.aliases[s]!;
+      const fb = fallback(f, path);
+      notices.push(`${path}: unknown value ${short(v)}; ${fb.said}`);
+      return fb.value;
     }
     case 'string': {
       if (typeof v !== 'string' && typeof v !== 'number') {
-        notices.push(`${path}: ${short(v)} is not text; using default`);
-        return f.def;
+        const fb = fallback(f, path);
+        notices.push(`${path}: ${short(v)} is not text; ${fb.said}`);
+        return fb.value;
       }
-      const s = String(v);
+      const s = wellFormed(String(v));
       if (s.length > f.maxLength) {
         notices.push(`${path}: text longer than ${f.maxLength} characters was cut`);
         return s.slice(0, f.maxLength);
@@ -84,7 +114,8 @@ function short(v: unknown): string {
   try {
     s = typeof v === 'string' ? JSON.stringify(v) : String(JSON.stringify(v));
   } catch {
-    s = String(v);
+    // Deep, cyclic or hostile values (a `toJSON` or `toString` that throws) are only described.
+    s = Array.isArray(v) ? 'a list' : typeof v === 'object' && v !== null ? 'an object' : typeof v;
   }
   return s.length > 40 ? s.slice(0, 37) + '...' : s;
 }
@@ -175,6 +206,11 @@ function treeMatmul(name: string, left: Skeleton, right: Skeleton, path = 'state
 }
 
 const MAX_DEPTH = 64;
+/**
+ * Matmuls a tree may still add below the root while normalize() runs: the expression of the
+ * result must parse, so it has at most MAX_EXPR_OPERANDS operands (set in normalize()).
+ */
+let matmulBudget = 0;
 
 function skeletonFromTree(raw: Raw, side: 'left' | 'right', depth: number, notices: string[], path: string): Skeleton {
   const given = typeof raw.name === 'string' ? raw.name : typeof raw.name === 'number' ? String(raw.name) : '';
@@ -182,11 +218,13 @@ function skeletonFromTree(raw: Raw, side: 'left' | 'right', depth: number, notic
   // A leaf needs a valid name; a matmul's may be its derived text (checked in treeMatmul).
   const name = !isMatmul && given !== '' ? checkedName(given, SIDE_DEFAULTS[side].name, `${path}.name`, notices) : given;
   if (raw.matmul === true || raw.matmul === 'true') {
-    if (depth >= MAX_DEPTH) {
-      notices.push(`${path}: nesting deeper than ${MAX_DEPTH} was cut`);
-      return { kind: 'leaf', name: name || SIDE_DEFAULTS[side].name };
+    if (depth >= MAX_DEPTH || matmulBudget <= 0) {
+      notices.push(depth >= MAX_DEPTH ? `${path}: nesting deeper than ${MAX_DEPTH} was cut` : `${path}: more than ${MAX_EXPR_OPERANDS} operands; nesting cut here`);
+      // The matmul's name may be expression text, which no matrix may be called.
+      return { kind: 'leaf', name: safeName(name, SIDE_DEFAULTS[side].name) };
     }
     if (isObj(raw.left) && isObj(raw.right)) {
+      matmulBudget--;
       return treeMatmul(
         name,
         skeletonFromTree(raw.left, 'left', depth + 1, notices, `${path}.left`),
@@ -246,9 +284,27 @@ function buildArg(sk: Skeleton, raw: Raw | undefined, byName: Map<string, Raw> |
 export interface NormalizeOptions {
   /** Rebuild the structure from `expr` even when a tree is present (expr edits, `sync_expr`). */
   fromExpr?: boolean;
+  /**
+   * The current state: a field whose new value is unusable keeps its value here (at the same
+   * path) instead of taking the default, and the notice says so (`{setParams}` messages).
+   */
+  keep?: unknown;
 }
 
 export function normalize(input: unknown, opts: NormalizeOptions = {}): Normalized {
+  const outer = keepState;
+  const outerBudget = matmulBudget;
+  keepState = opts.keep;
+  matmulBudget = MAX_EXPR_OPERANDS - 2;
+  try {
+    return normalizeInner(input, opts);
+  } finally {
+    keepState = outer;
+    matmulBudget = outerBudget;
+  }
+}
+
+function normalizeInner(input: unknown, opts: NormalizeOptions): Normalized {
   const notices: string[] = [];
   const p = defaultParams();
   if (input === undefined || input === null) return { params: p, notices };

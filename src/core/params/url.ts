@@ -10,11 +10,15 @@ import { type Normalized, normalize } from './normalize';
 import { type Field, type Json, type Params, fieldsBySegment, toExternal } from './schema';
 import { deepMerge } from './tree';
 import { parseExpr } from '../expr/parse';
+import { STATE_BOUNDS, checkBounds, jsonNestsDeeper } from './bounds';
+import { decompressUriSafe } from './lz';
 
 /** Links longer than this many characters of query are compressed. */
 export const READABLE_LIMIT = 600;
 /** Query strings longer than this are refused outright (a hostile link must not hang the page). */
 export const MAX_QUERY = 2_000_000;
+/** Most characters a `?z=` part may expand to (a valid state's JSON stays far below). */
+export const MAX_Z_TEXT = 1_000_000;
 
 type Obj = { [k: string]: Json };
 
@@ -33,6 +37,9 @@ function forbiddenKeys(raw: unknown, path: string, out: string[], depth = 0): st
 
 /** Builds the full state from a partial tree: the expression gives the structure, the tree the rest. */
 export function fromPartial(raw: unknown): Normalized {
+  // Deep, huge, shared or cyclic data is refused before anything walks it.
+  const over = checkBounds(raw);
+  if (over !== null) return { params: normalize(undefined).params, notices: [`state refused: ${over}; opened the defaults`] };
   const bad = forbiddenKeys(raw, '', []);
   const n = fromPartialInner(raw);
   return bad.length ? { params: n.params, notices: [...bad, ...n.notices] } : n;
@@ -198,6 +205,15 @@ export interface Decoded extends Normalized {
 
 /** Decodes any supported query string (with or without the leading `?`). */
 export function decodeQuery(query: string): Decoded {
+  try {
+    return decodeQueryInner(query);
+  } catch (e) {
+    // Last line of defence: a link must never stop the page from starting.
+    return { ...normalize(undefined), notices: [`link: could not be read (${e instanceof Error ? e.message : 'unknown error'}); opened the defaults`] };
+  }
+}
+
+function decodeQueryInner(query: string): Decoded {
   const q = query.startsWith('?') ? query.slice(1) : query;
   if (q.length > MAX_QUERY) {
     return { ...normalize(undefined), notices: [`link: the link is too long (${q.length} characters); opened the defaults`] };
@@ -222,8 +238,10 @@ export function decodeQuery(query: string): Decoded {
   if (numbered) {
     raw = decodeNumbered(sp);
   } else if (z !== null) {
-    const json = LZString.decompressFromEncodedURIComponent(z);
-    raw = parseJson(json ?? '', 'z', notices);
+    const json = decompressUriSafe(z, MAX_Z_TEXT);
+    if (json.ok) raw = parseJson(json.text, 'z', notices);
+    else if (json.reason === 'too-long') notices.push(`link: the z part expands to more than ${json.limit} characters; opened the defaults`);
+    else notices.push('link: the z part is not a compressed state; opened the defaults');
   } else if (params !== null) {
     raw = parseJson(params, 'params', notices);
   } else {
@@ -235,6 +253,10 @@ export function decodeQuery(query: string): Decoded {
 }
 
 function parseJson(text: string, what: string, notices: string[]): unknown {
+  if (jsonNestsDeeper(text, STATE_BOUNDS.depth)) {
+    notices.push(`link: the ${what} part is nested deeper than ${STATE_BOUNDS.depth} levels; opened the defaults`);
+    return undefined;
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {
