@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import asc from 'assemblyscript/asc';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * `virtual:mm3d-kernel`: the product kernel (wasm/matmul.ts, AssemblyScript) compiled to
@@ -33,16 +34,70 @@ function kernelPlugin(): Plugin {
   };
 }
 
+/**
+ * After a build, a copy of the static site goes into the Python package (python/mm3d/static, not in
+ * git): `pip install ./python` then carries the tool, and notebooks serve it offline.
+ */
+function pythonStaticPlugin(): Plugin {
+  let outDir = '';
+  return {
+    name: 'mm3d-python-static',
+    apply: 'build',
+    configResolved: (c) => {
+      outDir = resolve(c.root, c.build.outDir);
+    },
+    // After every other plugin's closeBundle (the service worker is written there).
+    closeBundle: {
+      order: 'post',
+      sequential: true,
+      handler() {
+        const target = resolve(import.meta.dirname, 'python/mm3d/static');
+        rmSync(target, { recursive: true, force: true });
+        cpSync(outDir, target, { recursive: true });
+      },
+    },
+  };
+}
+
 // Multi-page static site: every page is an HTML entry point at the root.
 export default defineConfig({
   base: './',
-  plugins: [kernelPlugin()],
+  plugins: [
+    kernelPlugin(),
+    // Offline after the first visit: a generated service worker precaches the whole static site
+    // (every page, script, style and font). The page registers it once the first picture is up
+    // (src/ui/offline.ts), so precaching does not compete with the start.
+    VitePWA({
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{html,js,css,woff,woff2,png,svg,wasm,json}'],
+        // The bundle holds the product kernel and the font inline: above workbox's 2 MiB default.
+        maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+        // Every page's state is in its query: `/?expr=…` is the precached `/` (index.html).
+        ignoreURLParametersMatching: [/.*/],
+        // Other pages (test parents, notebooks' outputs) are not the tool: no SPA fallback.
+        navigateFallback: null,
+        cleanupOutdatedCaches: true,
+        // A new build takes over at the next visit.
+        skipWaiting: true,
+        clientsClaim: true,
+      },
+    }),
+    pythonStaticPlugin(),
+  ],
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
     rollupOptions: {
       input: {
         index: resolve(import.meta.dirname, 'index.html'),
+        // The <mm3d-view> element for other pages: a stable name next to index.html.
+        'mm3d-view': resolve(import.meta.dirname, 'src/embed/mm3d-view.ts'),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'mm3d-view' ? 'mm3d-view.js' : 'assets/[name]-[hash].js'),
       },
     },
   },

@@ -9,6 +9,9 @@ import { installEmbedding } from '../ui/embed';
 import { installKeys } from '../ui/input';
 import { Inspector } from '../ui/inspect';
 import { DataDialog } from '../ui/data-dialog';
+import { addExportFolder } from '../ui/export-menu';
+import { addShareFolder } from '../ui/share';
+import { registerOffline } from '../ui/offline';
 import { applyEdit } from '../core/params/edit';
 import { clone } from '../core/params/tree';
 import type { Alg } from '../core/params/schema';
@@ -35,6 +38,10 @@ const menu = new Menu(el('menu'), {
     app.setState(n.params, { history: 'push', notices: n.notices });
   },
   onFit: () => app.fit(),
+  extras: (gui) => {
+    addExportFolder(gui, app, (m) => app.notify(m));
+    addShareFolder(gui, () => app.params);
+  },
 });
 
 const labelHost = document.createElement('div');
@@ -58,6 +65,7 @@ app.setHooks({
     if (!menuShown && (s.ready || s.error)) {
       menuShown = true;
       setTimeout(() => menu.show(app.params), 0);
+      registerOffline();
     }
     embed.statusChanged(s);
   },

@@ -273,6 +273,21 @@ export class SceneView {
     return out;
   }
 
+  /**
+   * Draws the current view into `target` (exports: a picture larger than the canvas), with every
+   * matrix readied for a viewport `heightPx` high. The canvas itself is left alone.
+   */
+  drawTo(target: THREE.WebGLRenderTarget, heightPx = target.height): void {
+    this.legends.orient(this.camera);
+    this.prepareViews(this.camera, heightPx);
+    const was = this.renderer.getRenderTarget();
+    this.renderer.setRenderTarget(target);
+    this.renderer.clear();
+    this.renderer.render(this.scene, this.camera);
+    this.renderer.setRenderTarget(was);
+    this.invalidate();
+  }
+
   /** Median time between drawn frames (ms), over the last couple of seconds. */
   frameTime(): number {
     if (!this.frameTimes.length) return 0;

@@ -20,6 +20,8 @@ export interface DataHooks {
 export class DataManager {
   readonly leafData: LeafData;
   private files = new Map<string, File>();
+  /** Tensors handed over in memory (embedding `setData`, other pages), by the name in `file:NAME`. */
+  private tensors = new Map<string, Tensor>();
   /** The reference each leaf's data was made from (to know when to reload). */
   private loadedRef = new Map<string, string>();
   private inflight = new Map<string, string>();
@@ -35,6 +37,18 @@ export class DataManager {
 
   attachFile(file: File): void {
     this.files.set(file.name, file);
+  }
+
+  /**
+   * Keeps an in-memory tensor under `name`: matrices whose url is `file:NAME` (with any slice
+   * options) read it like a local file. Re-attaching a name reloads the matrices that use it.
+   * Use `attachTensorToLeaves` (./attach.ts) to also point matrices at it.
+   */
+  attachTensor(name: string, tensor: Tensor): void {
+    this.tensors.set(name, tensor);
+    for (const [key, ref] of this.loadedRef) {
+      if (parseDataRef(ref).location === `file:${name}`) this.loadedRef.delete(key);
+    }
   }
 
   /** Starts loads for every url matrix whose reference changed; drops data no longer used. */
@@ -94,6 +108,8 @@ export class DataManager {
     };
     if (isLocalFile(ref)) {
       const name = ref.location.slice(5);
+      const held = this.tensors.get(name);
+      if (held) return held;
       const file = this.files.get(name);
       if (!file) throw new DataError('format', `re-attach file ${name}: drop it on the matrix (local files are not part of links)`);
       if (/\.safetensors$/i.test(name)) {

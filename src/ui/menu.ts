@@ -17,6 +17,8 @@ export interface MenuActions {
   onReseed: (path: Path) => void;
   onFit: () => void;
   onLoadFile: (path: Path) => void;
+  /** Adds folders that are not part of the state (export, share) to a freshly built menu. */
+  extras?: (gui: GUI) => void;
 }
 
 export interface DiagInfo {
@@ -129,6 +131,7 @@ export class Menu {
     ro('frameMs', 'frame ms');
     ro('geometries', 'GPU geometries');
     ro('textures', 'GPU textures');
+    this.actions.extras?.(gui);
   }
 
   private trackFolder(g: GUI, path: Path): void {

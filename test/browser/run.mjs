@@ -22,7 +22,7 @@
 //   t.log(msg)                            a note printed under the test line
 //
 // Usage: node test/browser/run.mjs [filter ...]   (runs tests whose "file: name" contains a filter)
-// Env: TEST_TIMEOUT (ms per test, default 90000), TEST_BUDGET (ms for the whole run, default 480000).
+// Env: TEST_TIMEOUT (ms per test, default 90000), TEST_BUDGET (ms for the whole run, default 900000).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,7 +34,7 @@ const root = path.resolve(here, '../..');
 const dist = path.join(root, 'dist');
 const outDir = path.join(root, 'test-output');
 const DEFAULT_TIMEOUT = Number(process.env.TEST_TIMEOUT ?? 90000);
-const BUDGET = Number(process.env.TEST_BUDGET ?? 480000);
+const BUDGET = Number(process.env.TEST_BUDGET ?? 900000);
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 
 class AssertionError extends Error {}
