@@ -72,7 +72,7 @@ export default defineConfig({
       registerType: 'autoUpdate',
       manifest: false,
       workbox: {
-        globPatterns: ['**/*.{html,js,css,woff,woff2,png,svg,wasm,json}'],
+        globPatterns: ['**/*.{html,js,css,woff,woff2,png,svg,wasm,json,safetensors}'],
         // The bundle holds the product kernel and the font inline: above workbox's 2 MiB default.
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         // Every page's state is in its query: `/?expr=…` is the precached `/` (index.html).
@@ -93,6 +93,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         index: resolve(import.meta.dirname, 'index.html'),
+        explorer: resolve(import.meta.dirname, 'explorer.html'),
         // The <mm3d-view> element for other pages: a stable name next to index.html.
         'mm3d-view': resolve(import.meta.dirname, 'src/embed/mm3d-view.ts'),
       },

@@ -10,7 +10,11 @@ import { type MatrixPlacement, posOf } from '../core/layout/layout';
 import { cellAtOrBefore } from '../core/layout/pick';
 import type { MatrixValues } from '../core/model/values';
 import type { Range, VizParams } from '../core/color';
-import { ballFragment, ballVertex, lookFragment, lookVertex, matrixFragment, matrixVertex } from './matrix-shader';
+import { REVEAL } from '../core/anim/view';
+import { type MatrixUniforms, matrixFragment, matrixUniforms, matrixVertex } from './shaders/matrix';
+import { type BallUniforms, ballFragment, ballUniforms, ballVertex } from './shaders/ball';
+import { bakeFragment, bakeUniforms, bakeVertex } from './shaders/bake';
+import { CELLS_PER_PIXEL, PROGRAM, type ProgramMode, packHue, packViz } from './shaders/constants';
 
 const EMPTY = (() => {
   const t = new THREE.DataTexture(new Float32Array(1), 1, 1, THREE.RedFormat, THREE.FloatType);
@@ -98,31 +102,26 @@ function sharedBallGeometry(): THREE.BufferGeometry {
 
 /** The bake pass (shared by all matrices): one full-target quad, the look shader. */
 const bake = (() => {
+  const uniforms = bakeUniforms(EMPTY);
   const material = new THREE.ShaderMaterial({
     glslVersion: THREE.GLSL3,
-    vertexShader: lookVertex,
-    fragmentShader: lookFragment,
+    vertexShader: bakeVertex,
+    fragmentShader: bakeFragment,
     depthTest: false,
     depthWrite: false,
-    uniforms: {
-      uValues: { value: EMPTY },
-      uLevel: { value: 0 },
-      uViz: { value: null },
-      uHue: { value: null },
-      uRange: { value: null },
-    },
+    uniforms,
   });
   const mesh = new THREE.Mesh(unitQuad, material);
   mesh.frustumCulled = false;
   const scene = new THREE.Scene();
   scene.add(mesh);
-  return { material, scene, camera: new THREE.Camera() };
+  return { uniforms, scene, camera: new THREE.Camera() };
 })();
 
 const scratch = new THREE.Vector3();
-/** Cells per pixel below which balls are ray-cast, and above which cells are drawn flat. */
-const NEAR = 0.2;
-const FAR = 0.6;
+/** Cells per pixel below which balls are ray-cast, and above which cells are drawn flat (shared with the shaders). */
+const NEAR = CELLS_PER_PIXEL.near;
+const FAR = CELLS_PER_PIXEL.far;
 /** At most this many balls are drawn as geometry (more near cells: the ray-caster draws them). */
 const MAX_BALLS = 160_000;
 const inverse = new THREE.Matrix4();
@@ -170,41 +169,17 @@ export class MatrixView {
   private balls: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial> | null = null;
   /** Indices of the shared ball geometry this matrix draws (set into its draw range before the draw). */
   private ballIndices = 0;
-  private readonly cells = { value: new THREE.Vector4(0, 0, 1, 0) };
+  private readonly cells: BallUniforms['uCells'] = { value: new THREE.Vector4(0, 0, 1, 0) };
   /** Uniforms shared by every program variant of this matrix. */
-  readonly uniforms: Record<string, THREE.IUniform>;
+  readonly uniforms: MatrixUniforms;
   /** Program variants by (mode, gaps, anim): see the fragment shader's MODE, GAPS and ANIM. */
   private readonly materials = new Map<string, THREE.ShaderMaterial>();
 
   constructor(placement: MatrixPlacement, product = false) {
     this.placement = placement;
     this.product = product;
-    this.uniforms = {
-      // An all-zero placeholder draws nothing until values arrive.
-      uValues: { value: EMPTY },
-      uLook: { value: null },
-      uShape: { value: new THREE.Vector2(1, 1) },
-      uAxes: { value: new THREE.Vector4(1, 0, 1, 0) },
-      uMaxLevel: { value: 0 },
-      // The finest baked level of the look texture: the far path reads no finer level.
-      uFinest: { value: 0 },
-      uViz: { value: new THREE.Vector4(0.2, 0.4, 0.7, 1.25) },
-      uHue: { value: new THREE.Vector3(0.77, 0.74, 0.04) },
-      uRange: { value: new THREE.Vector2(0, 1) },
-      uOpacity: { value: 1 },
-      uReveal: { value: new THREE.Vector4(0, 0, 0, 0) },
-      uHiRows: { value: new THREE.Vector4(0, 0, 0, 0) },
-      uHighlight: { value: 0 },
-      uDim: { value: 1 },
-      uClip: { value: 0 },
-      uLeft: { value: EMPTY },
-      uRight: { value: EMPTY },
-      uPlane: { value: 0 },
-      uFixed: { value: 0 },
-      uBoxMin: { value: new THREE.Vector3() },
-      uBoxSize: { value: new THREE.Vector3(1, 1, 1) },
-    };
-    this.mesh = new THREE.Mesh(rectsGeometry(4), this.material(0, false, product));
+    this.uniforms = matrixUniforms(EMPTY);
+    this.mesh = new THREE.Mesh(rectsGeometry(4), this.material(PROGRAM.near, false, product));
     this.mesh.frustumCulled = false;
     this.mesh.matrixAutoUpdate = false;
     setRects(this.mesh.geometry, [[0, 0, 1, 1]]);
@@ -220,7 +195,7 @@ export class MatrixView {
    * The program variant `key` of this matrix, made once by `make` (every variant shares the
    * uniform objects). Called every frame: nothing is built for a variant that exists.
    */
-  private variant(key: string, make: () => { defines: Record<string, number>; vertexShader: string; fragmentShader: string; uniforms: Record<string, THREE.IUniform> }): THREE.ShaderMaterial {
+  private variant(key: string, make: () => { defines: Record<string, number>; vertexShader: string; fragmentShader: string; uniforms: MatrixUniforms | BallUniforms }): THREE.ShaderMaterial {
     let m = this.materials.get(key);
     if (!m) {
       m = new THREE.ShaderMaterial({ glslVersion: THREE.GLSL3, side: THREE.DoubleSide, ...make() });
@@ -229,7 +204,7 @@ export class MatrixView {
     return m;
   }
 
-  private material(mode: number, gaps: boolean, anim: boolean): THREE.ShaderMaterial {
+  private material(mode: ProgramMode, gaps: boolean, anim: boolean): THREE.ShaderMaterial {
     return this.variant(`${mode}${gaps ? 'g' : ''}${anim ? 'a' : ''}`, () => {
       const defines: Record<string, number> = { MODE: mode };
       if (this.product) defines.PRODUCT = 1;
@@ -245,7 +220,7 @@ export class MatrixView {
       if (gaps) defines.GAPS = 1;
       if (anim) defines.ANIM = 1;
       // The same uniform objects as the other programs, plus the rectangle of cells.
-      return { defines, vertexShader: ballVertex, fragmentShader: ballFragment, uniforms: { ...this.uniforms, uCells: this.cells } };
+      return { defines, vertexShader: ballVertex, fragmentShader: ballFragment, uniforms: ballUniforms(this.uniforms, this.cells) };
     });
   }
 
@@ -278,8 +253,8 @@ export class MatrixView {
   prepare(renderer: THREE.WebGLRenderer, camera: THREE.PerspectiveCamera, heightPx: number, bakeNow = true): void {
     const focal = Math.max(1e-9, (camera.projectionMatrix.elements[5]! * heightPx) / 2);
     const local = scratch.copy(camera.position).applyMatrix4(inverse.copy(this.mesh.matrix).invert());
-    const lo = this.uniforms.uBoxMin!.value as THREE.Vector3;
-    const size = this.uniforms.uBoxSize!.value as THREE.Vector3;
+    const lo = this.uniforms.uBoxMin.value;
+    const size = this.uniforms.uBoxSize.value;
     const dx = local.x - THREE.MathUtils.clamp(local.x, lo.x, lo.x + size.x);
     const dy = local.y - THREE.MathUtils.clamp(local.y, lo.y, lo.y + size.y);
     // Cells per pixel at the nearest point, seen head-on (seen obliquely they are smaller still).
@@ -291,7 +266,7 @@ export class MatrixView {
     const p = this.placement;
     const gaps = (p.cols.gap > 0 && p.cols.size < p.cols.n) || (p.rows.gap > 0 && p.rows.size < p.rows.n);
     const u = this.uniforms;
-    const anim = (u.uReveal!.value as THREE.Vector4).x !== 0 || u.uHighlight!.value !== 0 || u.uClip!.value !== 0;
+    const anim = u.uReveal.value.x !== REVEAL.all || u.uHighlight.value !== 0 || u.uClip.value !== 0;
     let near: Rect | null = null;
     if (cellsPerPixel <= NEAR) {
       // Points nearer than NEAR * focal: within a circle around the camera's foot on the plane.
@@ -310,22 +285,22 @@ export class MatrixView {
       if ((cols[1] - cols[0] + 1) * (rows[1] - rows[0] + 1) <= MAX_BALLS) {
         this.showBalls(cols[0], cols[1], rows[0], rows[1], gaps, anim);
         this.nearMesh.visible = false;
-        this.mesh.material = this.material(1, gaps, anim);
+        this.mesh.material = this.material(PROGRAM.mid, gaps, anim);
         setRects(this.mesh.geometry, whole ? [] : outside(near));
         return;
       }
     }
     if (!near || whole) {
       // One program for the whole matrix.
-      this.mesh.material = this.material(near ? 0 : cellsPerPixel > FAR ? 2 : cellsPerPixel > NEAR ? 1 : 0, gaps, anim);
+      this.mesh.material = this.material(near ? PROGRAM.near : cellsPerPixel > FAR ? PROGRAM.far : cellsPerPixel > NEAR ? PROGRAM.mid : PROGRAM.near, gaps, anim);
       setRects(this.mesh.geometry, [[0, 0, 1, 1]]);
       this.nearMesh.visible = false;
       return;
     }
     // The near rectangle with the ray-caster, the rest (up to four strips) with the disc path.
-    this.mesh.material = this.material(1, gaps, anim);
+    this.mesh.material = this.material(PROGRAM.mid, gaps, anim);
     setRects(this.mesh.geometry, outside(near));
-    this.nearMesh.material = this.material(0, gaps, anim);
+    this.nearMesh.material = this.material(PROGRAM.near, gaps, anim);
     setRects(this.nearMesh.geometry, [near]);
     this.nearMesh.visible = true;
   }
@@ -335,18 +310,18 @@ export class MatrixView {
     this.mesh.matrix.copy(placementMatrix(p));
     this.mesh.matrixWorldNeedsUpdate = true;
     const u = this.uniforms;
-    (u.uShape!.value as THREE.Vector2).set(p.w, p.h);
-    (u.uAxes!.value as THREE.Vector4).set(p.cols.size, p.cols.gap, p.rows.size, p.rows.gap);
+    u.uShape.value.set(p.w, p.h);
+    u.uAxes.value.set(p.cols.size, p.cols.gap, p.rows.size, p.rows.gap);
     this.updateBox();
   }
 
   private updateBox(): void {
     const p = this.placement;
-    const R = 0.5 * (this.uniforms.uViz!.value as THREE.Vector4).w;
+    const R = 0.5 * this.uniforms.uViz.value.w;
     const xe = posOf(p.cols, p.cols.n - 1);
     const ye = posOf(p.rows, p.rows.n - 1);
-    (this.uniforms.uBoxMin!.value as THREE.Vector3).set(-0.5 - R, -0.5 - R, 0);
-    (this.uniforms.uBoxSize!.value as THREE.Vector3).set(xe + 1 + 2 * R, ye + 1 + 2 * R, 1);
+    this.uniforms.uBoxMin.value.set(-0.5 - R, -0.5 - R, 0);
+    this.uniforms.uBoxSize.value.set(xe + 1 + 2 * R, ye + 1 + 2 * R, 1);
   }
 
   /** The texture holding this matrix's values (for interior product planes). */
@@ -360,8 +335,8 @@ export class MatrixView {
       if (this.override) {
         this.override.dispose();
         this.override = null;
-        this.uniforms.uValues!.value = this.texture ?? EMPTY;
-        this.uniforms.uMaxLevel!.value = this.values?.levels.length ?? 0;
+        this.uniforms.uValues.value = this.texture ?? EMPTY;
+        this.uniforms.uMaxLevel.value = this.values?.levels.length ?? 0;
         this.bakedFrom = Infinity;
       }
       return;
@@ -371,8 +346,8 @@ export class MatrixView {
       this.override = new THREE.DataTexture(data, this.placement.w, this.placement.h, THREE.RedFormat, THREE.FloatType);
     } else (this.override.image as { data: Float32Array }).data = data;
     this.override.needsUpdate = true;
-    this.uniforms.uValues!.value = this.override;
-    this.uniforms.uMaxLevel!.value = 0;
+    this.uniforms.uValues.value = this.override;
+    this.uniforms.uMaxLevel.value = 0;
     this.bakedFrom = Infinity;
   }
 
@@ -392,21 +367,21 @@ export class MatrixView {
     tex.needsUpdate = true;
     this.texture = tex;
     if (!this.override) {
-      this.uniforms.uValues!.value = tex;
-      this.uniforms.uMaxLevel!.value = v.levels.length;
+      this.uniforms.uValues.value = tex;
+      this.uniforms.uMaxLevel.value = v.levels.length;
       this.bakedFrom = Infinity;
     }
     this.mesh.visible = true;
   }
 
   setLook(range: Range, viz: VizParams): void {
-    const r = this.uniforms.uRange!.value as THREE.Vector2;
-    const z = this.uniforms.uViz!.value as THREE.Vector4;
-    const h = this.uniforms.uHue!.value as THREE.Vector3;
+    const r = this.uniforms.uRange.value;
+    const z = this.uniforms.uViz.value;
+    const h = this.uniforms.uHue.value;
     const before = [r.x, r.y, z.x, z.y, z.z, h.x, h.y, h.z];
     r.set(range.absmin, range.absmax);
-    z.set(viz.minSize, viz.minLight, viz.maxLight, viz.elemScale);
-    h.set(viz.zeroHue, viz.hueGap, viz.hueSpread);
+    z.set(...packViz(viz));
+    h.set(...packHue(viz));
     const after = [r.x, r.y, z.x, z.y, z.z, h.x, h.y, h.z];
     if (after.some((x, i) => x !== before[i])) this.bakedFrom = Infinity;
     this.updateBox();
@@ -419,9 +394,9 @@ export class MatrixView {
    */
   private bakeLook(renderer: THREE.WebGLRenderer, finest: number): void {
     if (this.product) return;
-    const src = this.uniforms.uValues!.value as THREE.DataTexture;
+    const src = this.uniforms.uValues.value;
     const { width: w, height: h } = src.image as { width: number; height: number };
-    const levels = this.uniforms.uMaxLevel!.value as number;
+    const levels = this.uniforms.uMaxLevel.value;
     let rt = this.look;
     if (!rt || rt.width !== w || rt.height !== h || rt.texture.mipmaps.length !== (levels ? levels + 1 : 0)) {
       rt?.dispose();
@@ -443,14 +418,14 @@ export class MatrixView {
     }
     const from = Math.min(Math.max(0, finest), levels);
     if (from >= this.bakedFrom) return;
-    const u = bake.material.uniforms;
-    u.uValues!.value = src;
-    u.uViz!.value = this.uniforms.uViz!.value;
-    u.uHue!.value = this.uniforms.uHue!.value;
-    u.uRange!.value = this.uniforms.uRange!.value;
+    const u = bake.uniforms;
+    u.uValues.value = src;
+    u.uViz.value = this.uniforms.uViz.value;
+    u.uHue.value = this.uniforms.uHue.value;
+    u.uRange.value = this.uniforms.uRange.value;
     const previous = renderer.getRenderTarget();
     for (let l = from; l < Math.min(this.bakedFrom, levels + 1); l++) {
-      u.uLevel!.value = l;
+      u.uLevel.value = l;
       rt.viewport.set(0, 0, Math.max(1, w >> l), Math.max(1, h >> l));
       renderer.setRenderTarget(rt, 0, l);
       renderer.render(bake.scene, bake.camera);
@@ -458,29 +433,29 @@ export class MatrixView {
     rt.viewport.set(0, 0, w, h);
     renderer.setRenderTarget(previous);
     this.bakedFrom = from;
-    this.uniforms.uLook!.value = rt.texture;
-    this.uniforms.uFinest!.value = from;
+    this.uniforms.uLook.value = rt.texture;
+    this.uniforms.uFinest.value = from;
   }
 
   setReveal(r: RevealState | null): void {
     const u = this.uniforms;
     if (!r) {
-      (u.uReveal!.value as THREE.Vector4).set(0, 0, 0, 0);
-      u.uClip!.value = 0;
-      u.uHighlight!.value = 0;
-      u.uDim!.value = 1;
+      u.uReveal.value.set(REVEAL.all, 0, 0, 0);
+      u.uClip.value = 0;
+      u.uHighlight.value = 0;
+      u.uDim.value = 1;
       return;
     }
-    (u.uReveal!.value as THREE.Vector4).set(r.mode, r.count, 0, 0);
-    u.uClip!.value = r.clip ? 1 : 0;
+    u.uReveal.value.set(r.mode, r.count, 0, 0);
+    u.uClip.value = r.clip ? 1 : 0;
     if (r.hiRows && r.hiCols) {
       // Highlighted ranges: the rest is dimmed, or (clip) not drawn at all.
-      (u.uHiRows!.value as THREE.Vector4).set(r.hiRows[0], r.hiRows[1], r.hiCols[0], r.hiCols[1]);
-      u.uHighlight!.value = 1;
-      u.uDim!.value = r.dim ?? 0.45;
+      u.uHiRows.value.set(r.hiRows[0], r.hiRows[1], r.hiCols[0], r.hiCols[1]);
+      u.uHighlight.value = 1;
+      u.uDim.value = r.dim ?? 0.45;
     } else {
-      u.uHighlight!.value = 0;
-      u.uDim!.value = 1;
+      u.uHighlight.value = 0;
+      u.uDim.value = 1;
     }
   }
 

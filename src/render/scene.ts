@@ -6,8 +6,9 @@
  */
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import { type Layout, type MatrixPlacement, interiorPoint, scale } from '../core/layout/layout';
-import type { InteriorPlane, MatrixShow } from '../core/anim/view';
+import type { Layout, MatrixPlacement } from '../core/layout/layout';
+import { interiorPlanePlacement, partialSumPlacement } from '../core/layout/interior';
+import { type InteriorPlane, type MatrixShow, REVEAL } from '../core/anim/view';
 import type { MatrixValues } from '../core/model/values';
 import type { Params } from '../core/params/schema';
 import { type Sensitivity, type VizParams, rangeFor } from '../core/color';
@@ -15,6 +16,7 @@ import { MatrixView, compileBake } from './matrix-view';
 import { GuideView } from './guides';
 import { FlowView } from './flow';
 import { LegendsView } from './legends';
+import { KeyedPool } from './pool';
 
 export interface SceneModel {
   params: Params;
@@ -40,11 +42,13 @@ export class SceneView {
   readonly camera: THREE.PerspectiveCamera;
   readonly controls: OrbitControls;
   readonly legends = new LegendsView();
-  private matrixViews = new Map<string, MatrixView>();
-  private guideViews = new Map<string, GuideView>();
-  private flowViews: FlowView[] = [];
-  private planeViews: MatrixView[] = [];
-  private partialViews: MatrixView[] = [];
+  /** Per matrix (by key): its view and its row guides. */
+  private readonly matrixViews = new KeyedPool<string, MatrixView>();
+  private readonly guideViews = new KeyedPool<string, GuideView>();
+  /** Per matmul, interior plane and partial-sum plane shown (by position in their lists). */
+  private readonly flowViews = new KeyedPool<number, FlowView>();
+  private readonly planeViews = new KeyedPool<number, MatrixView>();
+  private readonly partialViews = new KeyedPool<number, MatrixView>();
   /** The interior planes shown now, with their placements (for labels in the magnifier). */
   interior: { plane: InteriorPlane; placement: MatrixPlacement }[] = [];
   private axes: THREE.AxesHelper | null = null;
@@ -197,7 +201,7 @@ export class SceneView {
 
   /** Readies every visible matrix for drawing with `camera` into a viewport `heightPx` high. */
   private prepareViews(camera: THREE.PerspectiveCamera, heightPx: number, bake = true): void {
-    for (const list of [this.matrixViews.values(), this.partialViews, this.planeViews]) {
+    for (const list of [this.matrixViews.values(), this.partialViews.values(), this.planeViews.values()]) {
       for (const v of list) if (v.mesh.visible) v.prepare(this.renderer, camera, heightPx, bake);
     }
   }
@@ -321,51 +325,50 @@ export class SceneView {
     const { viz, sens, globalMax } = lookContext(model);
     const guides = params.deco.rowGuides;
 
-    for (const [key, p] of layout.matrices) {
-      let mv = this.matrixViews.get(key);
-      if (!mv) {
-        mv = new MatrixView(p);
-        this.matrixViews.set(key, mv);
-        this.scene.add(mv.mesh);
-      } else mv.setPlacement(p);
-      let gv = this.guideViews.get(key);
-      if (!gv) {
-        gv = new GuideView();
-        this.guideViews.set(key, gv);
+    this.matrixViews.sync(
+      layout.matrices,
+      (_key, p) => this.added(new MatrixView(p)),
+      (mv, p, key) => {
+        mv.setPlacement(p);
+        const v = values?.get(key);
+        if (v && v.h === p.h && v.w === p.w) {
+          mv.setValues(v);
+          mv.setLook(rangeFor(sens, v.stats, globalMax), viz);
+        }
+      },
+      (mv) => this.removed(mv),
+    );
+    this.guideViews.sync(
+      layout.matrices,
+      () => {
+        const gv = new GuideView();
         this.scene.add(gv.lines);
-      }
-      gv.setPlacement(p);
-      gv.setBrightness(guides);
-      const v = values?.get(key);
-      if (v && v.h === p.h && v.w === p.w) {
-        mv.setValues(v);
-        mv.setLook(rangeFor(sens, v.stats, globalMax), viz);
-      }
-    }
-    for (const [key, mv] of this.matrixViews) {
-      if (!layout.matrices.has(key)) {
-        this.scene.remove(mv.mesh);
-        mv.dispose();
-        this.matrixViews.delete(key);
-        const gv = this.guideViews.get(key)!;
+        return gv;
+      },
+      (gv, p) => {
+        gv.setPlacement(p);
+        gv.setBrightness(guides);
+      },
+      (gv) => {
         this.scene.remove(gv.lines);
         gv.dispose();
-        this.guideViews.delete(key);
-      }
-    }
+      },
+    );
     // Flow arrows.
     const flow = params.deco.flowGuides;
-    while (this.flowViews.length < layout.matmuls.length) {
-      const f = new FlowView();
-      this.flowViews.push(f);
-      this.scene.add(f.mesh);
-    }
-    while (this.flowViews.length > layout.matmuls.length) {
-      const f = this.flowViews.pop()!;
-      this.scene.remove(f.mesh);
-      f.dispose();
-    }
-    layout.matmuls.forEach((m, i) => this.flowViews[i]!.set(m, flow));
+    this.flowViews.sync(
+      layout.matmuls.entries(),
+      () => {
+        const f = new FlowView();
+        this.scene.add(f.mesh);
+        return f;
+      },
+      (f, m) => f.set(m, flow),
+      (f) => {
+        this.scene.remove(f.mesh);
+        f.dispose();
+      },
+    );
     // Legends and axes.
     const errors = new Map<string, string>();
     if (values) for (const [k, v] of values) if (v.error) errors.set(k, v.error);
@@ -392,7 +395,7 @@ export class SceneView {
   showStep(shows: Map<string, MatrixShow> | null, planes: InteriorPlane[], hideLeaves: boolean): void {
     const model = this.model;
     if (!model) return;
-    for (const [key, mv] of this.matrixViews) {
+    for (const [key, mv] of this.matrixViews.entries()) {
       const s = shows?.get(key);
       mv.setReveal(s ? { mode: s.mode, count: s.count, hiRows: s.hiRows, hiCols: s.hiCols } : null);
       const leaf = model.layout.matrices.get(key)?.leaf ?? false;
@@ -400,46 +403,35 @@ export class SceneView {
       const gv = this.guideViews.get(key);
       if (gv) gv.lines.visible = mv.mesh.visible && model.params.deco.rowGuides > 0;
     }
-    while (this.planeViews.length > planes.length) {
-      const v = this.planeViews.pop()!;
-      this.scene.remove(v.mesh);
-      v.dispose();
-    }
     const { viz, sens, globalMax } = lookContext(model);
     this.interior = [];
-    planes.forEach((pl, n) => {
-      const m = model.layout.matmuls.find((x) => x.key === pl.matmul);
-      if (!m) return;
-      const minusEy = scale(m.ey, -1);
-      const base = { key: `${m.key}#${n}`, path: m.path, name: '', owner: m.key, role: 'result' as const, leaf: false, labels: { rowsLabel: null, colsLabel: null, rowsEdge: 'first' as const, colsEdge: 'first' as const } };
-      const placement: MatrixPlacement =
-        pl.plane === 0
-          ? { ...base, h: m.I, w: m.J, origin: interiorPoint(m, 0, 0, pl.fixed), rowDir: minusEy, colDir: m.ex, normal: m.ez, rows: m.i, cols: m.j }
-          : pl.plane === 1
-            ? { ...base, h: m.K, w: m.J, origin: interiorPoint(m, pl.fixed, 0, 0), rowDir: m.kDir, colDir: m.ex, normal: m.ey, rows: m.k, cols: m.j }
-            : { ...base, h: m.I, w: m.K, origin: interiorPoint(m, 0, pl.fixed, 0), rowDir: minusEy, colDir: m.kDir, normal: m.ex, rows: m.i, cols: m.k };
-      this.interior.push({ plane: pl, placement });
-      let v = this.planeViews[n];
-      if (!v) {
-        v = new MatrixView(placement, true);
-        this.planeViews.push(v);
-        this.scene.add(v.mesh);
-      } else v.setPlacement(placement);
-      const lv = this.matrixViews.get(m.left);
-      const rv = this.matrixViews.get(m.right);
-      const u = v.uniforms;
-      u.uLeft!.value = lv?.valueTexture;
-      u.uRight!.value = rv?.valueTexture;
-      u.uPlane!.value = pl.plane;
-      u.uFixed!.value = pl.fixed;
-      const ls = model.values?.get(m.left)?.stats;
-      const rs = model.values?.get(m.right)?.stats;
-      const localMax = (ls?.maxAbs ?? 1) * (rs?.maxAbs ?? 1);
-      const range = rangeFor(sens === 'superlocal' ? 'local' : sens, { maxAbs: localMax, minAbs: 0 }, Math.max(globalMax, localMax));
-      v.setLook(range, viz);
-      v.setReveal({ mode: 0, count: 0, hiRows: pl.rows, hiCols: pl.cols, clip: true });
-      v.mesh.visible = true;
+    const shown = planes.flatMap((plane, n) => {
+      const m = model.layout.matmuls.find((x) => x.key === plane.matmul);
+      return m ? [{ plane, m, placement: interiorPlanePlacement(m, plane.plane, plane.fixed, n) }] : [];
     });
+    this.planeViews.sync(
+      shown.entries(),
+      (_n, { placement }) => this.added(new MatrixView(placement, true)),
+      (v, { plane: pl, m, placement }) => {
+        this.interior.push({ plane: pl, placement });
+        v.setPlacement(placement);
+        const lv = this.matrixViews.get(m.left);
+        const rv = this.matrixViews.get(m.right);
+        const u = v.uniforms;
+        u.uLeft.value = lv?.valueTexture ?? null;
+        u.uRight.value = rv?.valueTexture ?? null;
+        u.uPlane.value = pl.plane;
+        u.uFixed.value = pl.fixed;
+        const ls = model.values?.get(m.left)?.stats;
+        const rs = model.values?.get(m.right)?.stats;
+        const localMax = (ls?.maxAbs ?? 1) * (rs?.maxAbs ?? 1);
+        const range = rangeFor(sens === 'superlocal' ? 'local' : sens, { maxAbs: localMax, minAbs: 0 }, Math.max(globalMax, localMax));
+        v.setLook(range, viz);
+        v.setReveal({ mode: REVEAL.all, count: 0, hiRows: pl.rows, hiCols: pl.cols, clip: true });
+        v.mesh.visible = true;
+      },
+      (v) => this.removed(v),
+    );
     this.invalidate();
   }
 
@@ -449,36 +441,41 @@ export class SceneView {
    */
   showPartials(list: { matmul: string; kBlock: number; data: Float32Array; show: MatrixShow }[]): void {
     const model = this.model;
-    while (this.partialViews.length > list.length) {
-      const v = this.partialViews.pop()!;
-      this.scene.remove(v.mesh);
-      v.dispose();
+    if (!model) {
+      this.partialViews.clear((v) => this.removed(v));
+      return;
     }
-    if (!model) return;
     const { viz, sens, globalMax } = lookContext(model);
-    list.forEach((p, n) => {
+    const shown = list.flatMap((p) => {
       const m = model.layout.matmuls.find((x) => x.key === p.matmul);
-      if (!m) return;
-      const kLast = Math.min(m.K, (p.kBlock + 1) * m.k.size) - 1;
-      const origin = interiorPoint(m, 0, 0, kLast).map((x, a) => x + m.kDir[a]! * (0.5 + m.k.gap / 2)) as [number, number, number];
-      const placement: MatrixPlacement = {
-        key: `${m.key}~${p.kBlock}`, path: m.path, name: '', owner: m.key, role: 'result', leaf: false,
-        labels: { rowsLabel: null, colsLabel: null, rowsEdge: 'first', colsEdge: 'first' },
-        h: m.I, w: m.J, origin, rowDir: scale(m.ey, -1), colDir: m.ex, normal: m.ez, rows: m.i, cols: m.j,
-      };
-      let v = this.partialViews[n];
-      if (!v) {
-        v = new MatrixView(placement);
-        this.partialViews.push(v);
-        this.scene.add(v.mesh);
-      } else v.setPlacement(placement);
-      v.setOverride(p.data);
-      const stats = model.values?.get(m.key)?.stats ?? { maxAbs: 1, minAbs: 0 };
-      v.setLook(rangeFor(sens, stats, globalMax), viz);
-      v.setReveal({ mode: p.show.mode, count: p.show.count });
-      v.mesh.visible = true;
+      return m ? [{ p, m, placement: partialSumPlacement(m, p.kBlock) }] : [];
     });
+    this.partialViews.sync(
+      shown.entries(),
+      (_n, { placement }) => this.added(new MatrixView(placement)),
+      (v, { p, m, placement }) => {
+        v.setPlacement(placement);
+        v.setOverride(p.data);
+        const stats = model.values?.get(m.key)?.stats ?? { maxAbs: 1, minAbs: 0 };
+        v.setLook(rangeFor(sens, stats, globalMax), viz);
+        v.setReveal({ mode: p.show.mode, count: p.show.count });
+        v.mesh.visible = true;
+      },
+      (v) => this.removed(v),
+    );
     this.invalidate();
+  }
+
+  /** A new matrix view, added to the scene (pool `create`). */
+  private added(v: MatrixView): MatrixView {
+    this.scene.add(v.mesh);
+    return v;
+  }
+
+  /** A matrix view the pool let go: out of the scene, GPU resources freed. */
+  private removed(v: MatrixView): void {
+    this.scene.remove(v.mesh);
+    v.dispose();
   }
 
   matrixView(key: string): MatrixView | undefined {

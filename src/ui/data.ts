@@ -12,6 +12,29 @@ import { slice2d } from '../data/slice';
 import { loadFile, loadUrl, openSafetensorsFile } from '../data/loader';
 import { DataError, type Tensor } from '../data/types';
 
+/** A matrix computed in this session, handed to a leaf instead of a file's tensor. */
+export interface InMemoryMatrix {
+  h: number;
+  w: number;
+  data: Float32Array;
+}
+
+/**
+ * Sources of in-memory values by reference prefix (e.g. `explorer:`): a leaf whose `url` starts
+ * with a registered prefix gets its values from that function instead of a fetch. The reference
+ * stays in the link, so a page that registers the same source reproduces the values.
+ */
+const sources = new Map<string, (ref: string) => Promise<InMemoryMatrix>>();
+
+export function registerDataSource(prefix: string, load: (ref: string) => Promise<InMemoryMatrix>): void {
+  sources.set(prefix, load);
+}
+
+function sourceOf(ref: string): ((ref: string) => Promise<InMemoryMatrix>) | undefined {
+  for (const [prefix, load] of sources) if (ref.startsWith(prefix)) return load;
+  return undefined;
+}
+
 export interface DataHooks {
   changed: () => void;
   progress: (text: string | null) => void;
@@ -88,7 +111,8 @@ export class DataManager {
     const ref = parseDataRef(refText);
     this.inflight.set(key, refText);
     try {
-      const tensor = await this.fetch(ref, (t) => this.hooks.progress(t));
+      const source = sourceOf(refText);
+      const tensor = source ? asTensor(await source(refText)) : await this.fetch(ref, (t) => this.hooks.progress(t));
       const m = slice2d(tensor, ref.slice);
       if (this.inflight.get(key) !== refText) return;
       this.set(key, refText, { h: m.rows, w: m.cols, data: m.data });
@@ -120,6 +144,10 @@ export class DataManager {
     }
     return loadUrl(ref.location, { onProgress, ...(ref.tensor ? { tensor: ref.tensor } : {}) });
   }
+}
+
+function asTensor(m: InMemoryMatrix): Tensor {
+  return { dtype: 'float32', shape: [m.h, m.w], data: m.data };
 }
 
 export function describe(e: unknown): string {

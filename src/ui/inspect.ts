@@ -30,6 +30,8 @@ export class Inspector {
   private lensBy: 'press' | 'ctrl' | null = null;
   private pick: Pick | null = null;
   private ray: { o: Vec3; d: Vec3 } | null = null;
+  /** Extra text for the hover readout of a cell (the head explorer names tokens); '' for none. */
+  annotate: ((name: string, row: number, col: number) => string) | null = null;
 
   constructor(private readonly app: App, private readonly host: HTMLElement) {
     this.readout = document.createElement('div');
@@ -106,7 +108,8 @@ export class Inspector {
     if (hit && values && hit.row < values.h && hit.col < values.w) {
       const p = this.app.layout.matrices.get(hit.key)!;
       const v = values.data[hit.row * values.w + hit.col]!;
-      this.readout.textContent = `${p.name} [${hit.row}, ${hit.col}] = ${formatValue(v)}`;
+      const note = this.annotate?.(p.name, hit.row, hit.col) ?? '';
+      this.readout.textContent = `${p.name} [${hit.row}, ${hit.col}] = ${formatValue(v)}${note ? `  ${note}` : ''}`;
       this.readout.style.left = `${pt.x + 14}px`;
       this.readout.style.top = `${pt.y + 14}px`;
       this.readout.hidden = false;

@@ -237,8 +237,8 @@ export async function run(t) {
     const shown = () => page.evaluate(() => {
       const scene = window.mm3d.app.scene;
       const mv = scene.matrixView('root');
-      // The partial-sum planes (a private list of the scene: read only, for the sum check).
-      const parts = (scene.partialViews ?? []).filter((v) => v.mesh.visible).map((v) => v.uniforms.uValues.value.image.data);
+      // The partial-sum planes (a private pool of the scene: read only, for the sum check).
+      const parts = Array.from(scene.partialViews.values()).filter((v) => v.mesh.visible).map((v) => v.uniforms.uValues.value.image.data);
       const sum = parts.length ? Array.from(parts[0], (_, x) => parts.reduce((s, d) => s + d[x], 0)) : null;
       return { reveal: [mv.uniforms.uReveal.value.x, mv.uniforms.uReveal.value.y], data: Array.from(mv.uniforms.uValues.value.image.data), partials: parts.length, sum };
     });

@@ -56,6 +56,8 @@ export const SCENES = [
   { name: '256 @ 256', query: square(256), targets: { openMs: 800, fps: 60 } },
   { name: '1024 @ 1024', query: square(1024), targets: { openMs: 3000, fps: 30 } },
   { name: 'attention head', query: paramsQuery(attentionHeadTree()), expr: ATTENTION_HEAD_EXPR, targets: { openMs: 2500, fps: 60 } },
+  // The head explorer with its built-in model on its default text (issue 11: ready in < 1.5 s).
+  { name: 'explorer ready', query: 'explorer.html', targets: { openMs: 1500, fps: 60 } },
   { name: 'gpt2 layer', query: paramsQuery(gpt2LayerTree()), expr: GPT2_LAYER_EXPR, targets: { openMs: 10000, fps: 20 }, runs: 3, timeout: 120000 },
 ];
 

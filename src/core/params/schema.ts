@@ -41,6 +41,8 @@ export const FUSES = ['none', 'sync', 'async'] as const;
 export const EPILOGS = [
   'none', 'relu', 'gelu', 'sigmoid', 'silu', 'tanh', 'x**2', 'layernorm', 'softmax',
   'softmax(x/sqrt(k))', 'softmax(tril(x/sqrt(k)))', 'x/k', 'x/sqrt(k)',
+  // Causal softmax without a scale: for products whose scale is folded into a weight (the head explorer's qkov form).
+  'softmax(tril(x))',
   // From the original tool's old links: causal softmax scaled by 1/8 whatever k is.
   'softmax(tril(x/8))',
 ] as const;

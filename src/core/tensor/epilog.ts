@@ -81,6 +81,9 @@ export function applyEpilog(epilog: string, d: Float32Array, h: number, w: numbe
     case 'softmax(tril(x/sqrt(k)))':
       softmaxRows(d, h, w, 1 / Math.sqrt(k), true);
       return;
+    case 'softmax(tril(x))':
+      softmaxRows(d, h, w, 1, true);
+      return;
     case 'softmax(tril(x/8))':
       softmaxRows(d, h, w, 1 / 8, true);
       return;

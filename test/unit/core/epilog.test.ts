@@ -164,6 +164,15 @@ describe('softmax family', () => {
     close(run('softmax(tril(x/sqrt(k)))', tall, 5, 2, 1), softmaxRef(tall, 5, 2, 1, true));
   });
 
+  it('unscaled causal softmax(tril(x)) ignores k', () => {
+    const v = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    close(run('softmax(tril(x))', v, 3, 3, 49), softmaxRef(v, 3, 3, 1, true));
+    // row 1 by hand: softmax([4, 5]) = [1, e] / (1 + e)
+    const r = run('softmax(tril(x))', v, 3, 3, 49);
+    expect(r[3]).toBeCloseTo(1 / (1 + Math.E), 6);
+    expect(r[5]).toBe(0);
+  });
+
   it("the old 'softmax(tril(x/8))' is accepted by applyEpilog and by normalize", () => {
     const v = [1, 2, 3, 4];
     expect(() => run('softmax(tril(x/8))', v, 2, 2, 64)).not.toThrow();

@@ -5,6 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { SPEC3_EXAMPLES } from './helpers';
 import { cellPoint, computeLayout, interiorPoint, type Layout, type MatmulPlacement, type MatrixPlacement, type Vec3 } from '../../../src/core/layout/layout';
 import { childChoices, type Choices } from '../../../src/core/layout/schemes';
+import { PLANE, interiorPlanePlacement, partialSumPlacement } from '../../../src/core/layout/interior';
 import { scatterMultiplier } from '../../../src/core/layout/spacing';
 import { normalize } from '../../../src/core/params/normalize';
 import type { Arg, Params } from '../../../src/core/params/schema';
@@ -576,4 +577,112 @@ describe('blocks and gaps (docs/layout.md, docs/animation.md)', () => {
       expect(geometricChoices(lay, lay.matmuls[0]!)).toEqual(c);
     }
   });
+});
+
+// ---- planes inside a cube (core/layout/interior) -----------------------------------------------
+
+describe('interior and partial-sum planes', () => {
+  /**
+   * Where the product L[i,k] * R[k,j] belongs, from the argument faces alone: in line with L(i,k)
+   * along j and with R(k,j) along i (dI, dJ, dK are orthonormal, checked by checkCube).
+   */
+  function productPoint(f: Frame, i: number, j: number, k: number): Vec3 {
+    const l = cellPoint(f.L, i, k);
+    const r = cellPoint(f.R, k, j);
+    return addv(addv(mul(f.dI, dotv(l, f.dI)), mul(f.dK, dotv(l, f.dK))), mul(f.dJ, dotv(r, f.dJ)));
+  }
+  function expectInBox(m: MatmulPlacement, p: Vec3, what: string): void {
+    for (let a = 0; a < 3; a++) {
+      expect(p[a]!, `${what} axis ${a}`).toBeGreaterThanOrEqual(m.box.min[a]! - EPS);
+      expect(p[a]!, `${what} axis ${a}`).toBeLessThanOrEqual(m.box.max[a]! + EPS);
+    }
+  }
+  /** Every interior plane of every matmul: each cell sits where its product belongs. */
+  function checkInteriorPlanes(lay: Layout): void {
+    for (const m of lay.matmuls) {
+      const f = checkCube(lay, m);
+      const kinds = [
+        // kind, fixed-axis length, plane shape, (fixed, r, c) -> (i, j, k), the axis the plane is normal to
+        [PLANE.kFixed, m.K, [m.I, m.J], (x: number, r: number, c: number) => [r, c, x], f.dK],
+        [PLANE.iFixed, m.I, [m.K, m.J], (x: number, r: number, c: number) => [x, c, r], f.dI],
+        [PLANE.jFixed, m.J, [m.I, m.K], (x: number, r: number, c: number) => [r, x, c], f.dJ],
+      ] as const;
+      for (const [kind, n, shape, ijk, normalAxis] of kinds) {
+        for (const fixed of new Set([0, Math.floor(n / 2), n - 1])) {
+          const tag = `${m.key} plane ${kind} fixed ${fixed} (${label(m.choices)})`;
+          const pl = interiorPlanePlacement(m, kind, fixed, 3);
+          expect([pl.h, pl.w], `shape ${tag}`).toEqual(shape);
+          expect([pl.rows.n, pl.cols.n], `axes ${tag}`).toEqual(shape);
+          expect(pl.key).toBe(`${m.key}#3`);
+          expect(pl.owner).toBe(m.key);
+          expect(Math.abs(Math.abs(dotv(unit(pl.normal), normalAxis)) - 1), `normal ${tag}`).toBeLessThan(EPS);
+          for (let r = 0; r < pl.h; r++) {
+            for (let c = 0; c < pl.w; c++) {
+              const [i, j, k] = ijk(fixed, r, c);
+              const at = cellPoint(pl, r, c);
+              expect(norm(sub(at, productPoint(f, i, j, k))), `${tag} cell ${r},${c}`).toBeLessThan(EPS);
+              expectInBox(m, at, tag);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  it('every cell of an interior plane sits at its product, for all 16 root layouts with blocks', () => {
+    for (const c of ALL_CHOICES) {
+      const p = normalize({ left: { h: 6, w: 5 }, right: { w: 4 }, block: { 'i blocks': 2, 'k blocks': 2, 'j blocks': 3 }, layout: { ...layoutGroup(c), gap: 2 } }).params;
+      checkInteriorPlanes(computeLayout(p));
+    }
+  });
+
+  it('and in the child cubes of nested expressions', () => {
+    for (const scheme of ['blocks', 'zigzag', 'wheel']) checkInteriorPlanes(computeLayout(state(SPEC3_EXAMPLES[1]!, { scheme })));
+  });
+
+  it('a wrong plane is caught: the k plane at fixed 1 is not where k = 0 products are', () => {
+    const lay = computeLayout(normalize({ left: { h: 3, w: 4 }, right: { w: 2 } }).params);
+    const m = lay.matmuls[0]!;
+    const f = frameOf(lay, m);
+    const pl = interiorPlanePlacement(m, PLANE.kFixed, 1, 0);
+    expect(norm(sub(cellPoint(pl, 0, 0), productPoint(f, 0, 0, 0)))).toBeCloseTo(1, 9);
+  });
+
+  /** The last k of every block, read off the left argument: where a step along k is longer than one cell. */
+  function blockEnds(f: Frame, K: number): number[] {
+    const ends: number[] = [];
+    for (let k = 0; k + 1 < K; k++) if (norm(sub(cellPoint(f.L, 0, k + 1), cellPoint(f.L, 0, k))) > 1 + EPS) ends.push(k);
+    return [...ends, K - 1];
+  }
+
+  for (const [K, blocks, gap] of [[9, 3, 4], [10, 3, 2], [7, 1, 1], [5, 5, 3]] as const) {
+    it(`partial-sum planes: K = ${K} in ${blocks} k blocks, gap ${gap}: halfway across the gap after each block, laid out like the result`, () => {
+      for (const c of [ALL_CHOICES[0]!, ALL_CHOICES[5]!, ALL_CHOICES[10]!, ALL_CHOICES[15]!]) {
+        const p = normalize({ left: { h: 3, w: K }, right: { w: 4 }, block: { 'k blocks': blocks }, layout: { ...layoutGroup(c), gap } }).params;
+        const lay = computeLayout(p);
+        const m = lay.matmuls[0]!;
+        const f = checkCube(lay, m);
+        const ends = blockEnds(f, K);
+        expect(ends.length, 'blocks seen on the left argument').toBe(blocks);
+        ends.forEach((kLast, b) => {
+          const tag = `block ${b} (${label(c)})`;
+          const pl = partialSumPlacement(m, b);
+          expect([pl.h, pl.w], tag).toEqual([m.I, m.J]);
+          expect(pl.key).toBe(`${m.key}~${b}`);
+          const tLast = dotv(cellPoint(f.L, 0, kLast), f.dK);
+          // Halfway between the block's last k and the next k (one cell and a gap further).
+          const want = kLast + 1 < K ? (tLast + dotv(cellPoint(f.L, 0, kLast + 1), f.dK)) / 2 : tLast + (1 + gap) / 2;
+          for (let r = 0; r < m.I; r++) {
+            for (let col = 0; col < m.J; col++) {
+              const at = cellPoint(pl, r, col);
+              // in line with result cell (r, col) along k, at the expected k position
+              expectAlongOnly(sub(at, cellPoint(f.Res, r, col)), f.dI, f.dJ, `${tag} cell ${r},${col}`);
+              expect(dotv(at, f.dK), `${tag} k position`).toBeCloseTo(want, 9);
+              expectInBox(m, at, tag);
+            }
+          }
+        });
+      }
+    });
+  }
 });

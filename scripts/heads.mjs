@@ -1,0 +1,82 @@
+/**
+ * `npm run heads` (also run at the end of `npm run train`): measures every attention head of the
+ * built-in model with the training library's forward pass and names what it does, writing
+ * heads.json beside the weights. Scores are mean attention weights:
+ *   previous-token  query i -> key i-1, on uniformly random tokens
+ *   first-token     query i -> key 0 (a "sink"), same inputs
+ *   self            query i -> key i, same inputs
+ *   induction       on a random span S repeated once (S S), query i in the second copy -> key
+ *                   i - L + 1, the token after the first occurrence of the current token
+ * A head is named by its best score when that score is at least NAME_AT, else "mixed".
+ * Options: --dir DIR (default public/models/builtin), --seed N.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { writeFileSync } from 'node:fs';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CONFIG, VOCAB, forward, readSafetensors } from './gpt-tf.mjs';
+import { makeRng } from './data.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const DIR = resolve(root, arg('dir', 'public/models/builtin'));
+const SEED = Number(arg('seed', 7));
+const N = 32;
+const SPAN = 24;
+const NAME_AT = 0.3;
+
+await tf.setBackend('cpu');
+const { tensors } = readSafetensors(resolve(DIR, 'model.safetensors'));
+const params = {};
+for (const [name, t] of Object.entries(tensors)) params[name] = tf.tensor(t.data, t.shape);
+
+const rng = makeRng(SEED);
+const tok = () => 1 + rng.int(VOCAB.length - 1);
+const random = Array.from({ length: N }, () => Array.from({ length: CONFIG.nCtx }, tok));
+const repeated = Array.from({ length: N }, () => {
+  const s = Array.from({ length: SPAN }, tok);
+  return [...s, ...s];
+});
+
+/** Mean of att[b, h, i, key(i)] over sequences and the query positions `from..to-1`. */
+function score(att, from, to, key) {
+  const [B, H, T] = att.shape;
+  const a = att.dataSync();
+  const out = new Array(H).fill(0);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      for (let i = from; i < to; i++) out[h] += a[((b * H + h) * T + i) * T + key(i)];
+    }
+  }
+  return out.map((s) => s / (B * (to - from)));
+}
+
+const rand = forward(params, tf.tensor2d(random, undefined, 'int32'), CONFIG, true).attns;
+const rep = forward(params, tf.tensor2d(repeated, undefined, 'int32'), CONFIG, true).attns;
+const heads = [];
+for (let l = 0; l < CONFIG.nLayer; l++) {
+  const T = CONFIG.nCtx;
+  const prev = score(rand[l], 1, T, (i) => i - 1);
+  const first = score(rand[l], 1, T, () => 0);
+  const self = score(rand[l], 1, T, (i) => i);
+  const induction = score(rep[l], SPAN, 2 * SPAN, (i) => i - SPAN + 1);
+  for (let h = 0; h < CONFIG.nHead; h++) {
+    const scores = { 'previous-token': prev[h], induction: induction[h], 'first-token': first[h], self: self[h] };
+    const [bestName, best] = Object.entries(scores).sort((x, y) => y[1] - x[1])[0];
+    const rounded = Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, Number(v.toFixed(3))]));
+    heads.push({ layer: l, head: h, name: best >= NAME_AT ? bestName : 'mixed', scores: rounded });
+  }
+}
+const result = {
+  about: `Mean attention weights on ${N} uniformly random ${CONFIG.nCtx}-token sequences (previous-token, first-token, self) and ${N} random ${SPAN}-token spans repeated once (induction); named by the best score when >= ${NAME_AT}. Measured by scripts/heads.mjs with seed ${SEED}.`,
+  heads,
+};
+writeFileSync(resolve(DIR, 'heads.json'), JSON.stringify(result, null, 2) + '\n');
+for (const h of heads) console.log(`layer ${h.layer} head ${h.head}: ${h.name.padEnd(15)} ${JSON.stringify(h.scores)}`);
+const names = heads.map((h) => h.name);
+for (const needed of ['previous-token', 'induction']) {
+  if (!names.includes(needed)) console.warn(`WARNING: no ${needed} head`);
+}

@@ -1,0 +1,90 @@
+/**
+ * The page side of the explorer's model worker, and the `explorer:` data source: a leaf whose
+ * `url` is `explorer:?model=…&text=…&layer=…&head=…&variant=…&leaf=wQ` gets that head's matrix
+ * from the worker. The reference is all a link needs, so the explorer page and the tool page
+ * (opened from the explorer's "open in the tool" link) compute the same values.
+ */
+import { VARIANTS, type Variant } from '../core/nn/head-view';
+import type { ExplorerReply, ExplorerRequest, HeadQuery, ModelInfo } from '../compute/explorer-protocol';
+import { WorkerChannel } from '../compute/rpc';
+import type { InMemoryMatrix } from './data';
+
+export const EXPLORER_PREFIX = 'explorer:';
+/** Longest text a reference may carry (the built-in model reads 64 characters; GPT-2 later more). */
+const MAX_TEXT = 2000;
+
+type Head = { tokens: number[]; leaves: Map<string, InMemoryMatrix>; ms: number };
+
+export class ExplorerClient {
+  private worker = new WorkerChannel<ExplorerRequest, ExplorerReply>(
+    () => new Worker(new URL('../compute/explorer.worker.ts', import.meta.url), { type: 'module' }),
+  );
+  private heads = new Map<string, Promise<Head>>();
+
+  private ask(req: ExplorerRequest): Promise<ExplorerReply> {
+    return this.worker.request(req);
+  }
+
+  async open(model: string): Promise<ModelInfo> {
+    const r = await this.ask({ kind: 'open', model, base: builtinBase() });
+    if (r.kind !== 'open') throw new Error('unexpected reply from the model worker');
+    return r.info;
+  }
+
+  /** A head's leaves; the six leaves of one view share one request. */
+  head(q: Omit<HeadQuery, 'base'>): Promise<Head> {
+    const key = JSON.stringify([q.model, q.text, q.layer, q.head, q.variant]);
+    let p = this.heads.get(key);
+    if (!p) {
+      p = this.ask({ kind: 'head', query: { ...q, base: builtinBase() } }).then((r) => {
+        if (r.kind !== 'head') throw new Error('unexpected reply from the model worker');
+        return { tokens: r.tokens, leaves: new Map(r.leaves), ms: r.ms };
+      });
+      this.heads.set(key, p);
+      p.catch(() => this.heads.delete(key));
+      while (this.heads.size > 16) this.heads.delete(this.heads.keys().next().value!);
+    }
+    return p;
+  }
+}
+
+/** The built-in model's folder: `models/builtin/` beside the pages (public/ in the sources). */
+export function builtinBase(): string {
+  return new URL('models/builtin/', document.baseURI).href;
+}
+
+let shared: ExplorerClient | null = null;
+export function explorerClient(): ExplorerClient {
+  shared ??= new ExplorerClient();
+  return shared;
+}
+
+export function explorerRef(q: Omit<HeadQuery, 'base'>, leaf: string): string {
+  const sp = new URLSearchParams({ model: q.model, text: q.text, layer: String(q.layer), head: String(q.head), variant: q.variant, leaf });
+  return `${EXPLORER_PREFIX}?${sp.toString()}`;
+}
+
+export function parseExplorerRef(ref: string): { query: Omit<HeadQuery, 'base'>; leaf: string } {
+  if (!ref.startsWith(EXPLORER_PREFIX)) throw new Error('not an explorer reference');
+  const sp = new URLSearchParams(ref.slice(EXPLORER_PREFIX.length).replace(/^\?/, ''));
+  const int = (k: string): number => {
+    const v = Number(sp.get(k));
+    if (!Number.isInteger(v) || v < 0 || v > 1000) throw new Error(`explorer reference: ${k} must be a whole number`);
+    return v;
+  };
+  const variant = sp.get('variant') ?? 'usual';
+  if (!(VARIANTS as readonly string[]).includes(variant)) throw new Error(`explorer reference: unknown variant "${variant.slice(0, 20)}"`);
+  const text = sp.get('text') ?? '';
+  if (text.length === 0 || text.length > MAX_TEXT) throw new Error('explorer reference: the text must have 1 to 2000 characters');
+  const leaf = sp.get('leaf') ?? '';
+  return { query: { model: sp.get('model') ?? 'builtin', text, layer: int('layer'), head: int('head'), variant: variant as Variant }, leaf };
+}
+
+/** The `explorer:` data source (see ui/data.ts registerDataSource). */
+export async function loadExplorerLeaf(ref: string): Promise<InMemoryMatrix> {
+  const { query, leaf } = parseExplorerRef(ref);
+  const head = await explorerClient().head(query);
+  const m = head.leaves.get(leaf);
+  if (!m) throw new Error(`explorer reference: this head has no matrix "${leaf.slice(0, 40)}"`);
+  return m;
+}
