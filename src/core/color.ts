@@ -1,7 +1,7 @@
 /**
- * Value to colour and size (SPEC 7). The renderer does the same arithmetic in its shader from
- * uniforms; this module is the reference (tests check it against the SPEC formulas) and supplies
- * the per-matrix ranges that each sensitivity mode implies.
+ * Value to colour and size (docs/colors.md). The renderer does the same arithmetic in its shader
+ * from uniforms; this module is the reference (tests check it against the formulas of
+ * docs/colors.md) and supplies the per-matrix ranges that each sensitivity mode implies.
  */
 
 export interface VizParams {

@@ -119,7 +119,7 @@ try {
 }
 
 performance.mark('mm3d:menu');
-// Space toggles animation and spin (remembering the last ones), p pauses, s steps (SPEC 9).
+// Space toggles animation and spin (remembering both), p pauses, s steps (docs/interaction.md).
 let remembered: { alg: Alg; spin: number } = { alg: 'vmprod', spin: 1 };
 installKeys(app.scene, (e) => {
   if (e.ctrlKey || e.metaKey || e.altKey) return false;

@@ -1,6 +1,6 @@
 /**
- * The flow guide (SPEC 1): an arrow in the cube's interior pointing at the result, two triangular
- * vanes, blue from the left argument and red from the right argument.
+ * The flow guide (docs/parameters.md, "deco"): an arrow in the cube's interior pointing at the
+ * result, two triangular vanes, blue from the left argument and red from the right argument.
  */
 import * as THREE from 'three';
 import { type FlatMaterial, flatMaterial, srgb } from './flat-material';

@@ -1,7 +1,8 @@
 /**
- * Row guides (SPEC 1): thin light lines over a matrix along its rows (outline of every block and a
- * line every ~h/8 rows) plus a small triangle at the (0, 0) corner. One LineSegments per matrix,
- * built in the matrix's local cell coordinates and placed with the same transform as its balls.
+ * Row guides (docs/parameters.md, "deco"): thin light lines over a matrix along its rows (outline
+ * of every block and a line every ~h/8 rows) plus a small triangle at the (0, 0) corner. One
+ * LineSegments per matrix, built in the matrix's local cell coordinates and placed with the same
+ * transform as its balls.
  */
 import * as THREE from 'three';
 import { type FlatMaterial, flatMaterial } from './flat-material';

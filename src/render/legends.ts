@@ -1,8 +1,8 @@
 /**
- * Legends (SPEC 1): each matrix's name in large text on its face and, for input matrices and the
- * root result, its dimension along the edges (`I = 32`, with ` / n` when split into blocks).
- * SDF text (./text) with a bundled font, so nothing is fetched at run time. Every label turns to
- * stay readable from the camera's side: never mirrored, never upside down.
+ * Legends (docs/parameters.md, "deco"): each matrix's name in large text on its face and, for input
+ * matrices and the root result, its dimension along the edges (`I = 32`, with ` / n` when split
+ * into blocks). SDF text (./text) with a bundled font, so nothing is fetched at run time. Every
+ * label turns to stay readable from the camera's side: never mirrored, never upside down.
  */
 import * as THREE from 'three';
 import { type Layout, posOf } from '../core/layout/layout';

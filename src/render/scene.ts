@@ -29,7 +29,7 @@ export function vizOf(p: Params): VizParams {
   return { minSize, minLight, maxLight, elemScale, zeroHue, hueGap, hueSpread };
 }
 
-/** What colouring needs besides a matrix's own statistics (SPEC 7). */
+/** What colouring needs besides a matrix's own statistics (docs/colors.md). */
 function lookContext(model: SceneModel): { viz: VizParams; sens: Sensitivity; globalMax: number } {
   let globalMax = 0;
   if (model.values) for (const v of model.values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
@@ -436,8 +436,8 @@ export class SceneView {
   }
 
   /**
-   * Partial-sum planes of k-blocked matmuls while animating (SPEC 8): one plane per k block, in the
-   * gap after the block, parallel to the result and revealed like it.
+   * Partial-sum planes of k-blocked matmuls while animating (docs/animation.md, "Partitions"): one
+   * plane per k block, in the gap after the block, parallel to the result and revealed like it.
    */
   showPartials(list: { matmul: string; kBlock: number; data: Float32Array; show: MatrixShow }[]): void {
     const model = this.model;

@@ -1,7 +1,7 @@
 /**
- * The animation driver (SPEC 9): advances the pure schedule at `speed` steps per second (100 =
- * one step per frame), shows each step through the scene, and handles pause and single steps.
- * Pause and the current step are not part of the stored state (SPEC 2.4).
+ * The animation driver (docs/animation.md): advances the pure schedule at `speed` steps per second
+ * (100 = one step per frame), shows each step through the scene, and handles pause and single
+ * steps. Pause and the current step are not part of the stored state (docs/parameters.md, "anim").
  */
 import type { Params } from '../core/params/schema';
 import type { MatrixValues } from '../core/model/values';

@@ -1,9 +1,9 @@
 /**
- * Local files onto matrices (SPEC 11): the file picker and drag-and-drop (onto a matrix, or onto
- * the page), and a small dialog to choose the tensor, a 2-D slice (fixed leading indices, row and
- * column ranges) and whether to transpose. Only the chosen tensor's bytes are read. The result
- * becomes a data reference on the matrix (`file:NAME#tensor=…`), so the link records where the
- * values came from but never the bytes.
+ * Local files onto matrices (docs/data.md, "Where data comes from"): the file picker and
+ * drag-and-drop (onto a matrix, or onto the page), and a small dialog to choose the tensor, a 2-D
+ * slice (fixed leading indices, row and column ranges) and whether to transpose. Only the chosen
+ * tensor's bytes are read. The result becomes a data reference on the matrix
+ * (`file:NAME#tensor=…`), so the link records where the values came from but never the bytes.
  */
 import * as THREE from 'three';
 import type { App } from './app';

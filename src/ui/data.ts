@@ -1,5 +1,5 @@
 /**
- * Real data for matrices (SPEC 4 `url`, SPEC 11): loads every `init: url` matrix's reference
+ * Real data for matrices (docs/data.md): loads every `init: url` matrix's reference
  * asynchronously (URL or a local file attached in this session), slices it to 2-D, and hands the
  * values to the app; failures become messages on the matrix and notices, never a frozen page.
  * Local files are kept by name in memory only: a link opened elsewhere shows "re-attach".

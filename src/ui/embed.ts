@@ -1,8 +1,8 @@
 /**
- * Embedding (SPEC 12): answers postMessage requests from any origin (the tool holds no secrets)
- * and never evaluates anything from them; malformed messages are ignored. After every state change
- * the page posts `{search_params}` to its parent, and `{status}` once the state is drawn.
- * `{setData: {path, npy}}` puts a tensor (.npy bytes) on a matrix, see ./attach.ts;
+ * Embedding (docs/embedding.md): answers postMessage requests from any origin (the tool holds no
+ * secrets) and never evaluates anything from them; malformed messages are ignored. After every
+ * state change the page posts `{search_params}` to its parent, and `{status}` once the state is
+ * drawn. `{setData: {path, npy}}` puts a tensor (.npy bytes) on a matrix, see ./attach.ts;
  * `{exportImage: {scale, transparent}}` answers with a PNG of the view, see ./export-image.ts;
  * `{exportVideo: {seconds, fps, motion}}` with a WebM, see ./export-video.ts.
  */

@@ -1,6 +1,6 @@
 /**
- * Keyboard (SPEC 10): up/down arrows zoom, left/right pan, shift+left/right spin the camera about
- * the vertical axis. Keys typed into the menu's inputs are left alone.
+ * Keyboard (docs/interaction.md): up/down arrows zoom, left/right pan, shift+left/right spin the
+ * camera about the vertical axis. Keys typed into the menu's inputs are left alone.
  */
 import * as THREE from 'three';
 import type { SceneView } from '../render/scene';

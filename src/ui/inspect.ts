@@ -1,8 +1,9 @@
 /**
- * Looking at values (SPEC 10): a hover readout of the element under the pointer at all times, and
- * the magnifier — long press without moving (mouse or touch) or hold ctrl — which follows the
- * pointer and labels every element within `spotlight` cells of it with its value (5 decimals).
- * Picking is arithmetic on the layout (one plane per matrix), so it does not grow with sizes.
+ * Looking at values (docs/interaction.md, "Reading values"): a hover readout of the element under
+ * the pointer at all times, and the magnifier — long press without moving (mouse or touch) or hold
+ * ctrl — which follows the pointer and labels every element within `spotlight` cells of it with its
+ * value (5 decimals). Picking is arithmetic on the layout (one plane per matrix), so it does not
+ * grow with sizes.
  */
 import * as THREE from 'three';
 import type { App } from './app';

@@ -346,7 +346,8 @@ export async function run(t) {
     t.log(`loop of ${len} steps; running: ${timeline.join(' | ')}`);
     t.assert(maxRunning >= 2, `at most ${maxRunning} matmul(s) run in one step`);
     t.assert(seen.some((x) => x.interior.length >= 2), 'interior planes of two matmuls shown in one step');
-    // SPEC 9: a left-associative vmprod chain fuses along i: attn, attn @ V and out in lockstep.
+    // docs/animation.md, "Fusion": a left-associative vmprod chain fuses along i: attn, attn @ V
+    // and out in lockstep.
     t.assert(seen.some((x) => ['left.left', 'left', 'root'].every((k) => x.running.includes(k))), 'attn, attn @ V and out run in the same steps (fused chain)');
     await gotoStep(page, seen.find((x) => x.running.length === maxRunning).s);
     await t.screenshot(page, 'attention-fused');

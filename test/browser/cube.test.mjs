@@ -69,7 +69,7 @@ export async function run(t) {
     t.noErrors(errors);
   });
 
-  t.test('the baked look texture holds the SPEC 7 colour and size of every cell, and its pooled level', async (t) => {
+  t.test('the baked look texture holds the docs/colors.md colour and size of every cell, and its pooled level', async (t) => {
     // Local sensitivity; dropout makes exact zeros (not drawn: size 0).
     const { page, errors } = await t.open('?expr=L+%40+R&left.h=6&left.w=10&right.w=3&left.dropout=0.3&viz.sensitivity=local');
     const read = () => page.evaluate(() => {
@@ -92,7 +92,7 @@ export async function run(t) {
       gl.deleteFramebuffer(fb);
       return { levels, viz: app.params.viz, maxAbs: Math.max(...Array.from(v.data, Math.abs)) };
     });
-    // SPEC 7 by hand: HSL with saturation 1, range [0, max |value| of the matrix].
+    // docs/colors.md by hand: HSL with saturation 1, range [0, max |value| of the matrix].
     const hsl = (h, s, l) => {
       const a = s * Math.min(l, 1 - l);
       const f = (n) => { const k = (n + h * 12) % 12; return l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1)); };
@@ -488,7 +488,8 @@ export async function run(t) {
   });
 
   t.test("an original numbered link (?0=...&expr=0&left=2&h=3) opens", async (t) => {
-    // expr = "L @ R", left.h = 16, viz.sensitivity = "local", in the original's compressed form (SPEC 12).
+    // expr = "L @ R", left.h = 16, viz.sensitivity = "local", in the original's numbered form
+    // (docs/links.md).
     const { page, errors } = await t.open('?0=L%20%40%20R&2.3=16&4.5=local&expr=0&left=2&h=3&viz=4&sensitivity=5');
     const p = await params(page);
     t.equal(p.expr, 'L @ R', 'expr');
@@ -554,7 +555,7 @@ export async function run(t) {
     await page.evaluate(() => window.send({ getStatus: 1 }));
     const st = (await waitMsg(page, (m) => m && m.status, from)).status;
     t.equal(st.elements, 16 * 24 + 24 * 8 + 16 * 8, 'status.elements');
-    t.deepEqual(st.notices, [], 'notices for a link that uses only SPEC 2 names');
+    t.deepEqual(st.notices, [], 'notices for a link that uses only documented names (docs/parameters.md)');
     const from2 = await msgCount(page);
     await page.evaluate(() => window.send({ getUrlInfo: 1 }));
     const ui = (await waitMsg(page, (m) => m && m.url_info, from2)).url_info;

@@ -246,7 +246,7 @@ export async function run(t) {
   });
 
   t.test('the magnifier labels L @ R[4,4] with 0.17133; the hover readout agrees', async (t) => {
-    // SPEC 4: L row major, R col major over [-1, 1], both 8x8.
+    // docs/parameters.md, "Initializers": L row major, R col major over [-1, 1], both 8x8.
     const n = 8;
     const Lv = (i, k) => -1 + 2 * ((i * n + k) / (n * n - 1));
     const Rv = (k, j) => -1 + 2 * ((j * n + k) / (n * n - 1));

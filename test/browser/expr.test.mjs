@@ -1,7 +1,7 @@
-// Issue 3: expressions in the browser. Every SPEC 3 example opens from ?expr= with the right
-// structure and canonical text; left/right-associative, binary and 4-chains draw (zigzag and wheel
-// too); a malformed edit keeps the last good picture and says where the mistake is; settings
-// follow a matrix by name through an expression edit; nested values with epilogs match an
+// Issue 3: expressions in the browser. Every example of docs/expressions.md opens from ?expr= with
+// the right structure and canonical text; left/right-associative, binary and 4-chains draw (zigzag
+// and wheel too); a malformed edit keeps the last good picture and says where the mistake is;
+// settings follow a matrix by name through an expression edit; nested values with epilogs match an
 // independent computation; a bigger expression moves the camera back along the same direction.
 import { decodePng, classify, countColors, parentRoute, waitMsg, msgCount } from './lib.mjs';
 
@@ -13,7 +13,7 @@ async function noticeItems(page) {
   return page.evaluate(() => [...document.querySelectorAll('#notices li')].map((li) => li.textContent));
 }
 
-// ---- an independent reading of the SPEC 3 grammar -------------------------------------------
+// ---- an independent reading of the grammar in docs/expressions.md ----------------------------
 // expr := [name "="] chain;  chain := operand ("@" operand)*;  operand := name | "(" expr ")"
 // Gives {kind:'leaf', name} or {kind:'matmul', name|null, left, right} (name null = unnamed).
 function parseSpec(text) {
@@ -56,7 +56,7 @@ function parseSpec(text) {
   return root;
 }
 
-/** Differences between a parsed SPEC tree and the app's parameter tree (empty when they match). */
+/** Differences between a tree parsed here and the app's parameter tree (empty when they match). */
 function structureDiffs(spec, arg, path, out = []) {
   const where = path || 'root';
   if (spec.kind === 'leaf') {
@@ -72,8 +72,8 @@ function structureDiffs(spec, arg, path, out = []) {
   return out;
 }
 
-// SPEC 3 texts and the canonical form each must come back as (single spaces around @ and =,
-// no parentheses for left-associative chains, redundant parentheses dropped).
+// docs/expressions.md examples and the canonical form each must come back as (single spaces around
+// @ and =, no parentheses for left-associative chains, redundant parentheses dropped).
 const EXAMPLES = [
   ['A @ B @ C @ D', 'A @ B @ C @ D'],
   ['A @ (B @ (C @ D))', 'A @ (B @ (C @ D))'],
@@ -170,7 +170,7 @@ const collisions = {};
 export async function run(t) {
   t.route('/parent.html', parentRoute);
 
-  t.test('every SPEC 3 example opens from ?expr= with its structure and canonical text', async (t) => {
+  t.test('every docs/expressions.md example opens from ?expr= with its structure and canonical text', async (t) => {
     const failures = [];
     const queue = [...EXAMPLES];
     const worker = async () => {

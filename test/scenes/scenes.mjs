@@ -1,6 +1,7 @@
 // Named scenes shared by the browser tests, the bench and (later) example pages. A scene is a
-// query string for the tool page (`/?...`) plus what it should achieve. Trees follow SPEC 2: a
-// matmul argument is `{name, matmul: true, epilog, left, right}`, a matrix `{name, h, w, init}`.
+// query string for the tool page (`/?...`) plus what it should achieve. Trees follow
+// docs/parameters.md: a matmul argument is `{name, matmul: true, epilog, left, right}`, a matrix
+// `{name, h, w, init}`.
 
 /** A matrix argument. */
 export const mat = (name, h, w, init = 'gaussian', extra = {}) => ({ name, matmul: false, h, w, init, ...extra });
@@ -102,7 +103,7 @@ SCENES.push(
 
 export const sceneByName = (name) => SCENES.find((s) => s.name === name);
 
-/** The 16 combinations of the four binary layout choices (SPEC 6.1), as readable queries. */
+/** The 16 combinations of the four binary layout choices (docs/layout.md), as readable queries. */
 export function layoutCombinations(base = '?expr=L+%40+R') {
   const out = [];
   for (const polarity of ['negative', 'positive'])

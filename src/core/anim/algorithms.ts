@@ -1,4 +1,5 @@
-// Matmul algorithms as compact step descriptors (SPEC 9, blocked per SPEC 8).
+// Matmul algorithms as compact step descriptors (docs/animation.md, blocked as in its
+// "Partitions").
 //
 // This module owns, for ONE matmul (I, K, J, resolved algorithm, block counts), the number of
 // animation steps and what each step shows, as a `StepDesc` made only of ranges and counts (so a

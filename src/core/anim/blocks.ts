@@ -1,4 +1,4 @@
-// Blocking (SPEC 8): block extents and partition propagation.
+// Blocking (docs/animation.md, "Partitions"): block extents and partition propagation.
 //
 // This module owns (1) how one axis of length n is cut into `count` equal blocks of
 // ceil(n / count) cells, the last one possibly shorter (so the number of blocks actually produced,
@@ -83,13 +83,13 @@ function dimensionClasses(root: AnimNode): { all: AnimMatmul[]; find: (m: AnimMa
 }
 
 /**
- * Block counts of every matmul after setting `count` on `axis` of matmul `at` (SPEC 8). Every
- * matrix dimension is shared: a left child's i and j are its parent's i and k, a right child's i
- * and j are its parent's k and j. Setting a count sets it on every matmul axis that is the same
- * dimension, which is exactly the SPEC's rules (i along chains of left arguments, j along chains
- * of right arguments, k becoming j for the left child and i for the right child, then extending)
- * read in both directions, so a shared matrix is always cut the same way by both of its matmuls.
- * Counts of axes the partition does not reach are kept. Throws if `at` is not a matmul.
+ * Block counts of every matmul after setting `count` on `axis` of matmul `at` (docs/animation.md).
+ * Every matrix dimension is shared: a left child's i and j are its parent's i and k, a right
+ * child's i and j are its parent's k and j. Setting a count sets it on every matmul axis that is
+ * the same dimension, which is exactly the documented rules (i along chains of left arguments, j
+ * along chains of right arguments, k becoming j for the left child and i for the right child, then
+ * extending) read in both directions, so a shared matrix is always cut the same way by both of its
+ * matmuls. Counts of axes the partition does not reach are kept. Throws if `at` is not a matmul.
  */
 export function propagateBlocks(
   root: AnimNode,

@@ -1,11 +1,11 @@
-// Fusion decisions and fused timing (SPEC 9, "Fusion").
+// Fusion decisions and fused timing (docs/animation.md, "Fusion").
 //
 // This module owns which matmuls run in lockstep (fused groups) and when every matmul starts, for a
 // tree with resolved algorithms and a Fuse mode. schedule.ts turns the result into frames.
 //
 // Links. A child matmul c and its parent p are *linkable* when both are animated, their
-// (position, child alg, parent alg) is a row of the SPEC 9 table, and they take the same number of
-// steps (equal block size along the shared axis, i.e. the same partition):
+// (position, child alg, parent alg) is a row of the fusion table in docs/animation.md, and they
+// take the same number of steps (equal block size along the shared axis, i.e. the same partition):
 //   left child,  vmprod -> vmprod : table axis i  (c's result row t   = p's left row i = t)
 //   left child,  mvprod -> vvprod : table axis j  (c's result col t   = p's left col k = t)
 //   right child, vmprod -> vvprod : table axis j  (c's result row t   = p's right row k = t)
@@ -45,7 +45,7 @@ export type FusionLink = {
   child: string;
   parent: string;
   side: Side;
-  /** The shared sweep axis as the SPEC 9 table labels it. */
+  /** The shared sweep axis as the fusion table (docs/animation.md) labels it. */
   tableAxis: Axis;
   /** The axis the child sweeps, in its own coordinates. */
   childSweep: Axis;
@@ -82,7 +82,7 @@ export function sweepAxis(alg: Alg): Axis | null {
   return alg === 'vmprod' ? 'i' : alg === 'mvprod' ? 'j' : alg === 'vvprod' ? 'k' : null;
 }
 
-/** The SPEC 9 fusion table: the shared-axis label, or null when the pair does not fuse. */
+/** The fusion table (docs/animation.md): the shared axis, or null when the pair does not fuse. */
 export function fusionRule(side: Side, childAlg: Alg, parentAlg: Alg): Axis | null {
   if (side === 'left') {
     if (childAlg === 'vmprod' && parentAlg === 'vmprod') return 'i';

@@ -1,4 +1,4 @@
-// Whole-expression animation timeline (SPEC 9).
+// Whole-expression animation timeline (docs/animation.md, "Compound expressions").
 //
 // This module owns the timeline of a compound expression as pure data: `buildSchedule` resolves
 // algorithms (`inherit` from the parent, `none` at the root disables everything), takes the start

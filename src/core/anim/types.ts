@@ -3,8 +3,9 @@
 // This module owns the minimal description of an expression tree that the animation code needs
 // (`AnimNode`: matrices and matmuls with shapes, algorithm and block counts), the small shared
 // value types (block counts, half-open ranges), and the tree walks every other anim module uses:
-// post-order listing, parent links, and resolution of `inherit` algorithms (SPEC 2.4, 9).
-// The app's parameter tree is adapted to these types by the caller; nothing here knows about it.
+// post-order listing, parent links, and resolution of `inherit` algorithms (docs/animation.md,
+// "Compound expressions"). The app's parameter tree is adapted to these types by the caller;
+// nothing here knows about it.
 
 export type Alg =
   | 'none'

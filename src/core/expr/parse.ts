@@ -1,5 +1,5 @@
 /**
- * Expression parser (SPEC section 3). Owns turning the `expr` text, e.g.
+ * Expression parser (docs/expressions.md). Owns turning the `expr` text, e.g.
  * `out = (attn = Q @ K) @ V`, into a binary tree of matmuls over named matrices, with every node
  * carrying its name and its span in the input, and rejecting malformed text with an ExprError that
  * points at the offending character. Canonical printing lives in print.ts; this module imports it

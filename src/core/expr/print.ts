@@ -1,9 +1,10 @@
 /**
- * Canonical printing of expression trees (SPEC section 3). Owns the one textual form that `expr`
- * is regenerated in when the tree changes from the menus, and the default name of an unnamed
- * matmul (its own sub-expression text). Canonical form: left-associative chains without
- * parentheses, a matmul as a right operand in parentheses, a named child as `(name = ...)`, a named
- * root as `name = ...`, single spaces around `@` and `=`. parseExpr(printExpr(t)) rebuilds t.
+ * Canonical printing of expression trees (docs/expressions.md, "Canonical form"). Owns the one
+ * textual form that `expr` is regenerated in when the tree changes from the menus, and the default
+ * name of an unnamed matmul (its own sub-expression text). Canonical form: left-associative chains
+ * without parentheses, a matmul as a right operand in parentheses, a named child as `(name = ...)`,
+ * a named root as `name = ...`, single spaces around `@` and `=`.
+ * parseExpr(printExpr(t)) rebuilds t.
  *
  * Pure TypeScript: no DOM, no three.js.
  */

@@ -1,5 +1,5 @@
 /**
- * Layout (SPEC 1, 6): where every matrix of an expression sits in space, as plain numbers.
+ * Layout (docs/layout.md): where every matrix of an expression sits in space, as plain numbers.
  *
  * Each matmul has a frame (ex, ey, ez; ez = ex × ey). Its result lies in the (ex, ey) plane with
  * rows running along -ey and columns along +ex; `k` runs along +ez for negative polarity and -ez
@@ -68,8 +68,9 @@ export interface MatrixPlacement {
   /** True for a plain matrix (a leaf of the expression). */
   leaf: boolean;
   /**
-   * Edge labels (SPEC 1 legends): the dimension name shown along the rows and along the columns,
-   * and the edge each sits on — always the edge away from the neighbouring faces of its cube.
+   * Edge labels (the `shape` legends, docs/parameters.md, "deco"): the dimension name shown along
+   * the rows and along the columns, and the edge each sits on — always the edge away from the
+   * neighbouring faces of its cube.
    */
   labels: { rowsLabel: string | null; colsLabel: string | null; rowsEdge: 'first' | 'last'; colsEdge: 'first' | 'last' };
 }

@@ -1,6 +1,7 @@
 /**
- * Layout schemes (SPEC 6.2): how a child matmul's four binary choices follow from its parent's.
- * P = polarity positive, Lr = left placement right, Rb = right placement bottom, Bk = result back.
+ * Layout schemes (docs/layout.md, "Sub-expressions and schemes"): how a child matmul's four binary
+ * choices follow from its parent's. P = polarity positive, Lr = left placement right, Rb = right
+ * placement bottom, Bk = result back.
  */
 import type { PlacementGroup, Scheme } from '../params/schema';
 

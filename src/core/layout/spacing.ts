@@ -1,7 +1,7 @@
 /**
- * Spacing between a child matmul and its parent (SPEC 6.3): a child of `count` matmuls sits
- * `scatter * mult` further out, mult = 0 below `molecule`, count**blast for blast >= 0, and
- * (total - count)**-blast for blast < 0. Plain matrices are never scattered.
+ * Spacing between a child matmul and its parent (docs/layout.md, "Spacing"): a child of `count`
+ * matmuls sits `scatter * mult` further out, mult = 0 below `molecule`, count**blast for
+ * blast >= 0, and (total - count)**-blast for blast < 0. Plain matrices are never scattered.
  */
 export function scatterMultiplier(count: number, molecule: number, blast: number, total: number): number {
   if (count <= 0 || count < molecule) return 0;

@@ -51,7 +51,8 @@ export function applyEdit(p: Params, path: Path, value: unknown): Normalized {
     return renormalize(next);
   }
   if (key in BLOCK_AXES && path[path.length - 2] === 'block') {
-    // A partition set anywhere reaches every matmul that shares the dimension (SPEC 8).
+    // A partition set anywhere reaches every matmul that shares the dimension (docs/animation.md,
+    // "Partitions").
     const at = pathKey(path.slice(0, -2));
     const n = Math.min(16, Math.max(1, Math.round(Number(value)) || 1));
     setBlockCounts(next, propagateBlocks(animTree(next), at, BLOCK_AXES[key]!, n));

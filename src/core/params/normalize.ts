@@ -382,7 +382,8 @@ function normalizeInner(input: unknown, opts: NormalizeOptions): Normalized {
   for (const k of Object.keys(raw)) if (!known.has(k)) notices.push(`${k}: unknown property ignored`);
 
   fixShapes(p);
-  // A partition set on one matmul reaches every matmul that shares the dimension (SPEC 8).
+  // A partition set on one matmul reaches every matmul that shares the dimension
+  // (docs/animation.md, "Partitions").
   setBlockCounts(p, unifyBlocks(animTree(p)));
   // Names: explicit root name from the expression or the tree; derived names follow the tree.
   syncNames(p, rootSk.named ? rootSk.name : '');

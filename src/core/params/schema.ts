@@ -1,8 +1,9 @@
 /**
- * The one table of properties (SPEC 2). Every field of the parameter tree is declared here once,
+ * The one table of properties. Every field of the parameter tree is declared here once,
  * with its default, its range or choices, and the name users see (which is also its URL name).
  * Defaults, clamping in `normalize()`, the menu and the URL codecs are all driven by this table,
- * so adding a property means adding one row.
+ * so adding a property means adding one row (and its row in docs/parameters.md, which a unit
+ * test checks against this table).
  */
 
 export type Field =
@@ -52,7 +53,7 @@ export const INITS = [
 export const SCHEMES = ['blocks', 'zigzag', 'wheel', 'custom'] as const;
 export const SENSITIVITIES = ['global', 'semilocal', 'local', 'superlocal'] as const;
 
-/** Largest matrix side the tool accepts (SPEC 2.3 asks for at least 4096). */
+/** Largest matrix side the tool accepts (the original tool stops at 1024; docs/differences.md). */
 export const MAX_DIM = 4096;
 
 export const ANIM_FIELDS = [

@@ -30,8 +30,8 @@ export function fixShapes(node: { left: Arg; right: Arg }): void {
 }
 
 /**
- * Sets one dimension of a matrix and every dimension shared with it (SPEC 2.2: the left width and
- * right height are the shared `k` and stay equal), anywhere in the tree.
+ * Sets one dimension of a matrix and every dimension shared with it, anywhere in the tree (the
+ * left width and right height are the shared `k` and stay equal; docs/parameters.md).
  */
 export function setDimension(p: Params, path: Path, dim: 'h' | 'w', v: number): void {
   let up = [...path];

@@ -1,5 +1,5 @@
 /**
- * URL codecs (SPEC 12). Our own links store only what differs from the defaults of the same
+ * URL codecs (docs/links.md). Our own links store only what differs from the defaults of the same
  * expression: readable dotted keys when short (`?expr=A%20%40%20B&left.h=64`), an lz-string
  * compressed JSON (`?z=...`) when long. The original tool's three link forms are decoded too:
  * `?params=<JSON>`, its numbered compressed form (`?0=...&expr=0`), and `?config=<url>` (which the

@@ -1,6 +1,7 @@
 /**
- * Epilogs (SPEC 5): functions applied to a matmul's result, in place. Softmax is stabilized by
- * subtracting the row max; the causal form gives zero probability above the diagonal.
+ * Epilogs (docs/parameters.md, "Epilogs"): functions applied to a matmul's result, in place.
+ * Softmax is stabilized by subtracting the row max; the causal form gives zero probability above
+ * the diagonal.
  */
 
 /** erf with |error| < 1.2e-7 (a Chebyshev-fitted complementary error function). */

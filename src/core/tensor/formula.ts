@@ -1,11 +1,11 @@
 /**
- * Safe formula evaluator for `init: expr` (SPEC section 4). Owns turning a user formula of
- * `i` (row), `j` (column), `h` and `w`, written in JavaScript expression syntax, into numbers,
- * without ever handing the text to the JavaScript engine: formulas arrive in shared links, so a
- * link must not be able to run code. The text is tokenized and parsed here into a small tree, and
- * the tree is compiled into nested closures over an allow-list of operators, Math constants and
- * Math functions. Nothing else (names, member access, strings, calls, assignment) exists in the
- * language, so there is nothing to escape to.
+ * Safe formula evaluator for `init: expr` (docs/expressions.md, "Formulas for init: expr"). Owns
+ * turning a user formula of `i` (row), `j` (column), `h` and `w`, written in JavaScript expression
+ * syntax, into numbers, without ever handing the text to the JavaScript engine: formulas arrive in
+ * shared links, so a link must not be able to run code. The text is tokenized and parsed here into
+ * a small tree, and the tree is compiled into nested closures over an allow-list of operators, Math
+ * constants and Math functions. Nothing else (names, member access, strings, calls, assignment)
+ * exists in the language, so there is nothing to escape to.
  *
  * Values inside a formula are numbers or booleans, exactly as in JavaScript (so `i == j` is a
  * boolean and `(i == j) * 2` is 0 or 2); a final boolean counts as 1 or 0. NaN and Infinity pass

@@ -1,8 +1,8 @@
 /**
- * Initializers (SPEC 4): the values of a plain matrix from its settings. Position-based ones are
- * spread over [min, max]; random ones are seeded by (matrix name, seed) so links are reproducible;
- * `dropout` zeroes a fraction of values for the range-based and random kinds. `url` data arrives
- * from outside (src/data), so here it only reserves a zero matrix.
+ * Initializers (docs/parameters.md, "Initializers"): the values of a plain matrix from its
+ * settings. Position-based ones are spread over [min, max]; random ones are seeded by (matrix name,
+ * seed) so links are reproducible; `dropout` zeroes a fraction of values for the range-based and
+ * random kinds. `url` data arrives from outside (src/data), so here it only reserves a zero matrix.
  */
 import { hashString, makeRng } from './rng';
 import { fillFormula } from './formula';

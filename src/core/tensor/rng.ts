@@ -1,6 +1,7 @@
 /**
- * Seeded random numbers, so that a shared link shows the same values everywhere (SPEC 4).
- * A 32-bit generator (splitmix-style mixing of a Weyl sequence) is plenty for pictures.
+ * Seeded random numbers, so that a shared link shows the same values everywhere
+ * (docs/parameters.md, "seed"). A 32-bit generator (splitmix-style mixing of a Weyl sequence) is
+ * plenty for pictures.
  */
 
 /** A stable 32-bit hash of a string (FNV-1a). */

@@ -11,7 +11,7 @@ const BLOCKINGS = [
 ];
 const SHAPES = [{ I: 5, K: 7, J: 3 }, { I: 11, K: 13, J: 9 }];
 
-// ---- independent model, written from SPEC 9 without the module's descriptors ----
+// ---- independent model, written from docs/animation.md without the module's descriptors ----
 const bsize = (n: number, c: number) => Math.ceil(n / Math.min(Math.max(c, 1), n));
 
 function model(m: MatmulShape) {

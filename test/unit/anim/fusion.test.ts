@@ -8,7 +8,7 @@ const members = (root: AnimNode, fuse: 'none' | 'sync' | 'async') =>
 
 describe('fusion table', () => {
   const algs: Alg[] = ['none', 'dotprod (row major)', 'dotprod (col major)', 'axpy', 'vmprod', 'mvprod', 'vvprod'];
-  it('has exactly the four SPEC rows, labels as given', () => {
+  it('has exactly the four rows of the docs/animation.md fusion table, labels as given', () => {
     const rows: string[] = [];
     for (const side of ['left', 'right'] as const)
       for (const c of algs) for (const p of algs) {

@@ -1,10 +1,10 @@
-// Unit tests for src/core/color.ts against the SPEC 7 formulas, re-implemented here.
+// Unit tests for src/core/color.ts against the formulas of docs/colors.md, re-implemented here.
 import { describe, it, expect } from 'vitest';
 import { hslToRgb, lookOf, rangeFor, type Sensitivity, type VizParams } from '../../../src/core/color';
 
 const DEFAULTS: VizParams = { minSize: 0.2, minLight: 0.4, maxLight: 0.7, elemScale: 1.25, zeroHue: 0.77, hueGap: 0.74, hueSpread: 0.04 };
 
-/** SPEC 7, written out. */
+/** docs/colors.md, written out. */
 function specRange(s: Sensitivity, localMax: number, localMin: number, globalMax: number): { absmin: number; absmax: number } {
   switch (s) {
     case 'global': return { absmin: 0, absmax: globalMax };
@@ -48,7 +48,7 @@ describe('rangeFor', () => {
   });
 });
 
-describe('lookOf against SPEC 7', () => {
+describe('lookOf against docs/colors.md', () => {
   const variants: VizParams[] = [
     DEFAULTS,
     { minSize: 0, minLight: 0.1, maxLight: 0.9, elemScale: 1, zeroHue: 0.1, hueGap: 0.3, hueSpread: 0.5 },

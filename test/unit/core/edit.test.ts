@@ -1,4 +1,5 @@
-// Unit tests for src/core/params/edit.ts (applyEdit): menu edits as state transitions (SPEC 2.2, 3).
+// Unit tests for src/core/params/edit.ts (applyEdit): menu edits as state transitions
+// (docs/parameters.md, docs/expressions.md).
 import { describe, it, expect } from 'vitest';
 import { shapeOfExpr, shapeOfParams as shapeOf } from './helpers';
 import { applyEdit } from '../../../src/core/params/edit';
@@ -26,7 +27,7 @@ function consistent(m: { left: Arg; right: Arg }): boolean {
   if (cols(m.left) !== rows(m.right)) return false;
   return (!m.left.matmul || consistent(m.left)) && (!m.right.matmul || consistent(m.right));
 }
-/** expr and tree describe the same structure (SPEC 3: the two stay in sync both ways). */
+/** expr and tree describe the same structure (docs/expressions.md: they stay in step both ways). */
 function expectInSync(p: Params): void {
   let reparsed: string;
   try {

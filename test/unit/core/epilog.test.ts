@@ -1,5 +1,5 @@
-// Unit tests for src/core/tensor/epilog.ts against SPEC 5, with values computed by hand or with
-// reference formulas written here.
+// Unit tests for src/core/tensor/epilog.ts against docs/parameters.md ("Epilogs"), with values
+// computed by hand or with reference formulas written here.
 import { describe, it, expect } from 'vitest';
 import { applyEpilog, erf } from '../../../src/core/tensor/epilog';
 import { normalize } from '../../../src/core/params/normalize';

@@ -1,5 +1,6 @@
-// Shared by the core unit tests: the SPEC 3 examples and the structure of trees and expressions
-// as text (e.g. "(A (B C))", leaf names only), walked independently of src/core/params/tree.
+// Shared by the core unit tests: the examples of docs/expressions.md and the structure of trees and
+// expressions as text (e.g. "(A (B C))", leaf names only), walked independently of
+// src/core/params/tree.
 import type { ExprNode } from '../../../src/core/expr/parse';
 import type { Arg, Params } from '../../../src/core/params/schema';
 

@@ -1,4 +1,5 @@
-// Unit tests for src/core/tensor/init.ts against SPEC 4, with values computed by hand.
+// Unit tests for src/core/tensor/init.ts against docs/parameters.md ("Initializers"), with values
+// computed by hand.
 import { describe, it, expect } from 'vitest';
 import { initMatrix, type InitSpec } from '../../../src/core/tensor/init';
 
@@ -140,7 +141,7 @@ describe('algebraic initializers (ignore min/max)', () => {
     ]);
   });
 
-  it('masks against the SPEC predicates on a 7x5', () => {
+  it('masks against the documented predicates on a 7x5', () => {
     const h = 7;
     const w = 5;
     const preds: Record<string, (i: number, j: number) => number> = {
@@ -244,7 +245,7 @@ describe('random initializers', () => {
 describe('dropout', () => {
   const kinds = ['rows', 'cols', 'row major', 'col major', 'uniform', 'gaussian', 'pt linear'];
 
-  it('zeroes about that fraction of values for the SPEC kinds', () => {
+  it('zeroes about that fraction of values for the kinds that take dropout', () => {
     for (const init of kinds) {
       // [1, 2] has no natural zeros; pt linear and gaussian have none with probability ~1
       const d = initMatrix(spec({ init, h: 100, w: 100, min: 1, max: 2, dropout: 0.3 })).data;

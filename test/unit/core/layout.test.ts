@@ -1,5 +1,6 @@
-// Unit tests for src/core/layout (SPEC 1, 6, 8): scheme truth tables written from the SPEC text,
-// and geometric invariants of the placed matrices checked only through cellPoint/interiorPoint.
+// Unit tests for src/core/layout (docs/layout.md, docs/animation.md): scheme truth tables written
+// from docs/layout.md, and geometric invariants of the placed matrices checked only through
+// cellPoint/interiorPoint.
 import { describe, it, expect } from 'vitest';
 import { SPEC3_EXAMPLES } from './helpers';
 import { cellPoint, computeLayout, interiorPoint, type Layout, type MatmulPlacement, type MatrixPlacement, type Vec3 } from '../../../src/core/layout/layout';
@@ -33,7 +34,7 @@ const layoutGroup = (c: Choices): Record<string, string> => ({
   'result placement': c.resultBack ? 'back' : 'front',
 });
 
-// ---- SPEC 6.2 rules, written out from the text ----------------------------------------------
+// ---- scheme rules (docs/layout.md) written out; the wheel as a plain copy -------------------
 function specChild(scheme: string, side: 'left' | 'right', c: Choices): Choices {
   const P = c.positive, Lr = c.leftRight, Rb = c.rightBottom, Bk = c.resultBack;
   if (scheme === 'wheel') return { positive: P, leftRight: Lr, rightBottom: Rb, resultBack: Bk };
@@ -51,7 +52,7 @@ function specChild(scheme: string, side: 'left' | 'right', c: Choices): Choices 
 }
 
 /**
- * The choices a child is actually placed with. Equal to the SPEC rule, except that the wheel's
+ * The choices a child is actually placed with. Equal to specChild, except that the wheel's
  * result side is the outward one (as blocks and zigzag have it): copying it would fold every
  * child into its parent in our frames (see computeLayout).
  */
@@ -61,7 +62,7 @@ function placedChild(scheme: string, side: 'left' | 'right', c: Choices): Choice
   return { ...r, resultBack: side === 'left' ? c.positive === c.leftRight : c.positive === c.rightBottom };
 }
 
-describe('scheme truth tables (SPEC 6.2)', () => {
+describe('scheme truth tables (docs/layout.md)', () => {
   for (const scheme of ['blocks', 'zigzag', 'wheel'] as const) {
     for (const side of ['left', 'right'] as const) {
       it(`${scheme}, ${side} child, all 16 parent layouts`, () => {
@@ -94,7 +95,7 @@ describe('scheme truth tables (SPEC 6.2)', () => {
   });
 });
 
-describe('scatterMultiplier (SPEC 6.3)', () => {
+describe('scatterMultiplier (docs/layout.md, spacing)', () => {
   it('matches the formula', () => {
     const spec = (count: number, molecule: number, blast: number, total: number): number =>
       count < molecule ? 0 : blast >= 0 ? count ** blast : (total - count) ** -blast;
@@ -176,7 +177,7 @@ function expectAlongOnly(v: Vec3, d1: Vec3, d2: Vec3, what: string): void {
   expect(Math.abs(dotv(v, d2)), what).toBeLessThan(EPS);
 }
 
-/** The SPEC 1 invariants of one cube, from cell and interior positions only. */
+/** The invariants of one cube (docs/layout.md), from cell and interior positions only. */
 function checkCube(lay: Layout, m: MatmulPlacement): Frame {
   const f = frameOf(lay, m);
   const { dI, dJ, dK, L, R, Res } = f;
@@ -251,7 +252,7 @@ function planeCoord(p: MatrixPlacement, d: Vec3): number {
   return dotv(cellPoint(p, 0, 0), d);
 }
 
-describe('the default cube (SPEC 1)', () => {
+describe('the default cube (docs/layout.md)', () => {
   const p = normalize(undefined).params;
   const lay = computeLayout(p);
   const root = lay.matmuls[0]!;
@@ -448,7 +449,7 @@ describe('children grow outward (no cube inside its parent)', () => {
     });
   }
 
-  it('blocks: the SPEC 3 examples at default settings have no two cube interiors overlapping', () => {
+  it('blocks: the docs/expressions.md examples at default settings have no two cube interiors overlapping', () => {
     for (const e of SPEC3_EXAMPLES) {
       const lay = computeLayout(normalize({ expr: e }).params);
       const boxes = lay.matmuls.map((m) => {
@@ -475,7 +476,7 @@ describe('children grow outward (no cube inside its parent)', () => {
   });
 });
 
-describe('scatter (SPEC 6.3)', () => {
+describe('scatter (docs/layout.md, spacing)', () => {
   function centreOf(lay: Layout, key: string): Vec3 {
     const m = lay.matmuls.find((x) => x.key === key)!;
     return mid(interiorPoint(m, 0, 0, 0), interiorPoint(m, m.I - 1, m.J - 1, m.K - 1));
@@ -527,7 +528,7 @@ describe('scatter (SPEC 6.3)', () => {
   });
 });
 
-describe('blocks and gaps (SPEC 6.3, 8)', () => {
+describe('blocks and gaps (docs/layout.md, docs/animation.md)', () => {
   function gapsAlong(p: MatrixPlacement, dim: 'rows' | 'cols'): number[] {
     const n = dim === 'rows' ? p.h : p.w;
     const out: number[] = [];

@@ -1,5 +1,6 @@
-// Unit tests for src/core/params/schema.ts and normalize.ts against SPEC 2 and 3.
-// Every expected value is written out here by hand from the SPEC tables.
+// Unit tests for src/core/params/schema.ts and normalize.ts against docs/parameters.md and
+// docs/expressions.md. Every expected value is written out here by hand from the tables of
+// docs/parameters.md.
 import { describe, it, expect } from 'vitest';
 import { SPEC3_EXAMPLES, shapeOfExpr, shapeOfParams } from './helpers';
 import { defaultParams, toExternal, type Arg } from '../../../src/core/params/schema';
@@ -31,7 +32,7 @@ function shapesConsistent(m: { left: Arg; right: Arg }): boolean {
   return true;
 }
 
-describe('defaults (SPEC 2.1-2.8)', () => {
+describe('defaults (docs/parameters.md)', () => {
   const p = normalize(undefined).params;
 
   it('no input gives defaults and no notices', () => {
@@ -139,7 +140,7 @@ describe('defaults (SPEC 2.1-2.8)', () => {
   });
 });
 
-describe('clamping of every SPEC 2.3 range', () => {
+describe('clamping of every documented range', () => {
   // [group, key, min, max, integer]
   const ranges: [string, string, number, number, boolean][] = [
     ['anim', 'speed', 1, 100, false],
@@ -292,7 +293,7 @@ describe('wrong types', () => {
     expect(r.notices.length).toBe(6);
   });
 
-  it('every SPEC choice is accepted without a notice', () => {
+  it('every documented choice is accepted without a notice', () => {
     for (const e of ['none', 'relu', 'gelu', 'sigmoid', 'silu', 'tanh', 'x**2', 'layernorm', 'softmax', 'softmax(x/sqrt(k))', 'softmax(tril(x/sqrt(k)))', 'x/k', 'x/sqrt(k)']) {
       const r = normalize({ epilog: e });
       expect(r.params.epilog).toBe(e);
@@ -537,7 +538,7 @@ describe('names and expr', () => {
     expect(r.params.expr).toBe('out = (attn = Q @ K) @ V');
   });
 
-  it('the SPEC 3 examples all normalize to a tree whose expr parses back to the same structure', () => {
+  it('the docs/expressions.md examples all normalize to a tree whose expr parses back to the same structure', () => {
     for (const e of SPEC3_EXAMPLES) {
       const r = normalize({ expr: e });
       expect(r.notices).toEqual([]);

@@ -1,4 +1,4 @@
-// Unit tests for src/core/params/url.ts (SPEC 12): our readable and compressed links, and the
+// Unit tests for src/core/params/url.ts (docs/links.md): our readable and compressed links, and the
 // original tool's three link forms, decoded from hand-written query strings.
 import { describe, it, expect } from 'vitest';
 import {
@@ -186,7 +186,7 @@ describe('the original ?params=<JSON> form', () => {
 });
 
 describe("the original's numbered compressed form", () => {
-  it('the SPEC 12 example: expr "L @ R", name "L", left.h = 32', () => {
+  it('the docs/links.md example: expr "L @ R", name "L", left.h = 32', () => {
     const sp = new URLSearchParams('0=L%20%40%20R&1=L&3.5=32&expr=0&name=1&left=3&h=5');
     expect(decodeNumbered(sp)).toEqual({ expr: 'L @ R', name: 'L', left: { h: 32 } });
     const d = decodeQuery('?0=L%20%40%20R&1=L&3.5=32&expr=0&name=1&left=3&h=5');

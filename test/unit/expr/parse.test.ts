@@ -51,13 +51,13 @@ describe('parseExpr: structure', () => {
     ]);
   });
 
-  it('SPEC example: out = (attn = Q @ K) @ V', () => {
+  it('docs example: out = (attn = Q @ K) @ V', () => {
     expect(shape(parseExpr('out = (attn = Q @ K) @ V'))).toEqual([
       'out', true, ['attn', true, 'Q', 'K'], 'V',
     ]);
   });
 
-  it('SPEC example: attention head with named projections', () => {
+  it('docs example: attention head with named projections', () => {
     const t = parseExpr(
       'out = (attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV) @ wO',
     );
@@ -72,13 +72,13 @@ describe('parseExpr: structure', () => {
     ]);
   });
 
-  it('SPEC example: out = (x1 = (x0 = batch @ w0) @ w1) @ w2', () => {
+  it('docs example: out = (x1 = (x0 = batch @ w0) @ w1) @ w2', () => {
     expect(shape(parseExpr('out = (x1 = (x0 = batch @ w0) @ w1) @ w2'))).toEqual([
       'out', true, ['x1', true, ['x0', true, 'batch', 'w0'], 'w1'], 'w2',
     ]);
   });
 
-  it('SPEC example: low-rank MLP chain', () => {
+  it('docs example: low-rank MLP chain', () => {
     const t = parseExpr('out = batch @ (w0 = w0_L @ w0_R) @ (w1 = w1_L @ w1_R) @ (w2 = w2_L @ w2_R)');
     expect(shape(t)).toEqual([
       'out', true,
@@ -91,7 +91,7 @@ describe('parseExpr: structure', () => {
     ]);
   });
 
-  it('SPEC example: binary tree, with RR naming a parenthesized matmul', () => {
+  it('docs example: binary tree, with RR naming a parenthesized matmul', () => {
     const text =
       '(L = (LL = LLL @ LLR) @ (LR = LRL @ LRR)) @ (R = (RL = RLL @ RLR) @ (RR = (RRL @ RRR)))';
     const t = parseExpr(text);

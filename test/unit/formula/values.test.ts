@@ -3,7 +3,7 @@ import { compileFormula, fillFormula, FormulaError } from '../../../src/core/ten
 
 const at = (text: string, i = 0, j = 0, h = 1, w = 1): number => compileFormula(text)(i, j, h, w);
 
-describe('SPEC 4 example formulas', () => {
+describe('docs/expressions.md example formulas', () => {
   it('-2 * (Math.trunc(i / 8) % 2) + 1 alternates bands of 8 rows between 1 and -1', () => {
     const f = compileFormula('-2 * (Math.trunc(i / 8) % 2) + 1');
     expect([0, 7, 8, 15, 16, 31].map((i) => f(i, 0, 32, 32))).toEqual([1, 1, -1, -1, 1, -1]);
