@@ -33,8 +33,14 @@ function kernelPlugin(): Plugin {
       const source = id.startsWith('\0') ? sources[id.slice(1)] : undefined;
       if (source === undefined) return null;
       this.addWatchFile(source);
-      const r = await asc.compileString(readFileSync(source, 'utf8'), { ...ASC_OPTIONS, enable: [...ASC_OPTIONS.enable] });
-      if (r.error || !r.binary) throw new Error(`${source} does not compile: ${r.error?.message ?? ''}\n${r.stderr.toString()}`);
+      const r = await asc.compileString(readFileSync(source, 'utf8'), {
+        ...ASC_OPTIONS,
+        enable: [...ASC_OPTIONS.enable],
+      });
+      if (r.error || !r.binary)
+        throw new Error(
+          `${source} does not compile: ${r.error?.message ?? ''}\n${r.stderr.toString()}`,
+        );
       return `export default ${JSON.stringify(Buffer.from(r.binary).toString('base64'))};`;
     },
   };
@@ -104,7 +110,8 @@ export default defineConfig({
         'mm3d-view': resolve(import.meta.dirname, 'src/embed/mm3d-view.ts'),
       },
       output: {
-        entryFileNames: (chunk) => (chunk.name === 'mm3d-view' ? 'mm3d-view.js' : 'assets/[name]-[hash].js'),
+        entryFileNames: (chunk) =>
+          chunk.name === 'mm3d-view' ? 'mm3d-view.js' : 'assets/[name]-[hash].js',
       },
     },
   },

@@ -61,7 +61,11 @@ function values(n: number, seed: number): Float32Array {
   let s = seed >>> 0 || 1;
   const out = new Float32Array(n);
   for (let p = 0; p < n; p++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     out[p] = (s / 4294967296) * 2 - 1;
   }
   return out;
@@ -72,7 +76,11 @@ function values(n: number, seed: number): Float32Array {
  * number of multiply-adds as the product and then the product, so that both see the same load.
  * One untimed round first lets WebAssembly tier up.
  */
-export function kernelBench(sizes: number[], runs: number, cpu: CpuClock = () => null): KernelBenchResult {
+export function kernelBench(
+  sizes: number[],
+  runs: number,
+  cpu: CpuClock = () => null,
+): KernelBenchResult {
   useWasmKernel();
   const ceil = ceilingModule();
   const result: KernelBenchResult = { kind: kernelKind(), sizes: [], check: 0 };

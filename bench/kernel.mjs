@@ -53,12 +53,35 @@ export function kernelRows(result, clock = 'wallS') {
 }
 
 export function kernelTable(rows, title) {
-  const header = ['kernel: product', 'clock', 'kernel GMAC/s', 'ceiling GMAC/s', 'ratio', 'best kernel / ceiling', 'chains / L1 loop GMAC/s', 'target (median ratio)'];
+  const header = [
+    'kernel: product',
+    'clock',
+    'kernel GMAC/s',
+    'ceiling GMAC/s',
+    'ratio',
+    'best kernel / ceiling',
+    'chains / L1 loop GMAC/s',
+    'target (median ratio)',
+  ];
   const pc = (x) => `${(100 * x).toFixed(0)} %`;
-  const cells = rows.map((r) => [r.size, r.clock, r.kernel.toFixed(2), r.ceiling.toFixed(2), pc(r.ratio), `${r.kernelBest.toFixed(2)} / ${r.ceilingBest.toFixed(2)} = ${pc(r.kernelBest / r.ceilingBest)}`, `${r.chains.toFixed(2)} / ${r.l1.toFixed(2)}`, `>= 60 %: ${r.ratio >= 0.6 ? 'ok' : 'MISSED'}`]);
+  const cells = rows.map((r) => [
+    r.size,
+    r.clock,
+    r.kernel.toFixed(2),
+    r.ceiling.toFixed(2),
+    pc(r.ratio),
+    `${r.kernelBest.toFixed(2)} / ${r.ceilingBest.toFixed(2)} = ${pc(r.kernelBest / r.ceilingBest)}`,
+    `${r.chains.toFixed(2)} / ${r.l1.toFixed(2)}`,
+    `>= 60 %: ${r.ratio >= 0.6 ? 'ok' : 'MISSED'}`,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c) => `| ${c.map((x, i) => x.padEnd(widths[i])).join(' | ')} |`;
-  return [title, line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.map(line)].join('\n');
+  return [
+    title,
+    line(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...cells.map(line),
+  ].join('\n');
 }
 
 /**
@@ -83,7 +106,10 @@ export async function kernelInChromium(browser, sizes = [768, 1024], runs = 7) {
     await page.goto(`${server.resolvedUrls.local[0]}bench/kernel.html`);
     await page.waitForFunction(() => window.kernelBenchReady === true, null, { timeout: 60000 });
     if (errors.length) throw new Error(errors.join(' | '));
-    return await page.evaluate(({ sizes, runs }) => window.kernelBench(sizes, runs), { sizes, runs });
+    return await page.evaluate(({ sizes, runs }) => window.kernelBench(sizes, runs), {
+      sizes,
+      runs,
+    });
   } finally {
     await context.close().catch(() => undefined);
     await server.close();
@@ -98,18 +124,34 @@ async function main() {
     runs = Math.max(1, Number(args[ri + 1]) || runs);
     args.splice(ri, 2);
   }
-  const sizes = args.length ? args.map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 4096) : [768, 1024];
+  const sizes = args.length
+    ? args.map(Number).filter((n) => Number.isInteger(n) && n > 0 && n <= 4096)
+    : [768, 1024];
   const { createServer } = await import('vite');
-  const server = await createServer({ root, configFile: path.join(root, 'vite.config.ts'), server: { middlewareMode: true, hmr: false, ws: false }, appType: 'custom', logLevel: 'error' });
+  const server = await createServer({
+    root,
+    configFile: path.join(root, 'vite.config.ts'),
+    server: { middlewareMode: true, hmr: false, ws: false },
+    appType: 'custom',
+    logLevel: 'error',
+  });
   try {
     const { kernelBench } = await server.ssrLoadModule('/bench/kernel-bench.ts');
     const cpu = () => {
       const u = process.cpuUsage();
       return (u.user + u.system) / 1e6;
     };
-    const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+    const load = os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ');
     const result = kernelBench(sizes, runs, cpu);
-    console.log(kernelTable([...kernelRows(result, 'wallS'), ...kernelRows(result, 'cpuS')], `Node ${process.version}, ${result.kind} kernel, ${runs} runs per size (medians), one thread; load average ${load}`));
+    console.log(
+      kernelTable(
+        [...kernelRows(result, 'wallS'), ...kernelRows(result, 'cpuS')],
+        `Node ${process.version}, ${result.kind} kernel, ${runs} runs per size (medians), one thread; load average ${load}`,
+      ),
+    );
     console.log(`spot check: max |kernel - float64| / sum|a b| = ${result.check.toExponential(2)}`);
   } finally {
     await server.close();

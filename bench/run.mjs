@@ -46,7 +46,6 @@ const frame = (now) => { window.stamps.push(now); gl.clear(gl.COLOR_BUFFER_BIT);
 requestAnimationFrame(frame);
 </script>`;
 
-
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -76,7 +75,12 @@ const f0 = (x) => (Number.isFinite(x) ? String(Math.round(x)) : '-');
 
 function withTimeout(promise, ms, what) {
   let timer;
-  return Promise.race([promise, new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`${what} timed out after ${ms} ms`)), ms); })]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise((_, rej) => {
+      timer = setTimeout(() => rej(new Error(`${what} timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** Frame intervals (and animation step costs) over `ms` of animation, measured in the page. */
@@ -95,27 +99,40 @@ async function animFrames(page, ms) {
       };
       requestAnimationFrame(tick);
     });
-    return { intervals: stamps.slice(1).map((t, i) => t - stamps[i]), stepMs: steps, heap: performance.memory ? performance.memory.usedJSHeapSize : null, moved: 1 };
+    return {
+      intervals: stamps.slice(1).map((t, i) => t - stamps[i]),
+      stepMs: steps,
+      heap: performance.memory ? performance.memory.usedJSHeapSize : null,
+      moved: 1,
+    };
   }, ms);
 }
 
 /** The longest main-thread task (ms) that started since `window.__since` (0 when none over 50 ms). */
 function longestTask(page) {
-  return page.evaluate(() => Math.max(0, ...window.__longTasks.filter(([t]) => t >= window.__since).map(([, d]) => d)));
+  return page.evaluate(() =>
+    Math.max(0, ...window.__longTasks.filter(([t]) => t >= window.__since).map(([, d]) => d)),
+  );
 }
 
 async function oneRun(browser, base, scene, shot = null) {
   const timeout = scene.timeout ?? 60000;
   const { page, errors, context } = await newPage(browser, 1200, 800);
   let crashed = false;
-  page.on('crash', () => { crashed = true; });
+  page.on('crash', () => {
+    crashed = true;
+  });
   // Main-thread tasks over 50 ms, recorded from the start of the page.
   await page.addInitScript(() => {
     window.__longTasks = [];
     window.__since = 0;
     try {
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
-    } catch { /* not supported */ }
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
+      }).observe({ type: 'longtask', buffered: true });
+    } catch {
+      /* not supported */
+    }
   });
   try {
     if (scene.kind === 'floor') {
@@ -127,12 +144,25 @@ async function oneRun(browser, base, scene, shot = null) {
         const s = window.stamps;
         return s.slice(1).map((t, i) => t - s[i]);
       }, SPIN_MS);
-      return { wall: NaN, openMs: NaN, intervals, moved: 1, heap: null, longest: 0, elements: undefined, errors, marks: {} };
+      return {
+        wall: NaN,
+        openMs: NaN,
+        intervals,
+        moved: 1,
+        heap: null,
+        longest: 0,
+        elements: undefined,
+        errors,
+        marks: {},
+      };
     }
     if (scene.kind === 'csv') {
       // The page is up first; the clock (and the long-task record) starts when the data is asked for.
       await page.goto(`${base}/`, { timeout });
-      await page.waitForFunction(() => window.mm3d && window.mm3d.status().ready === true, null, { timeout, polling: 50 });
+      await page.waitForFunction(() => window.mm3d && window.mm3d.status().ready === true, null, {
+        timeout,
+        polling: 50,
+      });
       const t0 = await page.evaluate((url) => {
         // Tasks from here on (one that ran before the request is reported late, not caused by it).
         window.__since = performance.now();
@@ -140,83 +170,154 @@ async function oneRun(browser, base, scene, shot = null) {
         window.mm3d.app.applyPartial({ left: { init: 'url', url, h: 256, w: 768 } }, false, false);
         return start;
       }, scene.url);
-      await page.waitForFunction(() => window.mm3d.app.params.left.w === 768 && window.mm3d.status().ready === true && window.mm3d.app.values?.get('left')?.data[0] !== 0, null, { timeout, polling: 20 });
+      await page.waitForFunction(
+        () =>
+          window.mm3d.app.params.left.w === 768 &&
+          window.mm3d.status().ready === true &&
+          window.mm3d.app.values?.get('left')?.data[0] !== 0,
+        null,
+        { timeout, polling: 20 },
+      );
       const loadMs = (await page.evaluate(() => performance.now())) - t0;
       const longest = await longestTask(page);
       if (shot) await page.screenshot({ path: shot }).catch(() => undefined);
-      return { wall: loadMs, openMs: loadMs, longest, intervals: [], moved: 1, heap: null, elements: await page.evaluate(() => window.mm3d.status().elements), errors, marks: {} };
+      return {
+        wall: loadMs,
+        openMs: loadMs,
+        longest,
+        intervals: [],
+        moved: 1,
+        heap: null,
+        elements: await page.evaluate(() => window.mm3d.status().elements),
+        errors,
+        marks: {},
+      };
     }
     if (scene.kind === 'file') {
       await page.goto(`${base}/${scene.query}`, { timeout });
-      await page.waitForFunction(() => window.mm3d && window.mm3d.status().ready === true, null, { timeout, polling: 50 });
+      await page.waitForFunction(() => window.mm3d && window.mm3d.status().ready === true, null, {
+        timeout,
+        polling: 50,
+      });
       // The file is made inside the page (handing 12 MB to the page through the driver would cost
       // seconds of base64 decoding that no user pays); the clock starts when the file is dropped.
-      const t0 = await page.evaluate(({ rows, cols }) => {
-        const bytes = rows * cols * 4;
-        let header = JSON.stringify({ w: { dtype: 'F32', shape: [rows, cols], data_offsets: [0, bytes] } });
-        while ((8 + header.length) % 8) header += ' ';
-        const buf = new ArrayBuffer(8 + header.length + bytes);
-        new DataView(buf).setBigUint64(0, BigInt(header.length), true);
-        new Uint8Array(buf, 8, header.length).set(new TextEncoder().encode(header));
-        const data = new Float32Array(buf, 8 + header.length, rows * cols);
-        for (let x = 0; x < data.length; x++) data[x] = Math.sin(x * 0.001);
-        const file = new File([buf], 'weights.safetensors');
-        window.__since = performance.now();
-        const start = performance.now();
-        void window.mm3d.dataDialog.open(file, ['left']);
-        return start;
-      }, { rows: 1024, cols: 3072 });
+      const t0 = await page.evaluate(
+        ({ rows, cols }) => {
+          const bytes = rows * cols * 4;
+          let header = JSON.stringify({
+            w: { dtype: 'F32', shape: [rows, cols], data_offsets: [0, bytes] },
+          });
+          while ((8 + header.length) % 8) header += ' ';
+          const buf = new ArrayBuffer(8 + header.length + bytes);
+          new DataView(buf).setBigUint64(0, BigInt(header.length), true);
+          new Uint8Array(buf, 8, header.length).set(new TextEncoder().encode(header));
+          const data = new Float32Array(buf, 8 + header.length, rows * cols);
+          for (let x = 0; x < data.length; x++) data[x] = Math.sin(x * 0.001);
+          const file = new File([buf], 'weights.safetensors');
+          window.__since = performance.now();
+          const start = performance.now();
+          void window.mm3d.dataDialog.open(file, ['left']);
+          return start;
+        },
+        { rows: 1024, cols: 3072 },
+      );
       await page.waitForSelector('#data-dialog button[type=submit]', { timeout });
       await page.click('#data-dialog button[type=submit]');
-      await page.waitForFunction(() => window.mm3d.app.params.left.w === 3072 && window.mm3d.status().ready === true, null, { timeout, polling: 20 });
+      await page.waitForFunction(
+        () => window.mm3d.app.params.left.w === 3072 && window.mm3d.status().ready === true,
+        null,
+        { timeout, polling: 20 },
+      );
       const loadMs = (await page.evaluate(() => performance.now())) - t0;
       const longest = await longestTask(page);
       if (shot) await page.screenshot({ path: shot }).catch(() => undefined);
-      return { wall: loadMs, openMs: loadMs, loadMs, longest, intervals: [], moved: 1, heap: null, elements: await page.evaluate(() => window.mm3d.status().elements), errors, marks: {} };
+      return {
+        wall: loadMs,
+        openMs: loadMs,
+        loadMs,
+        longest,
+        intervals: [],
+        moved: 1,
+        heap: null,
+        elements: await page.evaluate(() => window.mm3d.status().elements),
+        errors,
+        marks: {},
+      };
     }
     const t0 = Date.now();
     await page.goto(`${base}/${scene.query}`, { waitUntil: 'commit', timeout });
     try {
-      await page.waitForFunction(() => window.mm3d && (window.mm3d.status().ready === true || window.mm3d.status().error), null, { timeout, polling: 50 });
+      await page.waitForFunction(
+        () => window.mm3d && (window.mm3d.status().ready === true || window.mm3d.status().error),
+        null,
+        { timeout, polling: 50 },
+      );
     } catch (e) {
-      return { error: crashed ? 'the page crashed while opening' : `not ready within ${timeout / 1000} s`, errors };
+      return {
+        error: crashed ? 'the page crashed while opening' : `not ready within ${timeout / 1000} s`,
+        errors,
+      };
     }
     const wall = Date.now() - t0;
     const st = await page.evaluate(() => window.mm3d.status());
     if (st.error) return { error: `status.error: ${st.error}`, errors };
     const info = await page.evaluate(() => {
       const mark = performance.getEntriesByName('mm3d:ready')[0];
-      const marks = Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('mm3d:')).map((m) => [m.name.slice(5), Math.round(m.startTime)]));
-      return { openMs: mark ? mark.startTime : null, expr: window.mm3d.app.params.expr, elements: window.mm3d.status().elements, marks };
+      const marks = Object.fromEntries(
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('mm3d:'))
+          .map((m) => [m.name.slice(5), Math.round(m.startTime)]),
+      );
+      return {
+        openMs: mark ? mark.startTime : null,
+        expr: window.mm3d.app.params.expr,
+        elements: window.mm3d.status().elements,
+        marks,
+      };
     });
     if (shot) await page.screenshot({ path: shot }).catch(() => undefined);
     const longest = await longestTask(page);
-    if (scene.kind === 'anim') return { wall, ...info, ...(await animFrames(page, SPIN_MS)), longest, errors };
-    if (scene.kind === 'csv') return { wall, ...info, intervals: [], moved: 1, heap: null, longest, errors };
+    if (scene.kind === 'anim')
+      return { wall, ...info, ...(await animFrames(page, SPIN_MS)), longest, errors };
+    if (scene.kind === 'csv')
+      return { wall, ...info, intervals: [], moved: 1, heap: null, longest, errors };
     // Spin the camera and record frame intervals inside the page.
-    const spin = await withTimeout(page.evaluate(async (spinMs) => {
-      const scene = window.mm3d.app.scene;
-      const stamps = [];
-      const before = scene.camera.position.clone();
-      scene.setSpin(2);
-      await new Promise((resolve) => {
-        const start = performance.now();
-        const tick = (now) => {
-          stamps.push(now);
-          // At least spinMs, and at least 6 frames (slow scenes), but never more than 30 s.
-          if ((now - start < spinMs || stamps.length < 6) && now - start < 30000) requestAnimationFrame(tick);
-          else resolve();
+    const spin = await withTimeout(
+      page.evaluate(async (spinMs) => {
+        const scene = window.mm3d.app.scene;
+        const stamps = [];
+        const before = scene.camera.position.clone();
+        scene.setSpin(2);
+        await new Promise((resolve) => {
+          const start = performance.now();
+          const tick = (now) => {
+            stamps.push(now);
+            // At least spinMs, and at least 6 frames (slow scenes), but never more than 30 s.
+            if ((now - start < spinMs || stamps.length < 6) && now - start < 30000)
+              requestAnimationFrame(tick);
+            else resolve();
+          };
+          requestAnimationFrame(tick);
+        });
+        scene.setSpin(0);
+        // What the drawing itself costs (GPU included), at full and at half resolution.
+        const draw = scene.measureDraw([1, 0.5]);
+        const moved = scene.camera.position.distanceTo(before);
+        const intervals = stamps.slice(1).map((t, i) => t - stamps[i]);
+        const r = scene.renderer.info.render;
+        return {
+          intervals,
+          moved,
+          draw,
+          calls: r.calls,
+          triangles: r.triangles,
+          heap: performance.memory ? performance.memory.usedJSHeapSize : null,
         };
-        requestAnimationFrame(tick);
-      });
-      scene.setSpin(0);
-      // What the drawing itself costs (GPU included), at full and at half resolution.
-      const draw = scene.measureDraw([1, 0.5]);
-      const moved = scene.camera.position.distanceTo(before);
-      const intervals = stamps.slice(1).map((t, i) => t - stamps[i]);
-      const r = scene.renderer.info.render;
-      return { intervals, moved, draw, calls: r.calls, triangles: r.triangles, heap: performance.memory ? performance.memory.usedJSHeapSize : null };
-    }, SPIN_MS), SPIN_MS + 45000, 'spinning');
+      }, SPIN_MS),
+      SPIN_MS + 45000,
+      'spinning',
+    );
     return { wall, ...info, ...spin, longest, errors };
   } finally {
     await withTimeout(context.close(), 15000, 'closing').catch(() => undefined);
@@ -229,17 +330,28 @@ async function main() {
     console.error('dist/index.html is missing: run `npx vite build` first (npm run bench does)');
     process.exit(1);
   }
-  const loadStart = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  const loadStart = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
   // Serve a snapshot of dist/, so that a concurrent build cannot pull files from under the pages.
   const snapshot = fs.mkdtempSync(path.join(os.tmpdir(), 'mm3d-dist-'));
   fs.cpSync(dist, snapshot, { recursive: true });
   process.on('exit', () => fs.rmSync(snapshot, { recursive: true, force: true }));
   const { server, base } = await serve(snapshot, {
-    '/data/act.csv': (req, res) => { res.writeHead(200, { 'content-type': 'text/csv' }); res.end(CSV); },
-    '/floor.html': (req, res) => { res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }); res.end(FLOOR_HTML); },
+    '/data/act.csv': (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.end(CSV);
+    },
+    '/floor.html': (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(FLOOR_HTML);
+    },
   });
   let browser = await launch();
-  const scenes = filters.length ? SCENES.filter((s) => filters.some((f) => s.name.includes(f))) : SCENES;
+  const scenes = filters.length
+    ? SCENES.filter((s) => filters.some((f) => s.name.includes(f)))
+    : SCENES;
   const results = [];
   const outDir = path.join(root, 'bench-output');
   fs.mkdirSync(outDir, { recursive: true });
@@ -252,7 +364,10 @@ async function main() {
       if (!browser.isConnected()) browser = await launch();
       let res;
       try {
-        const shot = r === runs - 1 ? path.join(outDir, `${scene.name.replace(/[^a-z0-9]+/gi, '-')}.png`) : null;
+        const shot =
+          r === runs - 1
+            ? path.join(outDir, `${scene.name.replace(/[^a-z0-9]+/gi, '-')}.png`)
+            : null;
         res = await oneRun(browser, base, scene, shot);
       } catch (e) {
         res = { error: String(e).split('\n')[0], errors: [] };
@@ -264,9 +379,12 @@ async function main() {
         break; // a scene that cannot open will not open on the next run either
       }
       if (res.errors.length) notes.push(`page errors: ${res.errors.slice(0, 3).join(' | ')}`);
-      if (scene.expr && res.expr !== scene.expr) notes.push(`expr is "${res.expr}", expected "${scene.expr}"`);
+      if (scene.expr && res.expr !== scene.expr)
+        notes.push(`expr is "${res.expr}", expected "${scene.expr}"`);
       if (res.moved < 1e-3) notes.push('the camera did not move during the spin');
-      console.log(`  ${scene.name} ${tag}: open ${f0(res.openMs)} ms (wall ${res.wall}), frame median ${f1(median(res.intervals))} ms over ${res.intervals.length} frames, heap ${f1(res.heap / 2 ** 20)} MB, ${res.elements} elements; marks ${JSON.stringify(res.marks)}`);
+      console.log(
+        `  ${scene.name} ${tag}: open ${f0(res.openMs)} ms (wall ${res.wall}), frame median ${f1(median(res.intervals))} ms over ${res.intervals.length} frames, heap ${f1(res.heap / 2 ** 20)} MB, ${res.elements} elements; marks ${JSON.stringify(res.marks)}`,
+      );
       if (runs === 1 || r > 0) measured.push(res);
     }
     const intervals = measured.flatMap((m) => m.intervals);
@@ -293,7 +411,11 @@ async function main() {
   if (!filters.length || filters.some((f) => 'kernel'.includes(f))) {
     if (!browser.isConnected()) browser = await launch();
     try {
-      kernel = await withTimeout(kernelInChromium(browser, [768, 1024], RUNS), 600000, 'the kernel section');
+      kernel = await withTimeout(
+        kernelInChromium(browser, [768, 1024], RUNS),
+        600000,
+        'the kernel section',
+      );
     } catch (e) {
       kernel = { error: String(e).split('\n')[0] };
     }
@@ -310,16 +432,38 @@ async function main() {
       const fps = 1000 / r.frameMedian;
       return `>= ${t.fps} fps: ${fps >= t.fps ? 'ok' : 'MISSED'} (${f1(fps)} fps); step < ${t.stepMs} ms: ${r.stepMs < t.stepMs ? 'ok' : 'MISSED'} (median ${r.stepMs.toFixed(2)} ms)`;
     }
-    if (t.longTaskMs !== undefined) return `open < ${t.openMs} ms: ${r.openMs < t.openMs ? 'ok' : 'MISSED'}; no task > ${t.longTaskMs} ms: ${r.longestTaskMs <= t.longTaskMs ? 'ok' : 'MISSED'} (longest ${f0(r.longestTaskMs)} ms)`;
-    if (t.loadMs !== undefined) return `load + show < ${t.loadMs} ms: ${r.openMs < t.loadMs ? 'ok' : 'MISSED'}`;
+    if (t.longTaskMs !== undefined)
+      return `open < ${t.openMs} ms: ${r.openMs < t.openMs ? 'ok' : 'MISSED'}; no task > ${t.longTaskMs} ms: ${r.longestTaskMs <= t.longTaskMs ? 'ok' : 'MISSED'} (longest ${f0(r.longestTaskMs)} ms)`;
+    if (t.loadMs !== undefined)
+      return `load + show < ${t.loadMs} ms: ${r.openMs < t.loadMs ? 'ok' : 'MISSED'}`;
     const openOk = r.openMs < r.targets.openMs;
     const fps = 1000 / r.frameMedian;
     // 60 fps means frames at the display rate: allow the jitter of a 16.7 ms cadence.
     const fpsOk = fps >= r.targets.fps * 0.95;
     return `open < ${r.targets.openMs} ms: ${openOk ? 'ok' : 'MISSED'}; >= ${r.targets.fps} fps: ${fpsOk ? 'ok' : 'MISSED'} (${f1(fps)} fps)`;
   };
-  const header = ['scene', 'open ms (median)', 'frame ms median', 'frame ms p90', 'draw ms full / half res', 'longest task ms', 'heap MB', 'elements', 'target'];
-  const rows = results.map((r) => [r.scene, f0(r.openMs), f1(r.frameMedian), f1(r.frameP90), Number.isFinite(r.drawFullMs) ? `${f1(r.drawFullMs)} / ${f1(r.drawHalfMs)}` : '-', f0(r.longestTaskMs), f1(r.heapMB), r.elements ?? '-', verdict(r)]);
+  const header = [
+    'scene',
+    'open ms (median)',
+    'frame ms median',
+    'frame ms p90',
+    'draw ms full / half res',
+    'longest task ms',
+    'heap MB',
+    'elements',
+    'target',
+  ];
+  const rows = results.map((r) => [
+    r.scene,
+    f0(r.openMs),
+    f1(r.frameMedian),
+    f1(r.frameP90),
+    Number.isFinite(r.drawFullMs) ? `${f1(r.drawFullMs)} / ${f1(r.drawHalfMs)}` : '-',
+    f0(r.longestTaskMs),
+    f1(r.heapMB),
+    r.elements ?? '-',
+    verdict(r),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
   console.log('');
@@ -327,16 +471,44 @@ async function main() {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
   for (const r of results) for (const n of r.notes) console.log(`note (${r.scene}): ${n}`);
-  console.log(`\n(${RUNS} runs per scene unless the scene says fewer, the first discarded when there are several; spin ${SPIN_MS} ms; headless Chromium with SwiftShader, i.e. CPU rendering on ${os.cpus().length} cores; load average at start ${loadStart}, at end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+  console.log(
+    `\n(${RUNS} runs per scene unless the scene says fewer, the first discarded when there are several; spin ${SPIN_MS} ms; headless Chromium with SwiftShader, i.e. CPU rendering on ${os.cpus().length} cores; load average at start ${loadStart}, at end ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')})`,
+  );
 
   if (kernel?.error) console.log(`\nkernel section FAILED: ${kernel.error}`);
   else if (kernel) {
     console.log('');
-    console.log(kernelTable(kernelRows(kernel, 'wallS'), `Kernel (headless Chromium, main thread, ${kernel.kind} kernel, medians of ${RUNS} runs; the ceiling is the faster of wasm/ceiling.ts's bare loops, run just before each product)`));
+    console.log(
+      kernelTable(
+        kernelRows(kernel, 'wallS'),
+        `Kernel (headless Chromium, main thread, ${kernel.kind} kernel, medians of ${RUNS} runs; the ceiling is the faster of wasm/ceiling.ts's bare loops, run just before each product)`,
+      ),
+    );
   }
-  console.log(`screenshots (last run of each scene, at ready): ${path.relative(process.cwd(), outDir)}/<scene>.png`);
+  console.log(
+    `screenshots (last run of each scene, at ready): ${path.relative(process.cwd(), outDir)}/<scene>.png`,
+  );
   const file = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), runs: RUNS, spinMs: SPIN_MS, cpus: os.cpus().length, loadStart, loadEnd: os.loadavg(), results, kernel: kernel && !kernel.error ? kernelRows(kernel, 'wallS') : kernel }, null, 2));
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        runs: RUNS,
+        spinMs: SPIN_MS,
+        cpus: os.cpus().length,
+        loadStart,
+        loadEnd: os.loadavg(),
+        results,
+        kernel: kernel && !kernel.error ? kernelRows(kernel, 'wallS') : kernel,
+      },
+      null,
+      2,
+    ),
+  );
   console.log(`results: ${path.relative(process.cwd(), file)}`);
 }
 

@@ -26,19 +26,28 @@ try {
   await page.goto(`${base}/${paramsQuery(attentionAnimTree())}`);
   await waitReady(page, 120000);
   const t0 = Date.now();
-  const r = await page.evaluate(([seconds, fps]) => new Promise((resolve) => {
-    window.addEventListener('message', (e) => {
-      if (e.data && (typeof e.data.video === 'string' || typeof e.data.error === 'string')) resolve(e.data);
-    });
-    window.postMessage({ exportVideo: { seconds, fps, motion: 'animation' } }, '*');
-  }), [SECONDS, FPS]);
+  const r = await page.evaluate(
+    ([seconds, fps]) =>
+      new Promise((resolve) => {
+        window.addEventListener('message', (e) => {
+          if (e.data && (typeof e.data.video === 'string' || typeof e.data.error === 'string'))
+            resolve(e.data);
+        });
+        window.postMessage({ exportVideo: { seconds, fps, motion: 'animation' } }, '*');
+      }),
+    [SECONDS, FPS],
+  );
   const wall = (Date.now() - t0) / 1000;
   if (r.error) throw new Error(r.error);
   fs.mkdirSync(path.join(root, 'bench-output'), { recursive: true });
   const file = path.join(root, 'bench-output', 'attention-fused.webm');
   fs.writeFileSync(file, Buffer.from(r.video.split(',')[1], 'base64'));
-  console.log(`video export: ${r.frames} frames ${r.width}x${r.height} ${r.codec}, ${SECONDS} s at ${FPS} fps, in ${wall.toFixed(1)} s = ${(wall / SECONDS).toFixed(2)}x real time [target < 3x]; ${(fs.statSync(file).size / 1024).toFixed(0)} KiB -> ${path.relative(root, file)}`);
-  console.log(`  per frame: drawing and reading back ${(r.drawMs / r.frames).toFixed(1)} ms, waiting for the encoder ${(r.encodeMs / r.frames).toFixed(1)} ms`);
+  console.log(
+    `video export: ${r.frames} frames ${r.width}x${r.height} ${r.codec}, ${SECONDS} s at ${FPS} fps, in ${wall.toFixed(1)} s = ${(wall / SECONDS).toFixed(2)}x real time [target < 3x]; ${(fs.statSync(file).size / 1024).toFixed(0)} KiB -> ${path.relative(root, file)}`,
+  );
+  console.log(
+    `  per frame: drawing and reading back ${(r.drawMs / r.frames).toFixed(1)} ms, waiting for the encoder ${(r.encodeMs / r.frames).toFixed(1)} ms`,
+  );
   if (errors.length) console.log(`page errors: ${errors.slice(0, 3).join(' | ')}`);
 } finally {
   await browser.close();

@@ -19,13 +19,25 @@ export function makeRng(seed) {
   return { next, int: (n) => Math.floor(next() * n) };
 }
 
-export const CORPUS_FILES = ['GPL-3', 'GPL-2', 'LGPL-2.1', 'Apache-2.0', 'MPL-2.0', 'GFDL-1.3', 'Artistic', 'CC0-1.0'];
+export const CORPUS_FILES = [
+  'GPL-3',
+  'GPL-2',
+  'LGPL-2.1',
+  'Apache-2.0',
+  'MPL-2.0',
+  'GFDL-1.3',
+  'Artistic',
+  'CC0-1.0',
+];
 
 export function corpusTokens(dir = '/usr/share/common-licenses') {
   const files = CORPUS_FILES.filter((f) => existsSync(`${dir}/${f}`));
-  if (files.length === 0) throw new Error(`no training text found in ${dir} (Debian package base-files)`);
+  if (files.length === 0)
+    throw new Error(`no training text found in ${dir} (Debian package base-files)`);
   // Collapse runs of spaces (the texts are indented for terminals) so the model spends its capacity on words.
-  const text = files.map((f) => readFileSync(`${dir}/${f}`, 'utf8').replace(/[ \t]+/g, ' ')).join('\n\n');
+  const text = files
+    .map((f) => readFileSync(`${dir}/${f}`, 'utf8').replace(/[ \t]+/g, ' '))
+    .join('\n\n');
   return { files, tokens: encode(text) };
 }
 
@@ -53,7 +65,10 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
     const span = Array.from({ length: L }, () => randomToken(rng));
     const a = rng.int(Math.floor(n / 2) - L);
     const b = a + L + 1 + rng.int(n - 2 * L - a - 1);
-    for (let i = 0; i < L; i++) { seq[a + i] = span[i]; seq[b + i] = span[i]; }
+    for (let i = 0; i < L; i++) {
+      seq[a + i] = span[i];
+      seq[b + i] = span[i];
+    }
   }
   return seq;
 }
@@ -66,7 +81,10 @@ export function makeBatch(rng, corpus, B, T, only, mix = [0.45, 0.3], minSpan = 
     const r = rng.next();
     const kind = only ?? (r < mix[0] ? 'text' : r < mix[0] + mix[1] ? 'repeat' : 'insert');
     const seq = makeSequence(rng, corpus, T, kind, minSpan, skew);
-    for (let t = 0; t < T; t++) { input[b * T + t] = seq[t]; target[b * T + t] = seq[t + 1]; }
+    for (let t = 0; t < T; t++) {
+      input[b * T + t] = seq[t];
+      target[b * T + t] = seq[t + 1];
+    }
   }
   return { input, target };
 }

@@ -1,7 +1,14 @@
 // Types for the training scripts' tfjs model (scripts/gpt-tf.mjs), as the unit tests use it.
 import type * as tf from '@tensorflow/tfjs';
 
-export const CONFIG: Readonly<{ nLayer: number; nHead: number; dModel: number; nCtx: number; dMlp: number; lnEps: number }>;
+export const CONFIG: Readonly<{
+  nLayer: number;
+  nHead: number;
+  dModel: number;
+  nCtx: number;
+  dMlp: number;
+  lnEps: number;
+}>;
 export const VOCAB: string[];
 export function encode(text: string): number[];
 export function forward(

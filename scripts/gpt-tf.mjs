@@ -36,12 +36,18 @@ export function paramShapes(cfg = CONFIG, vocab = VOCAB.length) {
   for (let l = 0; l < cfg.nLayer; l++) {
     const p = `h.${l}.`;
     Object.assign(shapes, {
-      [`${p}ln_1.weight`]: [d], [`${p}ln_1.bias`]: [d],
-      [`${p}attn.c_attn.weight`]: [d, 3 * d], [`${p}attn.c_attn.bias`]: [3 * d],
-      [`${p}attn.c_proj.weight`]: [d, d], [`${p}attn.c_proj.bias`]: [d],
-      [`${p}ln_2.weight`]: [d], [`${p}ln_2.bias`]: [d],
-      [`${p}mlp.c_fc.weight`]: [d, cfg.dMlp], [`${p}mlp.c_fc.bias`]: [cfg.dMlp],
-      [`${p}mlp.c_proj.weight`]: [cfg.dMlp, d], [`${p}mlp.c_proj.bias`]: [d],
+      [`${p}ln_1.weight`]: [d],
+      [`${p}ln_1.bias`]: [d],
+      [`${p}attn.c_attn.weight`]: [d, 3 * d],
+      [`${p}attn.c_attn.bias`]: [3 * d],
+      [`${p}attn.c_proj.weight`]: [d, d],
+      [`${p}attn.c_proj.bias`]: [d],
+      [`${p}ln_2.weight`]: [d],
+      [`${p}ln_2.bias`]: [d],
+      [`${p}mlp.c_fc.weight`]: [d, cfg.dMlp],
+      [`${p}mlp.c_fc.bias`]: [cfg.dMlp],
+      [`${p}mlp.c_proj.weight`]: [cfg.dMlp, d],
+      [`${p}mlp.c_proj.bias`]: [d],
     });
   }
   shapes['ln_f.weight'] = [d];
@@ -55,7 +61,8 @@ export function initParams(seed, cfg = CONFIG) {
   let s = seed;
   for (const [name, shape] of Object.entries(paramShapes(cfg))) {
     let init;
-    if (name.endsWith('ln_1.weight') || name.endsWith('ln_2.weight') || name === 'ln_f.weight') init = tf.ones(shape);
+    if (name.endsWith('ln_1.weight') || name.endsWith('ln_2.weight') || name === 'ln_f.weight')
+      init = tf.ones(shape);
     else if (shape.length === 1) init = tf.zeros(shape);
     else {
       const std = name.endsWith('c_proj.weight') ? 0.02 / Math.sqrt(2 * cfg.nLayer) : 0.02;
@@ -108,7 +115,9 @@ export function forward(params, tokens, cfg = CONFIG, trace = false) {
     const p = `h.${l}.`;
     const h = layerNorm(x, params[`${p}ln_1.weight`], params[`${p}ln_1.bias`], cfg.lnEps);
     const qkv = mm(h, `${p}attn.c_attn`);
-    const [q, k, v] = tf.split(qkv, 3, -1).map((t) => tf.transpose(tf.reshape(t, [B, T, H, hd]), [0, 2, 1, 3]));
+    const [q, k, v] = tf
+      .split(qkv, 3, -1)
+      .map((t) => tf.transpose(tf.reshape(t, [B, T, H, hd]), [0, 2, 1, 3]));
     const scores = tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(hd)), mask);
     const att = tf.softmax(scores, -1);
     if (attns) attns.push(att);
@@ -119,7 +128,11 @@ export function forward(params, tokens, cfg = CONFIG, trace = false) {
     if (hidden) hidden.push(x);
   }
   const hf = layerNorm(x, params['ln_f.weight'], params['ln_f.bias'], cfg.lnEps);
-  const logits = tf.reshape(tf.matMul(tf.reshape(hf, [-1, d]), params['wte.weight'], false, true), [B, T, -1]);
+  const logits = tf.reshape(tf.matMul(tf.reshape(hf, [-1, d]), params['wte.weight'], false, true), [
+    B,
+    T,
+    -1,
+  ]);
   return { logits, hidden, attns };
 }
 
@@ -142,7 +155,10 @@ export function writeSafetensors(path, tensors, metadata) {
   headerBytes.copy(out, 8);
   let at = 8 + headerBytes.length;
   for (const name of names) {
-    for (const v of tensors[name].data) { out.writeFloatLE(v, at); at += 4; }
+    for (const v of tensors[name].data) {
+      out.writeFloatLE(v, at);
+      at += 4;
+    }
   }
   writeFileSync(path, out);
 }

@@ -64,9 +64,16 @@ for (let l = 0; l < CONFIG.nLayer; l++) {
   const self = score(rand[l], 1, T, (i) => i);
   const induction = score(rep[l], SPAN, 2 * SPAN, (i) => i - SPAN + 1);
   for (let h = 0; h < CONFIG.nHead; h++) {
-    const scores = { 'previous-token': prev[h], induction: induction[h], 'first-token': first[h], self: self[h] };
+    const scores = {
+      'previous-token': prev[h],
+      induction: induction[h],
+      'first-token': first[h],
+      self: self[h],
+    };
     const [bestName, best] = Object.entries(scores).sort((x, y) => y[1] - x[1])[0];
-    const rounded = Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, Number(v.toFixed(3))]));
+    const rounded = Object.fromEntries(
+      Object.entries(scores).map(([k, v]) => [k, Number(v.toFixed(3))]),
+    );
     heads.push({ layer: l, head: h, name: best >= NAME_AT ? bestName : 'mixed', scores: rounded });
   }
 }
@@ -75,7 +82,8 @@ const result = {
   heads,
 };
 writeFileSync(resolve(DIR, 'heads.json'), JSON.stringify(result, null, 2) + '\n');
-for (const h of heads) console.log(`layer ${h.layer} head ${h.head}: ${h.name.padEnd(15)} ${JSON.stringify(h.scores)}`);
+for (const h of heads)
+  console.log(`layer ${h.layer} head ${h.head}: ${h.name.padEnd(15)} ${JSON.stringify(h.scores)}`);
 const names = heads.map((h) => h.name);
 for (const needed of ['previous-token', 'induction']) {
   if (!names.includes(needed)) console.warn(`WARNING: no ${needed} head`);

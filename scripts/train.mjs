@@ -36,7 +36,7 @@ const CHECKPOINT = 50;
 const SKEW = Number(arg('skew', 3));
 const WARM_PREV = Number(arg('warm-prev', 0));
 /** Fractions of corpus windows and of fully repeated random spans (the rest: windows with one span inserted twice). */
-const MIX = (arg('mix', '0.1,0.8')).split(',').map(Number);
+const MIX = arg('mix', '0.1,0.8').split(',').map(Number);
 
 // XNNPACK in WebAssembly: about five times the pure-JavaScript CPU backend here, and deterministic
 // (single-threaded in Node).
@@ -63,7 +63,10 @@ function evalLoss(b, from, n) {
   return tf.tidy(() => {
     const { logits } = forward(params, tf.tensor2d(b.input, [n, T], 'int32'));
     const logp = tf.logSoftmax(logits, -1);
-    const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.tensor2d(b.target, [n, T], 'int32'), VOCAB.length)), -1);
+    const picked = tf.sum(
+      tf.mul(logp, tf.oneHot(tf.tensor2d(b.target, [n, T], 'int32'), VOCAB.length)),
+      -1,
+    );
     return -tf.mean(tf.slice(picked, [0, from], [n, T - from])).dataSync()[0];
   });
 }
@@ -73,17 +76,32 @@ const probeBatch = makeBatch(makeRng(SEED + 7), corpus.tokens, 8, T, 'repeat', u
 function save(steps, evals) {
   if (!existsSync(OUT)) mkdirSync(OUT, { recursive: true });
   const tensors = {};
-  for (const [name, v] of Object.entries(params)) tensors[name] = { shape: v.shape, data: v.dataSync() };
+  for (const [name, v] of Object.entries(params))
+    tensors[name] = { shape: v.shape, data: v.dataSync() };
   const metadata = {
     format: 'mm3d-builtin-1',
     architecture: 'gpt2',
     config: JSON.stringify({ ...CONFIG, vocabSize: VOCAB.length, tiedUnembedding: true }),
     vocab: JSON.stringify(VOCAB),
     training: JSON.stringify({
-      steps, seed: SEED, batch: BATCH, mix: MIX, spanSkew: SKEW, warmPrev: WARM_PREV, lr: LR, warmup: WARMUP, optimizer: 'adam(0.9, 0.95)', clip: CLIP,
+      steps,
+      seed: SEED,
+      batch: BATCH,
+      mix: MIX,
+      spanSkew: SKEW,
+      warmPrev: WARM_PREV,
+      lr: LR,
+      warmup: WARMUP,
+      optimizer: 'adam(0.9, 0.95)',
+      clip: CLIP,
       library: `@tensorflow/tfjs-core ${tf.version_core} (wasm backend)`,
       data: 'Debian /usr/share/common-licenses texts (base-files), mixed with synthetic repeated random spans',
-      ...(evals ? { evalTextLoss: Number(evals.textLoss.toFixed(4)), evalRepeatLoss: Number(evals.repeatLoss.toFixed(4)) } : {}),
+      ...(evals
+        ? {
+            evalTextLoss: Number(evals.textLoss.toFixed(4)),
+            evalRepeatLoss: Number(evals.repeatLoss.toFixed(4)),
+          }
+        : {}),
       seconds: Math.round((Date.now() - started) / 1000),
     }),
   };
@@ -101,9 +119,10 @@ for (let step = 0; step < STEPS; step++) {
   // Curriculum: the first WARM_PREV steps are mostly spans of 2-3 tokens repeated (solved by a
   // previous-token head); then longer spans (4-24, solved only by an induction head, which
   // composes with the previous-token head) and text.
-  const { input, target } = step < WARM_PREV
-    ? makeBatch(rng, corpus.tokens, BATCH, T, undefined, [0.2, 0.8], 2, 8)
-    : makeBatch(rng, corpus.tokens, BATCH, T, undefined, MIX, WARM_PREV > 0 ? 4 : 2, SKEW);
+  const { input, target } =
+    step < WARM_PREV
+      ? makeBatch(rng, corpus.tokens, BATCH, T, undefined, [0.2, 0.8], 2, 8)
+      : makeBatch(rng, corpus.tokens, BATCH, T, undefined, MIX, WARM_PREV > 0 ? 4 : 2, SKEW);
   const loss = tf.tidy(() => {
     const x = tf.tensor2d(input, [BATCH, T], 'int32');
     const y = tf.tensor2d(target, [BATCH, T], 'int32');
@@ -111,18 +130,24 @@ for (let step = 0; step < STEPS; step++) {
     // Gradients clipped to a global norm of CLIP: lets a high learning rate survive the rare spike.
     const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
     const scale = tf.minimum(1, tf.div(CLIP, tf.add(norm, 1e-6)));
-    optimizer.applyGradients(Object.fromEntries(Object.entries(grads).map(([n, g]) => [n, tf.mul(g, scale)])));
+    optimizer.applyGradients(
+      Object.fromEntries(Object.entries(grads).map(([n, g]) => [n, tf.mul(g, scale)])),
+    );
     return tf.keep(value);
   });
   const value = (await loss.data())[0];
   loss.dispose();
   avg = avg === null ? value : 0.95 * avg + 0.05 * value;
   if (step % 25 === 0 || step === STEPS - 1) {
-    console.log(`step ${step} loss ${value.toFixed(3)} (avg ${avg.toFixed(3)}) ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `step ${step} loss ${value.toFixed(3)} (avg ${avg.toFixed(3)}) ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    );
   }
   if ((step + 1) % CHECKPOINT === 0 && step < STEPS - 1) {
     // The loss on the second half of repeated random spans drops from ~4.55 (chance) once an induction head works.
-    console.log(`checkpoint ${step + 1}: repeat-probe loss ${evalLoss(probeBatch, T / 2, 8).toFixed(3)}`);
+    console.log(
+      `checkpoint ${step + 1}: repeat-probe loss ${evalLoss(probeBatch, T / 2, 8).toFixed(3)}`,
+    );
     save(step + 1, null);
   }
 }
@@ -133,7 +158,11 @@ const evalBatch = makeBatch(evalRng, corpus.tokens, 32, T, 'text');
 const evalRep = makeBatch(evalRng, corpus.tokens, 32, T, 'repeat', undefined, 8);
 const textLoss = evalLoss(evalBatch, 0, 32);
 const repeatLoss = evalLoss(evalRep, T / 2, 32);
-console.log(`eval: text loss ${textLoss.toFixed(3)} nats/char, repeated-span loss (second half) ${repeatLoss.toFixed(3)}`);
+console.log(
+  `eval: text loss ${textLoss.toFixed(3)} nats/char, repeated-span loss (second half) ${repeatLoss.toFixed(3)}`,
+);
 
 save(STEPS, { textLoss, repeatLoss });
-execFileSync(process.execPath, [resolve(root, 'scripts/heads.mjs'), '--dir', OUT], { stdio: 'inherit' });
+execFileSync(process.execPath, [resolve(root, 'scripts/heads.mjs'), '--dir', OUT], {
+  stdio: 'inherit',
+});

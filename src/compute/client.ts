@@ -4,7 +4,13 @@
  * to a worker, which splits large products with a helper thread. A newer request supersedes a
  * running one. Values received are cached by content key.
  */
-import { type LeafData, type MatrixValues, type MultiplyJob, computeValuesAsync, workOf } from '../core/model/values';
+import {
+  type LeafData,
+  type MatrixValues,
+  type MultiplyJob,
+  computeValuesAsync,
+  workOf,
+} from '../core/model/values';
 import { rowProducts } from '../core/tensor/matmul';
 import { kernelKind } from '../core/tensor/wasm-kernel';
 import { formulaWorkOf } from '../core/model/formula-steps';
@@ -42,14 +48,28 @@ export class ComputeClient {
     return Promise.race([this.worker.ready, new Promise<void>((r) => setTimeout(r, timeoutMs))]);
   }
 
-  compute(params: Params, leafData: LeafData, onProgress?: (f: number) => void, dataVersion = 0): Promise<Map<string, MatrixValues>> {
-    const json = JSON.stringify([params.left, params.right, params.epilog, [...leafData.keys()], dataVersion]);
+  compute(
+    params: Params,
+    leafData: LeafData,
+    onProgress?: (f: number) => void,
+    dataVersion = 0,
+  ): Promise<Map<string, MatrixValues>> {
+    const json = JSON.stringify([
+      params.left,
+      params.right,
+      params.epilog,
+      [...leafData.keys()],
+      dataVersion,
+    ]);
     if (this.inflight && this.inflight.json === json) {
       if (onProgress) this.worker.setProgress(onProgress);
       return this.inflight.promise;
     }
     this.cancel();
-    const promise = workOf(params) + formulaWorkOf(params) < WORKER_WORK ? this.computeHere(params, leafData, onProgress) : this.computeInWorker(params, leafData, onProgress);
+    const promise =
+      workOf(params) + formulaWorkOf(params) < WORKER_WORK
+        ? this.computeHere(params, leafData, onProgress)
+        : this.computeInWorker(params, leafData, onProgress);
     const entry = { json, promise };
     this.inflight = entry;
     const clear = (): void => {
@@ -64,7 +84,11 @@ export class ComputeClient {
     if (this.worker.busy) this.worker.terminate(new Superseded());
   }
 
-  private async computeHere(params: Params, leafData: LeafData, onProgress?: (f: number) => void): Promise<Map<string, MatrixValues>> {
+  private async computeHere(
+    params: Params,
+    leafData: LeafData,
+    onProgress?: (f: number) => void,
+  ): Promise<Map<string, MatrixValues>> {
     const gen = this.mainGeneration;
     const multiply = async (job: MultiplyJob): Promise<Float32Array> => {
       const { a, b, I, K, J } = job;
@@ -88,7 +112,11 @@ export class ComputeClient {
       }
       return out;
     };
-    const r = await computeValuesAsync(params, { cache: this.mainCache, leafData, onProgress }, multiply);
+    const r = await computeValuesAsync(
+      params,
+      { cache: this.mainCache, leafData, onProgress },
+      multiply,
+    );
     if (gen !== this.mainGeneration) throw new Superseded();
     const used = new Set(r.keys.values());
     for (const [path, key] of r.keys) this.mainCache.set(key, r.values.get(path)!);
@@ -96,7 +124,11 @@ export class ComputeClient {
     return r.values;
   }
 
-  private async computeInWorker(params: Params, leafData: LeafData, onProgress?: (f: number) => void): Promise<Map<string, MatrixValues>> {
+  private async computeInWorker(
+    params: Params,
+    leafData: LeafData,
+    onProgress?: (f: number) => void,
+  ): Promise<Map<string, MatrixValues>> {
     const req: ComputeRequest = { params, have: [...this.cache.keys()], leafData: [...leafData] };
     const r = await this.worker.request(req, { onProgress });
     const out = new Map<string, MatrixValues>();

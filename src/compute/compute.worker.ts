@@ -19,7 +19,9 @@ let helper: WorkerChannel<MultiplyRequest, Float32Array> | null = null;
 function helperThread(): WorkerChannel<MultiplyRequest, Float32Array> | null {
   if (helper) return helper;
   try {
-    helper = new WorkerChannel(() => new Worker(new URL('./multiply.worker.ts', import.meta.url), { type: 'module' }));
+    helper = new WorkerChannel(
+      () => new Worker(new URL('./multiply.worker.ts', import.meta.url), { type: 'module' }),
+    );
     helper.start();
   } catch {
     helper = null;
@@ -38,7 +40,9 @@ async function multiply(job: MultiplyJob): Promise<Float32Array> {
   const req = { a: a.slice(0, split * K), b: b.slice(0, K * J), I: split, K, J };
   const theirs = h.request(req, { transfer: [req.a.buffer, req.b.buffer] });
   const rest = I - split;
-  const mine = matmul(a.subarray(split * K), b, rest, K, J, new Float32Array(rest * J), (rows) => job.onFraction(rows / rest));
+  const mine = matmul(a.subarray(split * K), b, rest, K, J, new Float32Array(rest * J), (rows) =>
+    job.onFraction(rows / rest),
+  );
   const top = await theirs;
   const out = new Float32Array(I * J);
   out.set(top, 0);
@@ -47,7 +51,11 @@ async function multiply(job: MultiplyJob): Promise<Float32Array> {
 }
 
 serve<ComputeRequest, ComputeReply>(async ({ params, have, leafData }, progress) => {
-  const r = await computeValuesAsync(params, { cache, leafData: new Map(leafData), onProgress: progress }, multiply);
+  const r = await computeValuesAsync(
+    params,
+    { cache, leafData: new Map(leafData), onProgress: progress },
+    multiply,
+  );
   const used = new Set(r.keys.values());
   for (const k of [...cache.keys()]) if (!used.has(k)) cache.delete(k);
   const entries: ComputeReply['entries'] = [];

@@ -26,9 +26,13 @@ export interface HeadQuery {
 
 export type ExplorerRequest =
   /** `base`: the absolute URL of the built-in model's folder, as the page resolves it. */
-  | { kind: 'open'; model: string; base: string }
-  | { kind: 'head'; query: HeadQuery };
+  { kind: 'open'; model: string; base: string } | { kind: 'head'; query: HeadQuery };
 
 export type ExplorerReply =
   | { kind: 'open'; info: ModelInfo }
-  | { kind: 'head'; tokens: number[]; leaves: [string, { h: number; w: number; data: Float32Array }][]; ms: number };
+  | {
+      kind: 'head';
+      tokens: number[];
+      leaves: [string, { h: number; w: number; data: Float32Array }][];
+      ms: number;
+    };

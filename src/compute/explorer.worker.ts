@@ -36,15 +36,25 @@ function open(id: string, base: string): Promise<Loaded> {
   let p = models.get(id);
   if (!p) {
     p = (async () => {
-      if (id !== 'builtin') throw new Error(`unknown model "${id}": only the built-in model is available`);
+      if (id !== 'builtin')
+        throw new Error(`unknown model "${id}": only the built-in model is available`);
       const [bytes, heads] = await Promise.all([
         fetchOk(new URL('model.safetensors', base)).then((r) => r.arrayBuffer()),
-        fetchOk(new URL('heads.json', base)).then((r) => r.json() as Promise<{ heads: HeadName[] }>).catch(() => ({ heads: [] })),
+        fetchOk(new URL('heads.json', base))
+          .then((r) => r.json() as Promise<{ heads: HeadName[] }>)
+          .catch(() => ({ heads: [] })),
       ]);
       const model = await openGptModel(bytesFromArrayBuffer(bytes));
       if (!model.vocab) throw new Error('the built-in model has no vocabulary in its metadata');
       await model.ensure(tensorNames(model.config, model.config.nLayer - 1));
-      return { model, info: { config: model.config, vocab: model.vocab, heads: Array.isArray(heads.heads) ? heads.heads : [] } };
+      return {
+        model,
+        info: {
+          config: model.config,
+          vocab: model.vocab,
+          heads: Array.isArray(heads.heads) ? heads.heads : [],
+        },
+      };
     })();
     models.set(id, p);
     p.catch(() => models.delete(id));
@@ -67,7 +77,8 @@ function runFor(id: string, m: GptModel, text: string): GptRun {
 }
 
 async function handle(req: ExplorerRequest): Promise<Handled<ExplorerReply>> {
-  if (req.kind === 'open') return { reply: { kind: 'open', info: (await open(req.model, req.base)).info } };
+  if (req.kind === 'open')
+    return { reply: { kind: 'open', info: (await open(req.model, req.base)).info } };
   const q = req.query;
   const { model } = await open(q.model, q.base);
   const t0 = performance.now();

@@ -6,7 +6,8 @@
  * request starts a new worker.
  */
 
-type Answer<R> = { id: number; progress: number } | { id: number; reply: R } | { id: number; error: string };
+type Answer<R> =
+  { id: number; progress: number } | { id: number; reply: R } | { id: number; error: string };
 type Request<Q> = { id: number; body: Q };
 const HELLO = { hello: true } as const;
 
@@ -54,8 +55,12 @@ export class WorkerChannel<Q, R> {
         }
       });
     });
-    w.addEventListener('message', (e: MessageEvent<Answer<R> | typeof HELLO>) => this.receive(e.data));
-    w.addEventListener('error', (e: ErrorEvent) => this.terminate(new Error(e.message || 'the worker failed to start')));
+    w.addEventListener('message', (e: MessageEvent<Answer<R> | typeof HELLO>) =>
+      this.receive(e.data),
+    );
+    w.addEventListener('error', (e: ErrorEvent) =>
+      this.terminate(new Error(e.message || 'the worker failed to start')),
+    );
     return w;
   }
 
@@ -114,7 +119,10 @@ declare const self: DedicatedWorkerGlobalScope;
  * The worker side: answers every request with `handle` (whose throw becomes the error answer) and
  * says hello. `progress` reports are spaced at least `progressMs` apart.
  */
-export function serve<Q, R>(handle: (body: Q, progress: (fraction: number) => void) => Promise<Handled<R>> | Handled<R>, progressMs = 50): void {
+export function serve<Q, R>(
+  handle: (body: Q, progress: (fraction: number) => void) => Promise<Handled<R>> | Handled<R>,
+  progressMs = 50,
+): void {
   self.addEventListener('message', (e: MessageEvent<Request<Q>>) => {
     const { id, body } = e.data;
     let last = 0;
@@ -129,7 +137,10 @@ export function serve<Q, R>(handle: (body: Q, progress: (fraction: number) => vo
         const { reply, transfer } = await handle(body, progress);
         self.postMessage({ id, reply } satisfies Answer<R>, transfer ?? []);
       } catch (err) {
-        self.postMessage({ id, error: err instanceof Error ? err.message : String(err) } satisfies Answer<R>);
+        self.postMessage({
+          id,
+          error: err instanceof Error ? err.message : String(err),
+        } satisfies Answer<R>);
       }
     })();
   });

@@ -21,7 +21,11 @@ export interface Range {
 
 export type Sensitivity = 'global' | 'semilocal' | 'local' | 'superlocal';
 
-export function rangeFor(s: Sensitivity, local: { maxAbs: number; minAbs: number }, globalMax: number): Range {
+export function rangeFor(
+  s: Sensitivity,
+  local: { maxAbs: number; minAbs: number },
+  globalMax: number,
+): Range {
   switch (s) {
     case 'global':
       return { absmin: 0, absmax: globalMax };

@@ -18,9 +18,15 @@ export interface DelimitedOptions {
 // so a long cell is read in linear time.
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SPECIAL: Readonly<Record<string, number>> = {
-  nan: NaN, '+nan': NaN, '-nan': NaN,
-  inf: Infinity, '+inf': Infinity, '-inf': -Infinity,
-  infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity,
+  nan: NaN,
+  '+nan': NaN,
+  '-nan': NaN,
+  inf: Infinity,
+  '+inf': Infinity,
+  '-inf': -Infinity,
+  infinity: Infinity,
+  '+infinity': Infinity,
+  '-infinity': -Infinity,
 };
 
 /** The value of one cell, or undefined when it is not a number. Surrounding spaces are allowed. */
@@ -57,7 +63,8 @@ export function parseDelimited(text: string, opts: DelimitedOptions = {}): Tenso
   const first = rows[top];
   const hasHeader = first.every((cell) => parseCell(cell) === undefined);
   const start = hasHeader ? top + 1 : top;
-  if (start >= end) throw new DataError('parse', 'no data: the file has a header row but no numbers');
+  if (start >= end)
+    throw new DataError('parse', 'no data: the file has a header row but no numbers');
 
   const cols = first.length;
   const nRows = end - start;
@@ -112,12 +119,18 @@ export function detectDelimiter(text: string): ',' | '\t' {
 
 function checkWidth(row: string[], r: number, cols: number): void {
   if (row.length === cols) return;
-  const what = isBlank(row) ? 'is empty' : `has ${row.length} ${row.length === 1 ? 'cell' : 'cells'}`;
-  throw new DataError('shape', `row ${r + 1} ${what}, expected ${cols}${isBlank(row) ? ' cells' : ''}`, {
-    row: r + 1,
-    expected: cols,
-    found: row.length,
-  });
+  const what = isBlank(row)
+    ? 'is empty'
+    : `has ${row.length} ${row.length === 1 ? 'cell' : 'cells'}`;
+  throw new DataError(
+    'shape',
+    `row ${r + 1} ${what}, expected ${cols}${isBlank(row) ? ' cells' : ''}`,
+    {
+      row: r + 1,
+      expected: cols,
+      found: row.length,
+    },
+  );
 }
 
 function isBlank(row: string[]): boolean {
@@ -130,8 +143,11 @@ function clip(s: string): string {
 
 function describeQuoteError(code: string): string {
   switch (code) {
-    case 'MissingQuotes': return 'a quoted cell is never closed';
-    case 'InvalidQuotes': return 'misplaced quote';
-    default: return `unreadable text (${code})`;
+    case 'MissingQuotes':
+      return 'a quoted cell is never closed';
+    case 'InvalidQuotes':
+      return 'misplaced quote';
+    default:
+      return `unreadable text (${code})`;
   }
 }

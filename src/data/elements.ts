@@ -10,13 +10,33 @@ import { DataError } from './types';
 import { bfloat16ArrayToFloat32, float16ArrayToFloat32 } from './float16';
 
 export type ElementType =
-  | 'float64' | 'float32' | 'float16' | 'bfloat16'
-  | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64'
+  | 'float64'
+  | 'float32'
+  | 'float16'
+  | 'bfloat16'
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'uint64'
   | 'bool';
 
 export const ITEM_SIZE: Readonly<Record<ElementType, number>> = {
-  float64: 8, float32: 4, float16: 2, bfloat16: 2,
-  int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, uint64: 8,
+  float64: 8,
+  float32: 4,
+  float16: 2,
+  bfloat16: 2,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
   bool: 1,
 };
 
@@ -35,12 +55,16 @@ export function decodeElements(
   const size = ITEM_SIZE[type];
   const byteLength = count * size;
   if (bytes.length < byteLength) {
-    throw new DataError('truncated', `truncated data: expected ${byteLength} bytes, found ${bytes.length}`, {
-      expected: byteLength,
-      found: bytes.length,
-    });
+    throw new DataError(
+      'truncated',
+      `truncated data: expected ${byteLength} bytes, found ${bytes.length}`,
+      {
+        expected: byteLength,
+        found: bytes.length,
+      },
+    );
   }
-  if (type === 'float32' && (littleEndian === MACHINE_LITTLE_ENDIAN)) {
+  if (type === 'float32' && littleEndian === MACHINE_LITTLE_ENDIAN) {
     // The copy is the result: Float32Array over a fresh buffer of exactly the data.
     return new Float32Array(bytes.slice(0, byteLength).buffer);
   }
@@ -60,22 +84,35 @@ export function decodeElements(
   if (littleEndian !== MACHINE_LITTLE_ENDIAN) swapBytes(aligned, size);
   const buf = aligned.buffer;
   switch (type) {
-    case 'float64': return widen(new Float64Array(buf));
-    case 'float32': return new Float32Array(buf);
-    case 'float16': return float16ArrayToFloat32(new Uint16Array(buf));
-    case 'bfloat16': return bfloat16ArrayToFloat32(new Uint16Array(buf));
-    case 'int16': return widen(new Int16Array(buf));
-    case 'uint16': return widen(new Uint16Array(buf));
-    case 'int32': return widen(new Int32Array(buf));
-    case 'uint32': return widen(new Uint32Array(buf));
-    case 'int64': return combine64(buf, count, true);
-    case 'uint64': return combine64(buf, count, false);
-    default: throw new Error(`unreachable element type ${type}`);
+    case 'float64':
+      return widen(new Float64Array(buf));
+    case 'float32':
+      return new Float32Array(buf);
+    case 'float16':
+      return float16ArrayToFloat32(new Uint16Array(buf));
+    case 'bfloat16':
+      return bfloat16ArrayToFloat32(new Uint16Array(buf));
+    case 'int16':
+      return widen(new Int16Array(buf));
+    case 'uint16':
+      return widen(new Uint16Array(buf));
+    case 'int32':
+      return widen(new Int32Array(buf));
+    case 'uint32':
+      return widen(new Uint32Array(buf));
+    case 'int64':
+      return combine64(buf, count, true);
+    case 'uint64':
+      return combine64(buf, count, false);
+    default:
+      throw new Error(`unreachable element type ${type}`);
   }
 }
 
 /** Typed-array `set` converts element-wise, much faster than Float32Array.from. */
-function widen(src: Float64Array | Int16Array | Uint16Array | Int32Array | Uint32Array): Float32Array {
+function widen(
+  src: Float64Array | Int16Array | Uint16Array | Int32Array | Uint32Array,
+): Float32Array {
   const out = new Float32Array(src.length);
   out.set(src);
   return out;

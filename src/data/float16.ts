@@ -36,14 +36,20 @@ function float16Table(): Float32Array {
 }
 
 /** Converts many float16 bit patterns; writes into `out` (allocated if absent). */
-export function float16ArrayToFloat32(src: Uint16Array, out = new Float32Array(src.length)): Float32Array {
+export function float16ArrayToFloat32(
+  src: Uint16Array,
+  out = new Float32Array(src.length),
+): Float32Array {
   const table = float16Table();
   for (let i = 0; i < src.length; i++) out[i] = table[src[i]];
   return out;
 }
 
 /** Converts many bfloat16 bit patterns; writes into `out` (allocated if absent). */
-export function bfloat16ArrayToFloat32(src: Uint16Array, out = new Float32Array(src.length)): Float32Array {
+export function bfloat16ArrayToFloat32(
+  src: Uint16Array,
+  out = new Float32Array(src.length),
+): Float32Array {
   // Writing integer bit patterns through a Uint32 view keeps NaN payloads and avoids float maths.
   const outBits = new Uint32Array(out.buffer, out.byteOffset, out.length);
   for (let i = 0; i < src.length; i++) outBits[i] = src[i] << 16;

@@ -5,8 +5,20 @@
  * 0..l only. Works on an in-memory buffer (the built-in model, tests), a Blob or, later, a URL
  * with Range requests.
  */
-import { type ByteSource, type SafetensorsHeader, readSafetensorsHeader, readSafetensorsTensor } from './safetensors';
-import { type GptConfig, type GptWeights, builtinMeta, configFromShapes, detectLayout, makeWeights } from '../core/nn/weights';
+import {
+  type ByteSource,
+  type SafetensorsHeader,
+  readSafetensorsHeader,
+  readSafetensorsTensor,
+} from './safetensors';
+import {
+  type GptConfig,
+  type GptWeights,
+  builtinMeta,
+  configFromShapes,
+  detectLayout,
+  makeWeights,
+} from '../core/nn/weights';
 import { DataError } from './types';
 
 export interface GptModel {

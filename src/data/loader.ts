@@ -75,11 +75,20 @@ export function extensionOf(name: string): string {
  * Which reader fits: by extension first (.csv .tsv .txt, .npy, .safetensors), else by the first
  * bytes (the .npy magic, a safetensors header, or text), else by content type. null: cannot tell.
  */
-export function pickParser(name: string, first?: Uint8Array, contentType?: string | null): ParserKind | null {
+export function pickParser(
+  name: string,
+  first?: Uint8Array,
+  contentType?: string | null,
+): ParserKind | null {
   switch (extensionOf(name)) {
-    case 'csv': case 'tsv': case 'txt': return 'delimited';
-    case 'npy': return 'npy';
-    case 'safetensors': return 'safetensors';
+    case 'csv':
+    case 'tsv':
+    case 'txt':
+      return 'delimited';
+    case 'npy':
+      return 'npy';
+    case 'safetensors':
+      return 'safetensors';
   }
   if (first !== undefined) {
     if (isNpy(first)) return 'npy';
@@ -99,10 +108,19 @@ function looksLikeText(first: Uint8Array): boolean {
 }
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found',
-  405: 'Method Not Allowed', 408: 'Request Timeout', 410: 'Gone', 416: 'Range Not Satisfiable',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway',
-  503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  410: 'Gone',
+  416: 'Range Not Satisfiable',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** "404 Not Found for <url>" (HTTP/2 responses have no status text: a standard one is used). */
@@ -115,20 +133,27 @@ export function httpError(status: number, statusText: string, url: string): Data
 export function classifyFetchError(err: unknown, url: string): DataError {
   if (err instanceof DataError) return err;
   const name = (err as { name?: unknown } | null)?.name;
-  if (name === 'AbortError') return new DataError('network', `the request for ${url} was cancelled`, { url });
+  if (name === 'AbortError')
+    return new DataError('network', `the request for ${url} was cancelled`, { url });
   // Browsers reject with a bare TypeError for CORS refusals and unreachable hosts alike.
   if (err instanceof TypeError) {
-    return new DataError('cors', `the server refused the request (CORS or network) for ${url}`, { url });
+    return new DataError('cors', `the server refused the request (CORS or network) for ${url}`, {
+      url,
+    });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new DataError('network', `could not load ${url}: ${message}`, { url });
 }
 
 export function tooLarge(bytes: number, limit: number, what: string): DataError {
-  return new DataError('too-large', `${what} is ${formatBytes(bytes)}, over the ${formatBytes(limit)} limit`, {
-    found: bytes,
-    limit,
-  });
+  return new DataError(
+    'too-large',
+    `${what} is ${formatBytes(bytes)}, over the ${formatBytes(limit)} limit`,
+    {
+      found: bytes,
+      limit,
+    },
+  );
 }
 
 /** Total size from "bytes 0-7/12345"; undefined for "*" or a missing header. */
@@ -143,7 +168,10 @@ export function chooseTensor(header: SafetensorsHeader, name: string | undefined
   if (header.tensors.length === 1) return header.tensors[0].name;
   const names = header.tensors.map((t) => t.name);
   const list = names.slice(0, 8).join(', ') + (names.length > 8 ? ', ...' : '');
-  throw new DataError('format', `the file has ${names.length} tensors; pick one (${list || 'none'})`);
+  throw new DataError(
+    'format',
+    `the file has ${names.length} tensors; pick one (${list || 'none'})`,
+  );
 }
 
 // ---------------------------------------------------------------- fetching
@@ -189,7 +217,9 @@ async function readBody(
         throw tooLarge(loaded + value.length, maxBytes, url);
       }
       if (loaded + value.length > buf.length) {
-        const grown = new Uint8Array(Math.min(maxBytes, Math.max(buf.length * 2, loaded + value.length)));
+        const grown = new Uint8Array(
+          Math.min(maxBytes, Math.max(buf.length * 2, loaded + value.length)),
+        );
         grown.set(buf.subarray(0, loaded));
         buf = grown;
       }
@@ -199,7 +229,11 @@ async function readBody(
     }
   } catch (err) {
     if (err instanceof DataError) throw err;
-    throw new DataError('network', `the connection broke while loading ${url} (${loaded} bytes received)`, { url });
+    throw new DataError(
+      'network',
+      `the connection broke while loading ${url} (${loaded} bytes received)`,
+      { url },
+    );
   }
   return loaded === buf.length ? buf.buffer : buf.buffer.slice(0, loaded);
 }
@@ -213,7 +247,11 @@ interface ProgressSource extends ByteSource {
  * later reads fetch only their range; a 200 answer (ranges ignored) or a refused Range request
  * falls back to downloading the whole file once.
  */
-async function openUrlSource(url: string, maxBytes: number, onProgress?: (p: LoadProgress) => void): Promise<ProgressSource> {
+async function openUrlSource(
+  url: string,
+  maxBytes: number,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<ProgressSource> {
   const whole = async (res?: Response): Promise<ProgressSource> => {
     const response = res ?? (await request(url));
     const buf = await readBody(response, url, maxBytes, onProgress);
@@ -240,7 +278,8 @@ async function openUrlSource(url: string, maxBytes: number, onProgress?: (p: Loa
     read: async (start, end, progress) => {
       if (end <= start) return new ArrayBuffer(0);
       if (end <= prefix.byteLength) return prefix.slice(start, end);
-      if (end - start > maxBytes) throw tooLarge(end - start, maxBytes, `the requested part of ${url}`);
+      if (end - start > maxBytes)
+        throw tooLarge(end - start, maxBytes, `the requested part of ${url}`);
       const res = await request(url, { headers: { Range: `bytes=${start}-${end - 1}` } });
       if (res.status === 206) return readBody(res, url, end - start, progress);
       // 200: this time the server sent everything.
@@ -256,7 +295,9 @@ let worker: WorkerChannel<WorkerJob, WorkerReply> | null = null;
 
 function getWorker(): WorkerChannel<WorkerJob, WorkerReply> | null {
   if (worker === null && typeof Worker !== 'undefined') {
-    worker = new WorkerChannel(() => new Worker(new URL('../compute/data.worker.ts', import.meta.url), { type: 'module' }));
+    worker = new WorkerChannel(
+      () => new Worker(new URL('../compute/data.worker.ts', import.meta.url), { type: 'module' }),
+    );
   }
   return worker;
 }
@@ -271,14 +312,18 @@ async function run(job: WorkerJob, bytes: number): Promise<ReturnType<typeof unw
   } catch (e) {
     // A cancel says so itself; anything else is the worker failing (it is started anew next time).
     if (e instanceof DataError) throw e;
-    throw new DataError('format', `the data worker failed: ${e instanceof Error && e.message ? e.message : 'it could not start'}`);
+    throw new DataError(
+      'format',
+      `the data worker failed: ${e instanceof Error && e.message ? e.message : 'it could not start'}`,
+    );
   }
   return unwrapReply(reply);
 }
 
 async function runForTensor(job: WorkerJob, bytes: number): Promise<Tensor> {
   const result = await run(job, bytes);
-  if (!('tensor' in result)) throw new Error('the data worker answered with a header, not a tensor');
+  if (!('tensor' in result))
+    throw new Error('the data worker answered with a header, not a tensor');
   return result.tensor;
 }
 
@@ -343,7 +388,11 @@ export function loadUrl(url: string, opts: LoadOptions = {}): Promise<Tensor> {
   return cached(tensorCache, key, opts.onProgress, (progress) => fetchTensor(url, opts, progress));
 }
 
-async function fetchTensor(url: string, opts: LoadOptions, progress: (p: LoadProgress) => void): Promise<Tensor> {
+async function fetchTensor(
+  url: string,
+  opts: LoadOptions,
+  progress: (p: LoadProgress) => void,
+): Promise<Tensor> {
   const maxBytes = opts.maxBytes ?? MAX_BYTES;
   if (pickParser(url) === 'safetensors') {
     const handle = await openSafetensorsUrl(url, { onProgress: progress, maxBytes });
@@ -351,9 +400,17 @@ async function fetchTensor(url: string, opts: LoadOptions, progress: (p: LoadPro
   }
   const res = await request(url);
   const buf = await readBody(res, url, maxBytes, progress);
-  const kind = pickParser(url, new Uint8Array(buf, 0, Math.min(buf.byteLength, 1024)), res.headers.get('Content-Type'));
+  const kind = pickParser(
+    url,
+    new Uint8Array(buf, 0, Math.min(buf.byteLength, 1024)),
+    res.headers.get('Content-Type'),
+  );
   if (kind === null) {
-    throw new DataError('format', `cannot tell the format of ${url}: expected CSV/TSV text, .npy or .safetensors`, { url });
+    throw new DataError(
+      'format',
+      `cannot tell the format of ${url}: expected CSV/TSV text, .npy or .safetensors`,
+      { url },
+    );
   }
   progress({ phase: 'parse', loaded: buf.byteLength, total: buf.byteLength });
   if (kind === 'safetensors') {
@@ -361,7 +418,10 @@ async function fetchTensor(url: string, opts: LoadOptions, progress: (p: LoadPro
     const header = await readSafetensorsHeader(src);
     return makeHandle(url, header, src, maxBytes).readTensor(chooseTensor(header, opts.tensor));
   }
-  const job: WorkerJob = kind === 'npy' ? { kind: 'npy', data: buf } : { kind: 'csv', data: buf, delimiter: opts.delimiter };
+  const job: WorkerJob =
+    kind === 'npy'
+      ? { kind: 'npy', data: buf }
+      : { kind: 'csv', data: buf, delimiter: opts.delimiter };
   return runForTensor(job, buf.byteLength);
 }
 
@@ -378,7 +438,10 @@ export function openSafetensorsUrl(
 }
 
 /** Opens a local .safetensors File: header now, each tensor read with Blob.slice on demand. */
-export async function openSafetensorsFile(file: File, opts: { maxBytes?: number } = {}): Promise<SafetensorsHandle> {
+export async function openSafetensorsFile(
+  file: File,
+  opts: { maxBytes?: number } = {},
+): Promise<SafetensorsHandle> {
   const maxBytes = opts.maxBytes ?? MAX_BYTES;
   const header = await readSafetensorsHeader(bytesFromBlob(file));
   const tensors = new Map<string, Promise<Tensor>>();
@@ -418,7 +481,10 @@ function makeHandle(
     const bytes = buf.byteLength;
     onProgress?.({ phase: 'parse', loaded: bytes, total: bytes });
     if (bytes <= INLINE_LIMIT) return decodeSafetensorsBytes(entry, buf);
-    return runForTensor({ kind: 'safetensors-tensor', data: buf, header, name, base: entry.begin }, bytes);
+    return runForTensor(
+      { kind: 'safetensors-tensor', data: buf, header, name, base: entry.begin },
+      bytes,
+    );
   };
   return {
     source,
@@ -447,7 +513,10 @@ export async function loadFile(file: File, opts: LoadOptions = {}): Promise<Tens
     kind = pickParser('', first, file.type);
   }
   if (kind === null) {
-    throw new DataError('format', `cannot tell the format of ${file.name}: expected CSV/TSV text, .npy or .safetensors`);
+    throw new DataError(
+      'format',
+      `cannot tell the format of ${file.name}: expected CSV/TSV text, .npy or .safetensors`,
+    );
   }
   if (kind === 'safetensors') {
     const handle = await openSafetensorsFile(file, { maxBytes });
@@ -455,6 +524,9 @@ export async function loadFile(file: File, opts: LoadOptions = {}): Promise<Tens
   }
   if (file.size > maxBytes) throw tooLarge(file.size, maxBytes, file.name);
   opts.onProgress?.({ phase: 'parse', loaded: file.size, total: file.size });
-  const job: WorkerJob = kind === 'npy' ? { kind: 'npy', data: file } : { kind: 'csv', data: file, delimiter: opts.delimiter };
+  const job: WorkerJob =
+    kind === 'npy'
+      ? { kind: 'npy', data: file }
+      : { kind: 'csv', data: file, delimiter: opts.delimiter };
   return runForTensor(job, file.size);
 }

@@ -13,9 +13,17 @@ import { checkShape } from './shape-check';
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 
 const KIND_TYPES: Readonly<Record<string, ElementType>> = {
-  f2: 'float16', f4: 'float32', f8: 'float64',
-  i1: 'int8', i2: 'int16', i4: 'int32', i8: 'int64',
-  u1: 'uint8', u2: 'uint16', u4: 'uint32', u8: 'uint64',
+  f2: 'float16',
+  f4: 'float32',
+  f8: 'float64',
+  i1: 'int8',
+  i2: 'int16',
+  i4: 'int32',
+  i8: 'int64',
+  u1: 'uint8',
+  u2: 'uint16',
+  u4: 'uint32',
+  u8: 'uint64',
   b1: 'bool',
 };
 
@@ -32,7 +40,10 @@ export function parseNpy(buf: ArrayBuffer): Tensor {
   const major = bytes[6];
   const minor = bytes[7];
   if (major < 1 || major > 3) {
-    throw new DataError('format', `unsupported .npy format version ${major}.${minor} (1.0, 2.0 and 3.0 are read)`);
+    throw new DataError(
+      'format',
+      `unsupported .npy format version ${major}.${minor} (1.0, 2.0 and 3.0 are read)`,
+    );
   }
   const view = new DataView(buf);
   const lengthBytes = major === 1 ? 2 : 4;
@@ -50,7 +61,8 @@ export function parseNpy(buf: ArrayBuffer): Tensor {
     );
   }
   const headerBytes = bytes.subarray(headerStart, dataStart);
-  const headerText = major === 3 ? new TextDecoder('utf-8').decode(headerBytes) : latin1(headerBytes);
+  const headerText =
+    major === 3 ? new TextDecoder('utf-8').decode(headerBytes) : latin1(headerBytes);
   const header = readHeader(headerText);
 
   const { type, littleEndian } = npyDtype(header.descr);
@@ -58,12 +70,21 @@ export function parseNpy(buf: ArrayBuffer): Tensor {
   const needed = count * ITEM_SIZE[type];
   const found = bytes.length - dataStart;
   if (found < needed) {
-    throw new DataError('truncated', `truncated file: header says ${needed} bytes of data, found ${found}`, {
-      expected: needed,
-      found,
-    });
+    throw new DataError(
+      'truncated',
+      `truncated file: header says ${needed} bytes of data, found ${found}`,
+      {
+        expected: needed,
+        found,
+      },
+    );
   }
-  let data = decodeElements(bytes.subarray(dataStart, dataStart + needed), type, count, littleEndian);
+  let data = decodeElements(
+    bytes.subarray(dataStart, dataStart + needed),
+    type,
+    count,
+    littleEndian,
+  );
   if (header.fortranOrder) data = fortranToC(data, header.shape);
   return { dtype: type, shape: header.shape, data };
 }
@@ -81,19 +102,27 @@ function readHeader(text: string): NpyHeader {
   } catch (e) {
     throw new DataError('format', `unreadable .npy header: ${(e as Error).message}`);
   }
-  if (!(value instanceof Map)) throw new DataError('format', 'unreadable .npy header: it is not a dict');
+  if (!(value instanceof Map))
+    throw new DataError('format', 'unreadable .npy header: it is not a dict');
   const descr = value.get('descr');
   const fortran = value.get('fortran_order');
   const shape = value.get('shape');
   if (typeof descr !== 'string') {
-    throw new DataError('dtype', `unsupported dtype ${describePy(descr)} (structured arrays are not read)`, {
-      dtype: describePy(descr),
-    });
+    throw new DataError(
+      'dtype',
+      `unsupported dtype ${describePy(descr)} (structured arrays are not read)`,
+      {
+        dtype: describePy(descr),
+      },
+    );
   }
   if (typeof fortran !== 'boolean') {
     throw new DataError('format', "unreadable .npy header: 'fortran_order' must be True or False");
   }
-  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+  if (
+    !Array.isArray(shape) ||
+    !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)
+  ) {
     throw new DataError('format', "unreadable .npy header: 'shape' must be a tuple of sizes");
   }
   checkShape(shape, 'the .npy header');
@@ -117,15 +146,24 @@ export function npyDtype(descr: string): { type: ElementType; littleEndian: bool
 function unsupported(descr: string): never {
   const k = descr.replace(/^[<>|=]/, '')[0];
   const why =
-    k === 'c' ? ' (complex numbers)'
-    : k === 'O' ? ' (Python objects)'
-    : k === 'U' || k === 'S' ? ' (strings)'
-    : k === 'M' || k === 'm' ? ' (dates)'
-    : k === 'V' ? ' (raw bytes)'
-    : '';
-  throw new DataError('dtype', `unsupported dtype '${descr}'${why}; floats, ints and bools are read`, {
-    dtype: descr,
-  });
+    k === 'c'
+      ? ' (complex numbers)'
+      : k === 'O'
+        ? ' (Python objects)'
+        : k === 'U' || k === 'S'
+          ? ' (strings)'
+          : k === 'M' || k === 'm'
+            ? ' (dates)'
+            : k === 'V'
+              ? ' (raw bytes)'
+              : '';
+  throw new DataError(
+    'dtype',
+    `unsupported dtype '${descr}'${why}; floats, ints and bools are read`,
+    {
+      dtype: descr,
+    },
+  );
 }
 
 function latin1(bytes: Uint8Array): string {
@@ -172,7 +210,8 @@ export function parsePyLiteral(text: string): PyValue {
     skipSpace();
     const ch = text[pos];
     if (ch === undefined) return fail('unexpected end');
-    if ((ch === '{' || ch === '(' || ch === '[') && depth >= 32) return fail('nested deeper than 32 levels');
+    if ((ch === '{' || ch === '(' || ch === '[') && depth >= 32)
+      return fail('nested deeper than 32 levels');
     depth++;
     try {
       return container(ch);

@@ -36,7 +36,9 @@ export type WorkerReply =
   | { ok: true; header: SafetensorsHeader }
   | { ok: false; error: PlainDataError };
 
-export async function handleRequest(req: WorkerJob): Promise<{ reply: WorkerReply; transfer: Transferable[] }> {
+export async function handleRequest(
+  req: WorkerJob,
+): Promise<{ reply: WorkerReply; transfer: Transferable[] }> {
   try {
     const result = await runJob(req);
     if ('tensor' in result) {
@@ -49,21 +51,35 @@ export async function handleRequest(req: WorkerJob): Promise<{ reply: WorkerRepl
 }
 
 /** Runs a job in the current thread (the worker, or the main thread for small inputs). */
-export async function runJob(job: WorkerJob): Promise<{ tensor: Tensor } | { header: SafetensorsHeader }> {
+export async function runJob(
+  job: WorkerJob,
+): Promise<{ tensor: Tensor } | { header: SafetensorsHeader }> {
   switch (job.kind) {
     case 'csv':
-      return { tensor: parseDelimited(decodeText(await toArrayBuffer(job.data)), { delimiter: job.delimiter }) };
+      return {
+        tensor: parseDelimited(decodeText(await toArrayBuffer(job.data)), {
+          delimiter: job.delimiter,
+        }),
+      };
     case 'npy':
       return { tensor: parseNpy(await toArrayBuffer(job.data)) };
     case 'safetensors-header':
       return { header: await readSafetensorsHeader(toByteSource(job.data)) };
     case 'safetensors-tensor':
-      return { tensor: await readSafetensorsTensor(shiftSource(toByteSource(job.data), job.base ?? 0), job.header, job.name) };
+      return {
+        tensor: await readSafetensorsTensor(
+          shiftSource(toByteSource(job.data), job.base ?? 0),
+          job.header,
+          job.name,
+        ),
+      };
   }
 }
 
 /** Unwraps a reply: the tensor or header, or throws the DataError it carries. */
-export function unwrapReply(reply: WorkerReply): { tensor: Tensor } | { header: SafetensorsHeader } {
+export function unwrapReply(
+  reply: WorkerReply,
+): { tensor: Tensor } | { header: SafetensorsHeader } {
   if (!reply.ok) throw fromPlainError(reply.error);
   return 'tensor' in reply ? { tensor: reply.tensor } : { header: reply.header };
 }
@@ -88,7 +104,12 @@ export function shiftSource(src: ByteSource, base: number): ByteSource {
     size: base + src.size,
     read: (start, end) => {
       if (start < base) {
-        return Promise.reject(new DataError('format', `bytes ${start}..${end} are not in the part of the file that was read`));
+        return Promise.reject(
+          new DataError(
+            'format',
+            `bytes ${start}..${end} are not in the part of the file that was read`,
+          ),
+        );
       }
       return src.read(start - base, end - base);
     },

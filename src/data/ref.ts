@@ -34,7 +34,11 @@ export function parseDataRef(text: string): DataRef {
   if (rows) ref.slice.rows = rows;
   if (cols) ref.slice.cols = cols;
   const index = sp.get('index');
-  if (index) ref.slice.index = index.split(',').map((x) => Number(x)).filter((x) => Number.isInteger(x) && x >= 0);
+  if (index)
+    ref.slice.index = index
+      .split(',')
+      .map((x) => Number(x))
+      .filter((x) => Number.isInteger(x) && x >= 0);
   if (sp.get('t') === '1') ref.slice.transpose = true;
   return ref;
 }

@@ -38,9 +38,18 @@ export interface SafetensorsHeader {
 }
 
 const DTYPES: Readonly<Record<string, ElementType>> = {
-  F64: 'float64', F32: 'float32', F16: 'float16', BF16: 'bfloat16',
-  I64: 'int64', I32: 'int32', I16: 'int16', I8: 'int8',
-  U64: 'uint64', U32: 'uint32', U16: 'uint16', U8: 'uint8',
+  F64: 'float64',
+  F32: 'float32',
+  F16: 'float16',
+  BF16: 'bfloat16',
+  I64: 'int64',
+  I32: 'int32',
+  I16: 'int16',
+  I8: 'int8',
+  U64: 'uint64',
+  U32: 'uint32',
+  U16: 'uint16',
+  U8: 'uint8',
   BOOL: 'bool',
 };
 
@@ -76,7 +85,10 @@ export function looksLikeSafetensors(first: Uint8Array): boolean {
 
 export async function readSafetensorsHeader(src: ByteSource): Promise<SafetensorsHeader> {
   if (src.size < 8) {
-    throw new DataError('truncated', `truncated file: ${src.size} bytes, too short for a safetensors header`);
+    throw new DataError(
+      'truncated',
+      `truncated file: ${src.size} bytes, too short for a safetensors header`,
+    );
   }
   const lengthBuf = await src.read(0, 8);
   if (lengthBuf.byteLength < 8) {
@@ -85,7 +97,10 @@ export async function readSafetensorsHeader(src: ByteSource): Promise<Safetensor
   const lv = new DataView(lengthBuf);
   const headerLength = lv.getUint32(0, true) + lv.getUint32(4, true) * 4294967296;
   if (headerLength > MAX_HEADER) {
-    throw new DataError('format', `not a safetensors file: header length ${headerLength} is implausibly large`);
+    throw new DataError(
+      'format',
+      `not a safetensors file: header length ${headerLength} is implausibly large`,
+    );
   }
   const dataStart = 8 + headerLength;
   if (dataStart > src.size) {
@@ -97,10 +112,14 @@ export async function readSafetensorsHeader(src: ByteSource): Promise<Safetensor
   }
   const headerBuf = await src.read(8, dataStart);
   if (headerBuf.byteLength < headerLength) {
-    throw new DataError('truncated', `truncated file: header says it is ${headerLength} bytes long, found ${headerBuf.byteLength}`, {
-      expected: headerLength,
-      found: headerBuf.byteLength,
-    });
+    throw new DataError(
+      'truncated',
+      `truncated file: header says it is ${headerLength} bytes long, found ${headerBuf.byteLength}`,
+      {
+        expected: headerLength,
+        found: headerBuf.byteLength,
+      },
+    );
   }
 
   let json: unknown;
@@ -109,7 +128,8 @@ export async function readSafetensorsHeader(src: ByteSource): Promise<Safetensor
   } catch (e) {
     throw new DataError('format', `unreadable safetensors header: ${(e as Error).message}`);
   }
-  if (!isObject(json)) throw new DataError('format', 'unreadable safetensors header: it is not a JSON object');
+  if (!isObject(json))
+    throw new DataError('format', 'unreadable safetensors header: it is not a JSON object');
 
   const metadata: Record<string, string> = {};
   const tensors: SafetensorsEntry[] = [];
@@ -127,16 +147,24 @@ export async function readSafetensorsHeader(src: ByteSource): Promise<Safetensor
   return { tensors, metadata, dataStart };
 }
 
-function readEntry(name: string, value: unknown, dataStart: number, size: number): SafetensorsEntry {
+function readEntry(
+  name: string,
+  value: unknown,
+  dataStart: number,
+  size: number,
+): SafetensorsEntry {
   const bad = (what: string): never => {
-    throw new DataError('format', `unreadable safetensors header: tensor '${name}' ${what}`, { tensor: name });
+    throw new DataError('format', `unreadable safetensors header: tensor '${name}' ${what}`, {
+      tensor: name,
+    });
   };
   if (!isObject(value)) return bad('is not an object');
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
   if (typeof dtype !== 'string') return bad('has no dtype');
   if (!Array.isArray(shape) || !shape.every(isSize)) return bad('has no valid shape');
   checkShape(shape, `tensor '${name}'`);
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isSize)) return bad('has no valid data_offsets');
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isSize))
+    return bad('has no valid data_offsets');
   const [b, e] = offsets as [number, number];
   if (b > e) return bad(`has data_offsets [${b}, ${e}] that end before they begin`);
   const begin = dataStart + b;
@@ -168,10 +196,15 @@ export function findTensor(header: SafetensorsHeader, name: string): Safetensors
   const entry = header.tensors.find((t) => t.name === name);
   if (entry === undefined) {
     const names = header.tensors.map((t) => t.name);
-    const list = names.slice(0, 8).join(', ') + (names.length > 8 ? `, ... (${names.length} in all)` : '');
-    throw new DataError('format', `no tensor named '${name}' in the file; it has ${list || 'no tensors'}`, {
-      tensor: name,
-    });
+    const list =
+      names.slice(0, 8).join(', ') + (names.length > 8 ? `, ... (${names.length} in all)` : '');
+    throw new DataError(
+      'format',
+      `no tensor named '${name}' in the file; it has ${list || 'no tensors'}`,
+      {
+        tensor: name,
+      },
+    );
   }
   return entry;
 }
@@ -199,18 +232,26 @@ export async function readSafetensorsTensor(
 export function decodeSafetensorsBytes(entry: SafetensorsEntry, buf: ArrayBuffer): Tensor {
   const type = safetensorsElementType(entry.dtype);
   if (type === undefined) {
-    throw new DataError('dtype', `tensor '${entry.name}' has dtype ${entry.dtype}, which is not read`, {
-      tensor: entry.name,
-      dtype: entry.dtype,
-    });
+    throw new DataError(
+      'dtype',
+      `tensor '${entry.name}' has dtype ${entry.dtype}, which is not read`,
+      {
+        tensor: entry.name,
+        dtype: entry.dtype,
+      },
+    );
   }
   const needed = entry.end - entry.begin;
   if (buf.byteLength < needed) {
-    throw new DataError('truncated', `truncated file: tensor '${entry.name}' should have ${needed} bytes of data, found ${buf.byteLength}`, {
-      tensor: entry.name,
-      expected: needed,
-      found: buf.byteLength,
-    });
+    throw new DataError(
+      'truncated',
+      `truncated file: tensor '${entry.name}' should have ${needed} bytes of data, found ${buf.byteLength}`,
+      {
+        tensor: entry.name,
+        expected: needed,
+        found: buf.byteLength,
+      },
+    );
   }
   const count = elementCount(entry.shape);
   const data = decodeElements(new Uint8Array(buf, 0, needed), type, count, true);

@@ -13,11 +13,17 @@ export const MAX_RANK = 64;
 /** Throws a DataError naming the bound when `shape` is not a plausible tensor shape. */
 export function checkShape(shape: readonly unknown[], what: string): asserts shape is number[] {
   if (shape.length > MAX_RANK) {
-    throw new DataError('shape', `${what} has ${shape.length} dimensions; at most ${MAX_RANK} are read`);
+    throw new DataError(
+      'shape',
+      `${what} has ${shape.length} dimensions; at most ${MAX_RANK} are read`,
+    );
   }
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > MAX_EXTENT) {
-      throw new DataError('shape', `${what} has a dimension ${String(d)}; dimensions are whole numbers up to ${MAX_EXTENT}`);
+      throw new DataError(
+        'shape',
+        `${what} has a dimension ${String(d)}; dimensions are whole numbers up to ${MAX_EXTENT}`,
+      );
     }
   }
 }

@@ -70,7 +70,11 @@ export function slice2d(t: Tensor, spec: SliceSpec = {}): Matrix2d {
   return { rows: nr, cols: nc, data: out };
 }
 
-function checkRange(range: [number, number] | undefined, size: number, what: string): [number, number] {
+function checkRange(
+  range: [number, number] | undefined,
+  size: number,
+  what: string,
+): [number, number] {
   if (range === undefined) {
     if (size === 0) throw new DataError('shape', `the tensor has no ${what}`);
     return [0, size];
@@ -81,9 +85,13 @@ function checkRange(range: [number, number] | undefined, size: number, what: str
   }
   if (a >= b) throw new DataError('shape', `${what} [${a}, ${b}) is empty`);
   if (a < 0 || b > size) {
-    throw new DataError('shape', `${what} [${a}, ${b}) reach outside the tensor's ${size} ${what}`, {
-      expected: size,
-    });
+    throw new DataError(
+      'shape',
+      `${what} [${a}, ${b}) reach outside the tensor's ${size} ${what}`,
+      {
+        expected: size,
+      },
+    );
   }
   return [a, b];
 }

@@ -48,7 +48,8 @@ export class Mm3dView extends HTMLElement {
     super();
     const root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
-    style.textContent = ':host{display:block} iframe{display:block;border:0;width:100%;height:100%}';
+    style.textContent =
+      ':host{display:block} iframe{display:block;border:0;width:100%;height:100%}';
     this.frame = document.createElement('iframe');
     this.frame.title = 'mm3d';
     this.frame.allow = 'clipboard-write; fullscreen';
@@ -83,7 +84,9 @@ export class Mm3dView extends HTMLElement {
 
   /** Puts a .npy tensor (bytes or base64) on the matrices `path` names; resolves with the tool's `data_set`. */
   setData(path: string, npy: ArrayBuffer | ArrayBufferView | string): Promise<Reply> {
-    return this.request({ setData: { path, npy } }, (m) => 'data_set' in m || 'error' in m).then((m) => m.data_set as Reply);
+    return this.request({ setData: { path, npy } }, (m) => 'data_set' in m || 'error' in m).then(
+      (m) => m.data_set as Reply,
+    );
   }
 
   getParams(): Promise<Reply> {
@@ -92,7 +95,9 @@ export class Mm3dView extends HTMLElement {
 
   /** A PNG of the view as a data URL. */
   exportImage(opts: { scale?: 1 | 2 | 4; transparent?: boolean } = {}): Promise<string> {
-    return this.request({ exportImage: opts }, (m) => 'image' in m || 'error' in m).then((m) => String(m.image));
+    return this.request({ exportImage: opts }, (m) => 'image' in m || 'error' in m).then((m) =>
+      String(m.image),
+    );
   }
 
   private layout(): void {

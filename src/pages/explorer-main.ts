@@ -11,9 +11,21 @@ import { installEmbedding } from '../ui/embed';
 import { installKeys } from '../ui/input';
 import { Inspector } from '../ui/inspect';
 import { registerDataSource } from '../ui/data';
-import { EXPLORER_PREFIX, explorerClient, explorerRef, loadExplorerLeaf } from '../ui/explorer-client';
+import {
+  EXPLORER_PREFIX,
+  explorerClient,
+  explorerRef,
+  loadExplorerLeaf,
+} from '../ui/explorer-client';
 import type { ModelInfo } from '../compute/explorer-protocol';
-import { PRESETS, type Preset, VARIANTS, type Variant, headState, tokenAxes } from '../core/nn/head-view';
+import {
+  PRESETS,
+  type Preset,
+  VARIANTS,
+  type Variant,
+  headState,
+  tokenAxes,
+} from '../core/nn/head-view';
 import { charTokenizer } from '../core/nn/weights';
 import { normalize } from '../core/params/normalize';
 import type { Params } from '../core/params/schema';
@@ -22,10 +34,22 @@ const el = <T extends HTMLElement = HTMLElement>(id: string): T => document.getE
 
 /** Texts to start from; the first has a span repeated three times, where induction heads fire. */
 export const SAMPLES: readonly { name: string; text: string }[] = [
-  { name: 'a repeated random span', text: 'the code Wq7Kz#Lp3 then Wq7Kz#Lp3 and once more Wq7Kz#Lp3 end' },
-  { name: 'a repeated sentence', text: 'copy and distribute the Program. copy and distribute the Program' },
-  { name: 'licence prose', text: 'This License applies to any program or other work which contains' },
-  { name: 'random characters', text: 'v#9Lq2Xa!mZ0tR&8cW$pB7yN%4eK*3sH@6uD^1gJ(5oF)2iA-0rT+9wE=8qS' },
+  {
+    name: 'a repeated random span',
+    text: 'the code Wq7Kz#Lp3 then Wq7Kz#Lp3 and once more Wq7Kz#Lp3 end',
+  },
+  {
+    name: 'a repeated sentence',
+    text: 'copy and distribute the Program. copy and distribute the Program',
+  },
+  {
+    name: 'licence prose',
+    text: 'This License applies to any program or other work which contains',
+  },
+  {
+    name: 'random characters',
+    text: 'v#9Lq2Xa!mZ0tR&8cW$pB7yN%4eK*3sH@6uD^1gJ(5oF)2iA-0rT+9wE=8qS',
+  },
 ];
 
 interface ExplorerState {
@@ -59,7 +83,9 @@ const currentStatus = (): Status & { explorer: ExplorerState | null; model: stri
     ready,
     error: openError ?? app.status.error,
     explorer: state ? { ...state } : null,
-    model: info ? `built-in: ${info.config.nLayer} layers, ${info.config.nHead} heads, d_model ${info.config.dModel}, context ${info.config.nCtx}` : null,
+    model: info
+      ? `built-in: ${info.config.nLayer} layers, ${info.config.nHead} heads, d_model ${info.config.dModel}, context ${info.config.nCtx}`
+      : null,
   };
 };
 const embed = installEmbedding(app, currentStatus);
@@ -68,7 +94,9 @@ const embed = installEmbedding(app, currentStatus);
 
 /** The head with the highest induction score (the named induction head when the model has one). */
 function defaultHead(i: ModelInfo): { layer: number; head: number } {
-  const best = [...i.heads].sort((a, b) => (b.scores.induction ?? 0) - (a.scores.induction ?? 0))[0];
+  const best = [...i.heads].sort(
+    (a, b) => (b.scores.induction ?? 0) - (a.scores.induction ?? 0),
+  )[0];
   return best ? { layer: best.layer, head: best.head } : { layer: i.config.nLayer - 1, head: 0 };
 }
 
@@ -85,7 +113,10 @@ function readState(search: string, i: ModelInfo, notices: string[]): ExplorerSta
     return fallback;
   };
   const model = sp.get('model') ?? 'builtin';
-  if (model !== 'builtin') notices.push(`model: only the built-in model can be opened here for now; showing it instead of "${model.slice(0, 80)}"`);
+  if (model !== 'builtin')
+    notices.push(
+      `model: only the built-in model can be opened here for now; showing it instead of "${model.slice(0, 80)}"`,
+    );
   let text = sp.get('text') ?? SAMPLES[0]!.text;
   if (text.length === 0) text = SAMPLES[0]!.text;
   if ([...text].length > i.config.nCtx) {
@@ -93,11 +124,18 @@ function readState(search: string, i: ModelInfo, notices: string[]): ExplorerSta
     text = [...text].slice(0, i.config.nCtx).join('');
   }
   const variantRaw = sp.get('variant') ?? 'usual';
-  const variant: Variant = (VARIANTS as readonly string[]).includes(variantRaw) ? (variantRaw as Variant) : 'usual';
-  if (variant !== variantRaw) notices.push(`variant: unknown "${variantRaw.slice(0, 20)}"; using usual`);
+  const variant: Variant = (VARIANTS as readonly string[]).includes(variantRaw)
+    ? (variantRaw as Variant)
+    : 'usual';
+  if (variant !== variantRaw)
+    notices.push(`variant: unknown "${variantRaw.slice(0, 20)}"; using usual`);
   const animRaw = sp.get('anim');
-  const anim = animRaw !== null && (PRESETS as readonly string[]).includes(animRaw) ? (animRaw as Preset) : 'none';
-  if (animRaw !== null && anim !== animRaw) notices.push(`anim: unknown preset "${animRaw.slice(0, 40)}"; using none`);
+  const anim =
+    animRaw !== null && (PRESETS as readonly string[]).includes(animRaw)
+      ? (animRaw as Preset)
+      : 'none';
+  if (animRaw !== null && anim !== animRaw)
+    notices.push(`anim: unknown preset "${animRaw.slice(0, 40)}"; using none`);
   return {
     model: 'builtin',
     text,
@@ -122,7 +160,11 @@ function searchOf(s: ExplorerState): string {
 // ---- controls -------------------------------------------------------------------------------
 
 function options(select: HTMLSelectElement, items: { value: string; label: string }[]): void {
-  select.replaceChildren(...items.map(({ value, label }) => Object.assign(document.createElement('option'), { value, textContent: label })));
+  select.replaceChildren(
+    ...items.map(({ value, label }) =>
+      Object.assign(document.createElement('option'), { value, textContent: label }),
+    ),
+  );
 }
 
 function headLabel(i: ModelInfo, layer: number, head: number): string {
@@ -133,27 +175,51 @@ function headLabel(i: ModelInfo, layer: number, head: number): string {
 }
 
 function fillControls(i: ModelInfo, s: ExplorerState): void {
-  options(el<HTMLSelectElement>('sample'), [...SAMPLES.map((x, k) => ({ value: String(k), label: x.name })), { value: 'custom', label: 'your own text' }]);
+  options(el<HTMLSelectElement>('sample'), [
+    ...SAMPLES.map((x, k) => ({ value: String(k), label: x.name })),
+    { value: 'custom', label: 'your own text' },
+  ]);
   const k = SAMPLES.findIndex((x) => x.text === s.text);
   el<HTMLSelectElement>('sample').value = k >= 0 ? String(k) : 'custom';
   const text = el<HTMLInputElement>('text');
   text.maxLength = i.config.nCtx;
   if (text.value !== s.text) text.value = s.text;
-  options(el<HTMLSelectElement>('layer'), Array.from({ length: i.config.nLayer }, (_, l) => ({ value: String(l), label: String(l) })));
+  options(
+    el<HTMLSelectElement>('layer'),
+    Array.from({ length: i.config.nLayer }, (_, l) => ({ value: String(l), label: String(l) })),
+  );
   el<HTMLSelectElement>('layer').value = String(s.layer);
-  options(el<HTMLSelectElement>('head'), Array.from({ length: i.config.nHead }, (_, h) => ({ value: String(h), label: headLabel(i, s.layer, h) })));
+  options(
+    el<HTMLSelectElement>('head'),
+    Array.from({ length: i.config.nHead }, (_, h) => ({
+      value: String(h),
+      label: headLabel(i, s.layer, h),
+    })),
+  );
   el<HTMLSelectElement>('head').value = String(s.head);
   el<HTMLSelectElement>('variant').value = s.variant;
-  options(el<HTMLSelectElement>('preset'), PRESETS.map((p) => ({ value: p, label: p })));
+  options(
+    el<HTMLSelectElement>('preset'),
+    PRESETS.map((p) => ({ value: p, label: p })),
+  );
   el<HTMLSelectElement>('preset').value = s.anim;
   const h = i.heads.find((x) => x.layer === s.layer && x.head === s.head);
   el('head-info').textContent = h
-    ? `layer ${s.layer} head ${s.head}: ${h.name} — ${Object.entries(h.scores).map(([n, v]) => `${n} ${v.toFixed(2)}`).join(', ')}`
+    ? `layer ${s.layer} head ${s.head}: ${h.name} — ${Object.entries(h.scores)
+        .map(([n, v]) => `${n} ${v.toFixed(2)}`)
+        .join(', ')}`
     : `layer ${s.layer} head ${s.head}`;
 }
 
 function showTokens(tokens: string[]): void {
-  el('tokens').replaceChildren(...tokens.map((t, k) => Object.assign(document.createElement('span'), { textContent: t === '\n' ? '⏎' : t, title: `token ${k}` })));
+  el('tokens').replaceChildren(
+    ...tokens.map((t, k) =>
+      Object.assign(document.createElement('span'), {
+        textContent: t === '\n' ? '⏎' : t,
+        title: `token ${k}`,
+      }),
+    ),
+  );
 }
 
 function markTokens(query: number | null, key: number | null): void {
@@ -172,7 +238,8 @@ function describeCell(name: string, row: number, col: number): string {
   const axes = tokenAxes(state.variant);
   const r = axes.rows.has(name);
   const c = axes.cols.has(name);
-  if (r && c) return `query ${quote(tokenText[row])} (${row}) → key ${quote(tokenText[col])} (${col})`;
+  if (r && c)
+    return `query ${quote(tokenText[row])} (${row}) → key ${quote(tokenText[col])} (${col})`;
   if (r) return `token ${quote(tokenText[row])} (${row})`;
   if (c) return `token ${quote(tokenText[col])} (${col})`;
   return '';
@@ -191,23 +258,30 @@ inspector.annotate = (name, row, col) => {
 function toolState(s: ExplorerState, i: ModelInfo): Params {
   const T = [...s.text].length;
   const d = i.config.dModel;
-  const raw = headState(s.variant, { T, d, hd: d / i.config.nHead }, s.anim, (leaf) => explorerRef(s, leaf));
+  const raw = headState(s.variant, { T, d, hd: d / i.config.nHead }, s.anim, (leaf) =>
+    explorerRef(s, leaf),
+  );
   return normalize(raw).params;
 }
 
-function show(next: ExplorerState, opts: { notices?: string[]; history?: 'push' | 'replace' } = {}): void {
+function show(
+  next: ExplorerState,
+  opts: { notices?: string[]; history?: 'push' | 'replace' } = {},
+): void {
   if (!info) return;
   const prev = state;
   state = next;
   const url = `${window.location.pathname}?${searchOf(next)}`;
   // Our own entries only replace: the app listens to popstate for tool links (see App).
-  if (url !== `${window.location.pathname}${window.location.search}`) history.replaceState(null, '', url);
+  if (url !== `${window.location.pathname}${window.location.search}`)
+    history.replaceState(null, '', url);
   fillControls(info, next);
   tokenText = [...next.text];
   showTokens(tokenText);
   el('token-readout').textContent = '';
   const params = toolState(next, info);
-  const refit = !prev || prev.variant !== next.variant || [...prev.text].length !== tokenText.length;
+  const refit =
+    !prev || prev.variant !== next.variant || [...prev.text].length !== tokenText.length;
   if (!refit) params.cam = app.scene.cameraState();
   el<HTMLAnchorElement>('open-tool').href = `index.html?${toolSearch(params)}`;
   shownFor = JSON.stringify(next);
@@ -228,7 +302,10 @@ function toolSearch(p: Params): string {
 /** A text as the model reads it: characters outside the vocabulary become '?', cut at the context. */
 function clean(text: string, i: ModelInfo): string {
   const tok = charTokenizer(i.vocab);
-  return tok.encode([...text].slice(0, i.config.nCtx).join('')).map((t) => tok.decode(t)).join('');
+  return tok
+    .encode([...text].slice(0, i.config.nCtx).join(''))
+    .map((t) => tok.decode(t))
+    .join('');
 }
 
 function update(change: Partial<ExplorerState>): void {
@@ -252,10 +329,18 @@ el('text').addEventListener('input', () => {
     if (text.length > 0) update({ text });
   }, 250);
 });
-el('layer').addEventListener('change', () => update({ layer: Number(el<HTMLSelectElement>('layer').value) }));
-el('head').addEventListener('change', () => update({ head: Number(el<HTMLSelectElement>('head').value) }));
-el('variant').addEventListener('change', () => update({ variant: el<HTMLSelectElement>('variant').value as Variant }));
-el('preset').addEventListener('change', () => update({ anim: el<HTMLSelectElement>('preset').value as Preset }));
+el('layer').addEventListener('change', () =>
+  update({ layer: Number(el<HTMLSelectElement>('layer').value) }),
+);
+el('head').addEventListener('change', () =>
+  update({ head: Number(el<HTMLSelectElement>('head').value) }),
+);
+el('variant').addEventListener('change', () =>
+  update({ variant: el<HTMLSelectElement>('variant').value as Variant }),
+);
+el('preset').addEventListener('change', () =>
+  update({ anim: el<HTMLSelectElement>('preset').value as Preset }),
+);
 el('explorer-panel').addEventListener('submit', (e) => e.preventDefault());
 el('notice-close').addEventListener('click', () => {
   el('notice-box').hidden = true;
@@ -270,7 +355,11 @@ app.setHooks({
   },
   onStatus: () => embed.statusChanged(currentStatus()),
   onNotices: (n) => {
-    el('notices').replaceChildren(...n.slice(0, 12).map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+    el('notices').replaceChildren(
+      ...n
+        .slice(0, 12)
+        .map((text) => Object.assign(document.createElement('li'), { textContent: text })),
+    );
     el('notice-box').hidden = n.length === 0;
   },
   onProgressText: (t) => {
@@ -301,7 +390,12 @@ installKeys(app.scene, (e) => {
   app,
   status: currentStatus,
   inspector,
-  explorer: { state: () => (state ? { ...state } : null), info: () => info, client, search: () => (state ? searchOf(state) : '') },
+  explorer: {
+    state: () => (state ? { ...state } : null),
+    info: () => info,
+    client,
+    search: () => (state ? searchOf(state) : ''),
+  },
 };
 
 try {
@@ -313,7 +407,11 @@ try {
   show(first, { notices });
 } catch (e) {
   openError = e instanceof Error ? e.message : String(e);
-  el('notices').replaceChildren(Object.assign(document.createElement('li'), { textContent: `the model could not be opened: ${openError}` }));
+  el('notices').replaceChildren(
+    Object.assign(document.createElement('li'), {
+      textContent: `the model could not be opened: ${openError}`,
+    }),
+  );
   el('notice-box').hidden = false;
   embed.statusChanged(currentStatus());
 }

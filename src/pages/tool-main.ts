@@ -21,7 +21,9 @@ const el = (id: string): HTMLElement => document.getElementById(id)!;
 
 // Heads opened from the explorer ("open in the tool") keep `explorer:` references on their leaves;
 // the explorer's model worker computes them, loaded only when such a link is opened.
-registerDataSource('explorer:', (ref) => import('../ui/explorer-client').then((m) => m.loadExplorerLeaf(ref)));
+registerDataSource('explorer:', (ref) =>
+  import('../ui/explorer-client').then((m) => m.loadExplorerLeaf(ref)),
+);
 
 performance.mark('mm3d:start');
 const app = await App.start(el('view'));

@@ -46,7 +46,13 @@ export interface FlatMaterial extends THREE.ShaderMaterial {
   uniforms: { uColor: THREE.IUniform<THREE.Color>; uOpacity: THREE.IUniform<number> };
 }
 
-export function flatMaterial(opts: { color?: number; opacity?: number; vertexColors?: boolean; side?: THREE.Side; depthWrite?: boolean }): FlatMaterial {
+export function flatMaterial(opts: {
+  color?: number;
+  opacity?: number;
+  vertexColors?: boolean;
+  side?: THREE.Side;
+  depthWrite?: boolean;
+}): FlatMaterial {
   return new THREE.ShaderMaterial({
     glslVersion: THREE.GLSL3,
     vertexShader: vertex,
@@ -55,6 +61,9 @@ export function flatMaterial(opts: { color?: number; opacity?: number; vertexCol
     side: opts.side ?? THREE.FrontSide,
     transparent: true,
     depthWrite: opts.depthWrite ?? true,
-    uniforms: { uColor: { value: srgb(opts.color ?? 0xffffff) }, uOpacity: { value: opts.opacity ?? 1 } },
+    uniforms: {
+      uColor: { value: srgb(opts.color ?? 0xffffff) },
+      uOpacity: { value: opts.opacity ?? 1 },
+    },
   }) as FlatMaterial;
 }

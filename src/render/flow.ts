@@ -29,7 +29,14 @@ export class FlowView {
     const s = Math.max(0, strength) * 2;
     const lerp = (a: number[], b: number[]): number[] => a.map((x, i) => b[i]! + (x - b[i]!) * s);
     const pos = this.mesh.geometry.getAttribute('position') as THREE.BufferAttribute;
-    const arr = [...lerp(tail, tip), ...tip, ...lerp(leftVane, tip), ...lerp(tail, tip), ...tip, ...lerp(rightVane, tip)];
+    const arr = [
+      ...lerp(tail, tip),
+      ...tip,
+      ...lerp(leftVane, tip),
+      ...lerp(tail, tip),
+      ...tip,
+      ...lerp(rightVane, tip),
+    ];
     (pos.array as Float32Array).set(arr);
     pos.needsUpdate = true;
     this.mesh.geometry.computeBoundingSphere();

@@ -42,7 +42,10 @@ export function guideGeometry(p: MatrixPlacement): THREE.BufferGeometry {
   // Corner triangle at (0, 0).
   const t = Math.max(1, Math.min(p.h, p.w) / 8);
   seg(-0.5 + t, -0.5, -0.5, -0.5 + t);
-  return new THREE.BufferGeometry().setAttribute('position', new THREE.Float32BufferAttribute(pts, 3));
+  return new THREE.BufferGeometry().setAttribute(
+    'position',
+    new THREE.Float32BufferAttribute(pts, 3),
+  );
 }
 
 export class GuideView {

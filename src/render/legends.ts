@@ -44,9 +44,26 @@ export class LegendsView {
   /** Resolves when every label's glyphs are laid out. */
   ready: Promise<void> = Promise.resolve();
 
-  update(layout: Layout, size: number, showShape: boolean, errors: Map<string, string> = new Map()): void {
+  update(
+    layout: Layout,
+    size: number,
+    showShape: boolean,
+    errors: Map<string, string> = new Map(),
+  ): void {
     const parts: string[] = [String(size), String(showShape), JSON.stringify([...errors])];
-    for (const p of layout.matrices.values()) parts.push(p.key, p.name, String(p.h), String(p.w), p.origin.join(','), p.rowDir.join(','), p.colDir.join(','), String(p.rows.size), String(p.cols.size), String(p.rows.gap));
+    for (const p of layout.matrices.values())
+      parts.push(
+        p.key,
+        p.name,
+        String(p.h),
+        String(p.w),
+        p.origin.join(','),
+        p.rowDir.join(','),
+        p.colDir.join(','),
+        String(p.rows.size),
+        String(p.cols.size),
+        String(p.rows.gap),
+      );
     const key = parts.join('|');
     if (key === this.key) return;
     this.key = key;
@@ -61,15 +78,30 @@ export class LegendsView {
         // A matrix that could not be made says why, on the matrix itself (even with legends off).
         const s = Math.max(1, Math.min(p.h, p.w) / 14);
         const at = new THREE.Vector3(xe / 2, ye * 0.75, 0).applyMatrix4(m);
-        pending.push(this.add(wrap(err, 48), s, at, new THREE.Vector3(1, 0, 0).transformDirection(m), new THREE.Vector3(0, -1, 0).transformDirection(m), 0.95 * (xe + 1), ERROR_COLOR));
+        pending.push(
+          this.add(
+            wrap(err, 48),
+            s,
+            at,
+            new THREE.Vector3(1, 0, 0).transformDirection(m),
+            new THREE.Vector3(0, -1, 0).transformDirection(m),
+            0.95 * (xe + 1),
+            ERROR_COLOR,
+          ),
+        );
       }
       if (size <= 0) continue;
       const scale = size / 6;
       const nameSize = scale * Math.max(1.5, Math.min(p.h, p.w, Math.sqrt(p.h * p.w)) / 3.6);
-      const labelSize = scale * Math.max(1.2, Math.min(8 + Math.sqrt(p.h * p.w) / 12, Math.sqrt(p.h * p.w) / 11));
-      const local = (x: number, y: number): THREE.Vector3 => new THREE.Vector3(x, y, 0).applyMatrix4(m);
-      const dir = (x: number, y: number): THREE.Vector3 => new THREE.Vector3(x, y, 0).transformDirection(m);
-      pending.push(this.add(p.name, nameSize, local(xe / 2, ye / 2), dir(1, 0), dir(0, -1), 0.9 * (xe + 1)));
+      const labelSize =
+        scale * Math.max(1.2, Math.min(8 + Math.sqrt(p.h * p.w) / 12, Math.sqrt(p.h * p.w) / 11));
+      const local = (x: number, y: number): THREE.Vector3 =>
+        new THREE.Vector3(x, y, 0).applyMatrix4(m);
+      const dir = (x: number, y: number): THREE.Vector3 =>
+        new THREE.Vector3(x, y, 0).transformDirection(m);
+      pending.push(
+        this.add(p.name, nameSize, local(xe / 2, ye / 2), dir(1, 0), dir(0, -1), 0.9 * (xe + 1)),
+      );
       if (!showShape) continue;
       const off = labelSize * 1.2;
       const dimText = (label: string, n: number, size: number): string => {
@@ -80,18 +112,42 @@ export class LegendsView {
       if (rowsLabel) {
         const onLastCol = rowsEdge === 'last';
         const x = onLastCol ? xe + 0.5 + off : -0.5 - off;
-        pending.push(this.add(dimText(rowsLabel, p.h, p.rows.size), labelSize, local(x, ye / 2), dir(0, 1), dir(onLastCol ? 1 : -1, 0)));
+        pending.push(
+          this.add(
+            dimText(rowsLabel, p.h, p.rows.size),
+            labelSize,
+            local(x, ye / 2),
+            dir(0, 1),
+            dir(onLastCol ? 1 : -1, 0),
+          ),
+        );
       }
       if (colsLabel) {
         const onFirstRow = colsEdge === 'first';
         const y = onFirstRow ? -0.5 - off : ye + 0.5 + off;
-        pending.push(this.add(dimText(colsLabel, p.w, p.cols.size), labelSize, local(xe / 2, y), dir(1, 0), dir(0, onFirstRow ? -1 : 1)));
+        pending.push(
+          this.add(
+            dimText(colsLabel, p.w, p.cols.size),
+            labelSize,
+            local(xe / 2, y),
+            dir(1, 0),
+            dir(0, onFirstRow ? -1 : 1),
+          ),
+        );
       }
     }
     this.ready = Promise.all(pending).then(() => undefined);
   }
 
-  private add(s: string, fontSize: number, pos: THREE.Vector3, right: THREE.Vector3, up: THREE.Vector3, maxWidth = Infinity, color = COLOR): Promise<void> {
+  private add(
+    s: string,
+    fontSize: number,
+    pos: THREE.Vector3,
+    right: THREE.Vector3,
+    up: THREE.Vector3,
+    maxWidth = Infinity,
+    color = COLOR,
+  ): Promise<void> {
     const text = new TextLabel(s, fontSize, color, maxWidth);
     text.position.copy(pos);
     this.group.add(text);

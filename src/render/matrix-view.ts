@@ -11,7 +11,12 @@ import { cellAtOrBefore } from '../core/layout/pick';
 import type { MatrixValues } from '../core/model/values';
 import type { Range, VizParams } from '../core/color';
 import { REVEAL } from '../core/anim/view';
-import { type MatrixUniforms, matrixFragment, matrixUniforms, matrixVertex } from './shaders/matrix';
+import {
+  type MatrixUniforms,
+  matrixFragment,
+  matrixUniforms,
+  matrixVertex,
+} from './shaders/matrix';
 import { type BallUniforms, ballFragment, ballUniforms, ballVertex } from './shaders/ball';
 import { bakeFragment, bakeUniforms, bakeVertex } from './shaders/bake';
 import { CELLS_PER_PIXEL, PROGRAM, type ProgramMode, packHue, packViz } from './shaders/constants';
@@ -75,7 +80,11 @@ function outside([x0, y0, x1, y1]: Rect): Rect[] {
 /** Mip levels of a render target carry sizes only. */
 const NO_DATA = new Uint8Array(0);
 
-export function cellRange(a: number, b: number, axis: { n: number; size: number; gap: number }): [number, number] {
+export function cellRange(
+  a: number,
+  b: number,
+  axis: { n: number; size: number; gap: number },
+): [number, number] {
   const clamp = (i: number): number => Math.max(0, Math.min(axis.n - 1, i));
   return [clamp(cellAtOrBefore(axis, a) - 1), clamp(cellAtOrBefore(axis, b) + 1)];
 }
@@ -90,10 +99,14 @@ let ballGeometry: THREE.BufferGeometry | null = null;
 function sharedBallGeometry(): THREE.BufferGeometry {
   if (!ballGeometry) {
     const index = new Uint32Array(6 * MAX_BALLS);
-    for (let b = 0; b < MAX_BALLS; b++) index.set([4 * b, 4 * b + 1, 4 * b + 2, 4 * b, 4 * b + 2, 4 * b + 3], 6 * b);
+    for (let b = 0; b < MAX_BALLS; b++)
+      index.set([4 * b, 4 * b + 1, 4 * b + 2, 4 * b, 4 * b + 2, 4 * b + 3], 6 * b);
     ballGeometry = new THREE.BufferGeometry();
     ballGeometry.setIndex(new THREE.BufferAttribute(index, 1));
-    ballGeometry.setAttribute('position', new THREE.BufferAttribute(new Uint8Array(4 * MAX_BALLS), 1));
+    ballGeometry.setAttribute(
+      'position',
+      new THREE.BufferAttribute(new Uint8Array(4 * MAX_BALLS), 1),
+    );
     // Set, so that three never derives one from the placeholder attribute (used for sorting only).
     ballGeometry.boundingSphere = new THREE.Sphere(new THREE.Vector3(), 1);
   }
@@ -195,7 +208,15 @@ export class MatrixView {
    * The program variant `key` of this matrix, made once by `make` (every variant shares the
    * uniform objects). Called every frame: nothing is built for a variant that exists.
    */
-  private variant(key: string, make: () => { defines: Record<string, number>; vertexShader: string; fragmentShader: string; uniforms: MatrixUniforms | BallUniforms }): THREE.ShaderMaterial {
+  private variant(
+    key: string,
+    make: () => {
+      defines: Record<string, number>;
+      vertexShader: string;
+      fragmentShader: string;
+      uniforms: MatrixUniforms | BallUniforms;
+    },
+  ): THREE.ShaderMaterial {
     let m = this.materials.get(key);
     if (!m) {
       m = new THREE.ShaderMaterial({ glslVersion: THREE.GLSL3, side: THREE.DoubleSide, ...make() });
@@ -210,7 +231,12 @@ export class MatrixView {
       if (this.product) defines.PRODUCT = 1;
       if (gaps) defines.GAPS = 1;
       if (anim || this.product) defines.ANIM = 1;
-      return { defines, vertexShader: matrixVertex, fragmentShader: matrixFragment, uniforms: this.uniforms };
+      return {
+        defines,
+        vertexShader: matrixVertex,
+        fragmentShader: matrixFragment,
+        uniforms: this.uniforms,
+      };
     });
   }
 
@@ -220,12 +246,24 @@ export class MatrixView {
       if (gaps) defines.GAPS = 1;
       if (anim) defines.ANIM = 1;
       // The same uniform objects as the other programs, plus the rectangle of cells.
-      return { defines, vertexShader: ballVertex, fragmentShader: ballFragment, uniforms: ballUniforms(this.uniforms, this.cells) };
+      return {
+        defines,
+        vertexShader: ballVertex,
+        fragmentShader: ballFragment,
+        uniforms: ballUniforms(this.uniforms, this.cells),
+      };
     });
   }
 
   /** Shows the balls of columns c0..c1 and rows r0..r1. */
-  private showBalls(c0: number, c1: number, r0: number, r1: number, gaps: boolean, anim: boolean): void {
+  private showBalls(
+    c0: number,
+    c1: number,
+    r0: number,
+    r1: number,
+    gaps: boolean,
+    anim: boolean,
+  ): void {
     if (!this.balls) {
       this.balls = new THREE.Mesh(sharedBallGeometry(), this.ballMaterial(gaps, anim));
       this.balls.onBeforeRender = (_r, _s, _c, g) => g.setDrawRange(0, this.ballIndices);
@@ -250,9 +288,16 @@ export class MatrixView {
    * software renderers every line of a shader costs, taken or not, so the paths are separate
    * programs.)
    */
-  prepare(renderer: THREE.WebGLRenderer, camera: THREE.PerspectiveCamera, heightPx: number, bakeNow = true): void {
+  prepare(
+    renderer: THREE.WebGLRenderer,
+    camera: THREE.PerspectiveCamera,
+    heightPx: number,
+    bakeNow = true,
+  ): void {
     const focal = Math.max(1e-9, (camera.projectionMatrix.elements[5]! * heightPx) / 2);
-    const local = scratch.copy(camera.position).applyMatrix4(inverse.copy(this.mesh.matrix).invert());
+    const local = scratch
+      .copy(camera.position)
+      .applyMatrix4(inverse.copy(this.mesh.matrix).invert());
     const lo = this.uniforms.uBoxMin.value;
     const size = this.uniforms.uBoxSize.value;
     const dx = local.x - THREE.MathUtils.clamp(local.x, lo.x, lo.x + size.x);
@@ -262,11 +307,14 @@ export class MatrixView {
     // Where every cell is drawn flat from a pooled level, levels finer than the one a pixel covers
     // nearest the camera are not read (with a level to spare: pixels off the view's axis see cells
     // up to a fifth bigger, and the sampler rounds).
-    if (bakeNow) this.bakeLook(renderer, cellsPerPixel > FAR ? Math.floor(Math.log2(cellsPerPixel * 0.7)) : 0);
+    if (bakeNow)
+      this.bakeLook(renderer, cellsPerPixel > FAR ? Math.floor(Math.log2(cellsPerPixel * 0.7)) : 0);
     const p = this.placement;
-    const gaps = (p.cols.gap > 0 && p.cols.size < p.cols.n) || (p.rows.gap > 0 && p.rows.size < p.rows.n);
+    const gaps =
+      (p.cols.gap > 0 && p.cols.size < p.cols.n) || (p.rows.gap > 0 && p.rows.size < p.rows.n);
     const u = this.uniforms;
-    const anim = u.uReveal.value.x !== REVEAL.all || u.uHighlight.value !== 0 || u.uClip.value !== 0;
+    const anim =
+      u.uReveal.value.x !== REVEAL.all || u.uHighlight.value !== 0 || u.uClip.value !== 0;
     let near: Rect | null = null;
     if (cellsPerPixel <= NEAR) {
       // Points nearer than NEAR * focal: within a circle around the camera's foot on the plane.
@@ -292,7 +340,17 @@ export class MatrixView {
     }
     if (!near || whole) {
       // One program for the whole matrix.
-      this.mesh.material = this.material(near ? PROGRAM.near : cellsPerPixel > FAR ? PROGRAM.far : cellsPerPixel > NEAR ? PROGRAM.mid : PROGRAM.near, gaps, anim);
+      this.mesh.material = this.material(
+        near
+          ? PROGRAM.near
+          : cellsPerPixel > FAR
+            ? PROGRAM.far
+            : cellsPerPixel > NEAR
+              ? PROGRAM.mid
+              : PROGRAM.near,
+        gaps,
+        anim,
+      );
       setRects(this.mesh.geometry, [[0, 0, 1, 1]]);
       this.nearMesh.visible = false;
       return;
@@ -341,9 +399,19 @@ export class MatrixView {
       }
       return;
     }
-    if (!this.override || this.override.image.width !== this.placement.w || this.override.image.height !== this.placement.h) {
+    if (
+      !this.override ||
+      this.override.image.width !== this.placement.w ||
+      this.override.image.height !== this.placement.h
+    ) {
       this.override?.dispose();
-      this.override = new THREE.DataTexture(data, this.placement.w, this.placement.h, THREE.RedFormat, THREE.FloatType);
+      this.override = new THREE.DataTexture(
+        data,
+        this.placement.w,
+        this.placement.h,
+        THREE.RedFormat,
+        THREE.FloatType,
+      );
     } else (this.override.image as { data: Float32Array }).data = data;
     this.override.needsUpdate = true;
     this.uniforms.uValues.value = this.override;
@@ -358,7 +426,10 @@ export class MatrixView {
     this.values = v;
     this.texture?.dispose();
     const tex = new THREE.DataTexture(v.data, v.w, v.h, THREE.RedFormat, THREE.FloatType);
-    const mips: THREE.CompressedTextureMipmap[] = [{ data: v.data, width: v.w, height: v.h }, ...v.levels.map((l) => ({ data: l.data, width: l.w, height: l.h }))];
+    const mips: THREE.CompressedTextureMipmap[] = [
+      { data: v.data, width: v.w, height: v.h },
+      ...v.levels.map((l) => ({ data: l.data, width: l.w, height: l.h })),
+    ];
     tex.mipmaps = mips;
     tex.minFilter = v.levels.length ? THREE.NearestMipmapNearestFilter : THREE.NearestFilter;
     tex.magFilter = THREE.NearestFilter;
@@ -398,7 +469,12 @@ export class MatrixView {
     const { width: w, height: h } = src.image as { width: number; height: number };
     const levels = this.uniforms.uMaxLevel.value;
     let rt = this.look;
-    if (!rt || rt.width !== w || rt.height !== h || rt.texture.mipmaps.length !== (levels ? levels + 1 : 0)) {
+    if (
+      !rt ||
+      rt.width !== w ||
+      rt.height !== h ||
+      rt.texture.mipmaps.length !== (levels ? levels + 1 : 0)
+    ) {
       rt?.dispose();
       rt = new THREE.WebGLRenderTarget(w, h, {
         depthBuffer: false,
@@ -411,7 +487,11 @@ export class MatrixView {
       });
       // Storage for every pooled level (GL sizes: halved with floor, at least 1, as the levels are).
       // (Only the sizes are read for a render target; there is no data to upload.)
-      const sizes: THREE.CompressedTextureMipmap[] = Array.from({ length: levels + 1 }, (_, l) => ({ data: NO_DATA, width: Math.max(1, w >> l), height: Math.max(1, h >> l) }));
+      const sizes: THREE.CompressedTextureMipmap[] = Array.from({ length: levels + 1 }, (_, l) => ({
+        data: NO_DATA,
+        width: Math.max(1, w >> l),
+        height: Math.max(1, h >> l),
+      }));
       if (levels) rt.texture.mipmaps = sizes;
       this.look = rt;
       this.bakedFrom = Infinity;

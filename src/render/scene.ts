@@ -32,7 +32,8 @@ export function vizOf(p: Params): VizParams {
 /** What colouring needs besides a matrix's own statistics (docs/colors.md). */
 function lookContext(model: SceneModel): { viz: VizParams; sens: Sensitivity; globalMax: number } {
   let globalMax = 0;
-  if (model.values) for (const v of model.values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
+  if (model.values)
+    for (const v of model.values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
   return { viz: vizOf(model.params), sens: model.params.viz.sensitivity, globalMax };
 }
 
@@ -70,20 +71,31 @@ export class SceneView {
   lens: { x: number; y: number; side: number; mag: number } | null = null;
   readonly lensCamera = new THREE.PerspectiveCamera();
   /** Called after the lens is drawn (to place value labels). */
-  onLens: ((cam: THREE.PerspectiveCamera, rect: { left: number; top: number; side: number }) => void) | null = null;
+  onLens:
+    | ((cam: THREE.PerspectiveCamera, rect: { left: number; top: number; side: number }) => void)
+    | null = null;
   /** Extra per-frame work that keeps the loop drawing (animation). */
   animating = false;
   framesDrawn = 0;
 
   constructor(private readonly container: HTMLElement) {
-    this.renderer = new THREE.WebGLRenderer({ antialias: false, stencil: false, powerPreference: 'high-performance' });
+    this.renderer = new THREE.WebGLRenderer({
+      antialias: false,
+      stencil: false,
+      powerPreference: 'high-performance',
+    });
     this.fullRatio = Math.min(2, window.devicePixelRatio || 1);
     this.ratio = this.fullRatio;
     this.renderer.setPixelRatio(this.fullRatio);
     this.renderer.setSize(container.clientWidth, container.clientHeight);
     this.renderer.setClearColor(0x000000, 1);
     container.appendChild(this.renderer.domElement);
-    this.camera = new THREE.PerspectiveCamera(45, container.clientWidth / Math.max(1, container.clientHeight), 0.1, 1e6);
+    this.camera = new THREE.PerspectiveCamera(
+      45,
+      container.clientWidth / Math.max(1, container.clientHeight),
+      0.1,
+      1e6,
+    );
     this.camera.position.set(-48, 48, 48);
     this.controls = new OrbitControls(this.camera, this.renderer.domElement);
     this.controls.enableDamping = false;
@@ -149,7 +161,8 @@ export class SceneView {
     this.renderer.render(this.scene, this.camera);
     if (this.lens) this.drawLens();
     const cpu = performance.now() - t0;
-    if (this.framesDrawn < 3) performance.measure(`mm3d:frame${this.framesDrawn}`, { start: t0, duration: cpu });
+    if (this.framesDrawn < 3)
+      performance.measure(`mm3d:frame${this.framesDrawn}`, { start: t0, duration: cpu });
     const moving = this.spin !== 0 || this.animating || now - this.lastMotion < 200;
     // While the view moves, the time between frames is the frame time; a single redraw after a
     // pause has no meaningful interval, so its own drawing time counts instead.
@@ -201,7 +214,11 @@ export class SceneView {
 
   /** Readies every visible matrix for drawing with `camera` into a viewport `heightPx` high. */
   private prepareViews(camera: THREE.PerspectiveCamera, heightPx: number, bake = true): void {
-    for (const list of [this.matrixViews.values(), this.partialViews.values(), this.planeViews.values()]) {
+    for (const list of [
+      this.matrixViews.values(),
+      this.partialViews.values(),
+      this.planeViews.values(),
+    ]) {
       for (const v of list) if (v.mesh.visible) v.prepare(this.renderer, camera, heightPx, bake);
     }
   }
@@ -385,14 +402,20 @@ export class SceneView {
     }
     if (this.axes) {
       const b = layout.bounds;
-      this.axes.scale.setScalar(Math.max(b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]) * 0.6);
+      this.axes.scale.setScalar(
+        Math.max(b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]) * 0.6,
+      );
     }
     this.setSpin(params.anim.spin);
     this.invalidate();
   }
 
   /** Shows one animation step: reveal and highlight per matrix, interior product planes. */
-  showStep(shows: Map<string, MatrixShow> | null, planes: InteriorPlane[], hideLeaves: boolean): void {
+  showStep(
+    shows: Map<string, MatrixShow> | null,
+    planes: InteriorPlane[],
+    hideLeaves: boolean,
+  ): void {
     const model = this.model;
     if (!model) return;
     for (const [key, mv] of this.matrixViews.entries()) {
@@ -407,7 +430,9 @@ export class SceneView {
     this.interior = [];
     const shown = planes.flatMap((plane, n) => {
       const m = model.layout.matmuls.find((x) => x.key === plane.matmul);
-      return m ? [{ plane, m, placement: interiorPlanePlacement(m, plane.plane, plane.fixed, n) }] : [];
+      return m
+        ? [{ plane, m, placement: interiorPlanePlacement(m, plane.plane, plane.fixed, n) }]
+        : [];
     });
     this.planeViews.sync(
       shown.entries(),
@@ -425,7 +450,11 @@ export class SceneView {
         const ls = model.values?.get(m.left)?.stats;
         const rs = model.values?.get(m.right)?.stats;
         const localMax = (ls?.maxAbs ?? 1) * (rs?.maxAbs ?? 1);
-        const range = rangeFor(sens === 'superlocal' ? 'local' : sens, { maxAbs: localMax, minAbs: 0 }, Math.max(globalMax, localMax));
+        const range = rangeFor(
+          sens === 'superlocal' ? 'local' : sens,
+          { maxAbs: localMax, minAbs: 0 },
+          Math.max(globalMax, localMax),
+        );
         v.setLook(range, viz);
         v.setReveal({ mode: REVEAL.all, count: 0, hiRows: pl.rows, hiCols: pl.cols, clip: true });
         v.mesh.visible = true;
@@ -439,7 +468,9 @@ export class SceneView {
    * Partial-sum planes of k-blocked matmuls while animating (docs/animation.md, "Partitions"): one
    * plane per k block, in the gap after the block, parallel to the result and revealed like it.
    */
-  showPartials(list: { matmul: string; kBlock: number; data: Float32Array; show: MatrixShow }[]): void {
+  showPartials(
+    list: { matmul: string; kBlock: number; data: Float32Array; show: MatrixShow }[],
+  ): void {
     const model = this.model;
     if (!model) {
       this.partialViews.clear((v) => this.removed(v));
@@ -484,6 +515,11 @@ export class SceneView {
 
   info(): { geometries: number; textures: number; calls: number; triangles: number } {
     const i = this.renderer.info;
-    return { geometries: i.memory.geometries, textures: i.memory.textures, calls: i.render.calls, triangles: i.render.triangles };
+    return {
+      geometries: i.memory.geometries,
+      textures: i.memory.textures,
+      calls: i.render.calls,
+      triangles: i.render.triangles,
+    };
   }
 }

@@ -45,7 +45,11 @@ export interface TextGeometry {
  * Lays out `text` (lines split at '\n') with `glyph` giving each character's image (or null for one
  * with nothing to draw) and `font` its measurements.
  */
-export function layoutText(text: string, font: FontMetrics, glyph: (ch: string) => GlyphBox | null): TextGeometry {
+export function layoutText(
+  text: string,
+  font: FontMetrics,
+  glyph: (ch: string) => GlyphBox | null,
+): TextGeometry {
   const lines = text.split('\n');
   const lineHeight = font.ascent + font.descent;
   const widths = lines.map((l) => font.measure(l));
@@ -58,7 +62,8 @@ export function layoutText(text: string, font: FontMetrics, glyph: (ch: string) 
     let before = '';
     for (const ch of line) {
       const box = glyph(ch);
-      if (box && box.w > 0 && box.h > 0) boxes.push({ box, x: x0 + font.measure(before) + box.left, y: baseline + box.top });
+      if (box && box.w > 0 && box.h > 0)
+        boxes.push({ box, x: x0 + font.measure(before) + box.left, y: baseline + box.top });
       before += ch;
     }
   });
@@ -68,7 +73,16 @@ export function layoutText(text: string, font: FontMetrics, glyph: (ch: string) 
   boxes.forEach(({ box, x, y }, i) => {
     const p = i * 12;
     const corners = [x, y, x + box.w, y, x, y - box.h, x + box.w, y - box.h];
-    const atlas = [box.x, box.y, box.x + box.w, box.y, box.x, box.y + box.h, box.x + box.w, box.y + box.h];
+    const atlas = [
+      box.x,
+      box.y,
+      box.x + box.w,
+      box.y,
+      box.x,
+      box.y + box.h,
+      box.x + box.w,
+      box.y + box.h,
+    ];
     for (let c = 0; c < 4; c++) {
       positions[p + c * 3] = corners[c * 2]!;
       positions[p + c * 3 + 1] = corners[c * 2 + 1]!;
@@ -90,7 +104,10 @@ export class ShelfPacker {
   private x = 0;
   private y = 0;
   private shelf = 0;
-  constructor(readonly width: number, private readonly pad = 1) {}
+  constructor(
+    readonly width: number,
+    private readonly pad = 1,
+  ) {}
 
   /** Where an image of w x h goes (top-left corner). */
   place(w: number, h: number): { x: number; y: number } | null {
@@ -116,7 +133,11 @@ export class ShelfPacker {
  * Halves an image (w x h, one byte per pixel): each pixel of the result is the mean of a 2 x 2
  * block; blocks past the right or bottom edge count the missing pixels as 0.
  */
-export function halve(data: ArrayLike<number>, w: number, h: number): { data: Uint8Array; width: number; height: number } {
+export function halve(
+  data: ArrayLike<number>,
+  w: number,
+  h: number,
+): { data: Uint8Array; width: number; height: number } {
   const width = Math.ceil(w / 2);
   const height = Math.ceil(h / 2);
   const out = new Uint8Array(width * height);

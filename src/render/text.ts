@@ -10,7 +10,14 @@
 import * as THREE from 'three';
 import TinySDF from '@mapbox/tiny-sdf';
 import fontData from '@fontsource/roboto/files/roboto-latin-400-normal.woff?inline';
-import { halve, layoutText, ShelfPacker, type FontMetrics, type GlyphBox, type TextGeometry } from './text-layout';
+import {
+  halve,
+  layoutText,
+  ShelfPacker,
+  type FontMetrics,
+  type GlyphBox,
+  type TextGeometry,
+} from './text-layout';
 import { srgb } from './flat-material';
 import { bytesFromBase64 } from '../core/base64';
 
@@ -53,7 +60,9 @@ export function loadTextFont(): Promise<void> {
         await face.load();
         performance.mark('mm3d:font');
       } catch (e) {
-        console.warn(`mm3d: the text font could not be loaded (${e instanceof Error ? e.message : String(e)}); using the system's sans-serif`);
+        console.warn(
+          `mm3d: the text font could not be loaded (${e instanceof Error ? e.message : String(e)}); using the system's sans-serif`,
+        );
       }
     })();
   }
@@ -66,7 +75,13 @@ class GlyphAtlas {
   private data = new Uint8Array(ATLAS_WIDTH * this.height);
   private readonly packer = new ShelfPacker(ATLAS_WIDTH);
   private readonly glyphs = new Map<string, GlyphBox | null>();
-  private readonly sdf = new TinySDF({ fontSize: EM * SUPER, buffer: BUFFER * SUPER, radius: RADIUS * SUPER, cutoff: CUTOFF, fontFamily: FAMILIES });
+  private readonly sdf = new TinySDF({
+    fontSize: EM * SUPER,
+    buffer: BUFFER * SUPER,
+    radius: RADIUS * SUPER,
+    cutoff: CUTOFF,
+    fontFamily: FAMILIES,
+  });
   private readonly ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
   readonly metrics: FontMetrics;
   private dirty = false;
@@ -74,8 +89,12 @@ class GlyphAtlas {
   constructor() {
     atlasUniforms.uMap.value = this.makeTexture();
     atlasUniforms.uAtlas.value.set(ATLAS_WIDTH, this.height);
-    const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(8, 8) : document.createElement('canvas');
-    this.ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+    const canvas =
+      typeof OffscreenCanvas !== 'undefined'
+        ? new OffscreenCanvas(8, 8)
+        : document.createElement('canvas');
+    this.ctx = canvas.getContext('2d') as
+      CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
     this.ctx.font = `${EM}px ${FAMILIES}`;
     const m = this.ctx.measureText('Hg');
     this.metrics = {
@@ -86,7 +105,13 @@ class GlyphAtlas {
   }
 
   private makeTexture(): THREE.DataTexture {
-    const t = new THREE.DataTexture(this.data, ATLAS_WIDTH, this.height, THREE.RedFormat, THREE.UnsignedByteType);
+    const t = new THREE.DataTexture(
+      this.data,
+      ATLAS_WIDTH,
+      this.height,
+      THREE.RedFormat,
+      THREE.UnsignedByteType,
+    );
     t.minFilter = THREE.LinearFilter;
     t.magFilter = THREE.LinearFilter;
     t.generateMipmaps = false;
@@ -105,8 +130,19 @@ class GlyphAtlas {
       const g = halve(big.data, big.width, big.height);
       const at = this.packer.place(g.width, g.height);
       if (at && this.room(this.packer.bottom)) {
-        for (let r = 0; r < g.height; r++) this.data.set(g.data.subarray(r * g.width, (r + 1) * g.width), (at.y + r) * ATLAS_WIDTH + at.x);
-        box = { x: at.x, y: at.y, w: g.width, h: g.height, left: (big.glyphLeft - BUFFER * SUPER) / SUPER, top: (big.glyphTop + BUFFER * SUPER) / SUPER };
+        for (let r = 0; r < g.height; r++)
+          this.data.set(
+            g.data.subarray(r * g.width, (r + 1) * g.width),
+            (at.y + r) * ATLAS_WIDTH + at.x,
+          );
+        box = {
+          x: at.x,
+          y: at.y,
+          w: g.width,
+          h: g.height,
+          left: (big.glyphLeft - BUFFER * SUPER) / SUPER,
+          top: (big.glyphTop + BUFFER * SUPER) / SUPER,
+        };
         this.dirty = true;
       }
     }
@@ -196,7 +232,12 @@ function textMaterial(color: number): THREE.ShaderMaterial {
       glslVersion: THREE.GLSL3,
       vertexShader,
       fragmentShader,
-      uniforms: { uMap: atlasUniforms.uMap, uAtlas: atlasUniforms.uAtlas, uColor: { value: srgb(color) }, uOpacity: { value: 1 } },
+      uniforms: {
+        uMap: atlasUniforms.uMap,
+        uAtlas: atlasUniforms.uAtlas,
+        uColor: { value: srgb(color) },
+        uOpacity: { value: 1 },
+      },
       side: THREE.DoubleSide,
       transparent: true,
     });
@@ -219,7 +260,12 @@ export class TextLabel extends THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMate
   /**
    * `maxWidth`: a wider text shrinks to fit it (world units).
    */
-  constructor(readonly text: string, size: number, color: number, maxWidth = Infinity) {
+  constructor(
+    readonly text: string,
+    size: number,
+    color: number,
+    maxWidth = Infinity,
+  ) {
     super(new THREE.BufferGeometry(), textMaterial(color));
     this.frustumCulled = false;
     this.ready = loadTextFont().then(() => {

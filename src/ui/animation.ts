@@ -49,7 +49,8 @@ export class Animator {
       } catch {
         sched = null;
       }
-      const changedShape = !this.schedule || !sched || sched.totalSteps !== this.schedule.totalSteps;
+      const changedShape =
+        !this.schedule || !sched || sched.totalSteps !== this.schedule.totalSteps;
       this.schedule = sched;
       if (changedShape) this.step = 0;
     }
@@ -112,18 +113,31 @@ export class Animator {
       if (!L || !R) continue;
       let ps = this.partials.get(id);
       if (!ps) {
-        ps = new PartialSums(entry.shape.I, entry.shape.K, entry.shape.J, L.data, R.data, desc.partialPlanes > 0 ? desc.blocks.k : 1);
+        ps = new PartialSums(
+          entry.shape.I,
+          entry.shape.K,
+          entry.shape.J,
+          L.data,
+          R.data,
+          desc.partialPlanes > 0 ? desc.blocks.k : 1,
+        );
         this.partials.set(id, ps);
       }
       ps.advanceTo(desc.t, (t) => stepAt(entry.shape, t));
       this.scene.matrixView(id)?.setOverride(ps.data);
       used.push(id);
     }
-    for (const key of this.partialKeys) if (!used.includes(key)) this.scene.matrixView(key)?.setOverride(null);
+    for (const key of this.partialKeys)
+      if (!used.includes(key)) this.scene.matrixView(key)?.setOverride(null);
     this.partialKeys = used;
     this.scene.showStep(view.matrices, view.planes, this.hideInputs);
     // k-blocked matmuls that are running: one partial-sum plane per k block.
-    const partials: { matmul: string; kBlock: number; data: Float32Array; show: { mode: number; count: number } }[] = [];
+    const partials: {
+      matmul: string;
+      kBlock: number;
+      data: Float32Array;
+      show: { mode: number; count: number };
+    }[] = [];
     for (const [id, f] of frame) {
       if (f.phase !== 'running' || !f.desc || f.desc.partialPlanes === 0) continue;
       const d = f.desc;
@@ -140,7 +154,14 @@ export class Animator {
         const L = this.values?.get(`${prefix}left`);
         const R = this.values?.get(`${prefix}right`);
         if (!L || !R) continue;
-        full = blockPartials(L.data, R.data, entry.shape.I, entry.shape.K, entry.shape.J, d.blockSize.k);
+        full = blockPartials(
+          L.data,
+          R.data,
+          entry.shape.I,
+          entry.shape.K,
+          entry.shape.J,
+          d.blockSize.k,
+        );
         this.fullPartials.set(id, full);
       }
       full.forEach((data, kBlock) => partials.push({ matmul: id, kBlock, data, show }));

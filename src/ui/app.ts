@@ -7,7 +7,14 @@
 import type { Params } from '../core/params/schema';
 import { defaultParams, toExternal } from '../core/params/schema';
 import { type Path, clone, getAt } from '../core/params/tree';
-import { type Decoded, MAX_Z_TEXT, decodeQuery, encodeCompressed, encodeState, fromPartial } from '../core/params/url';
+import {
+  type Decoded,
+  MAX_Z_TEXT,
+  decodeQuery,
+  encodeCompressed,
+  encodeState,
+  fromPartial,
+} from '../core/params/url';
 import { STATE_BOUNDS, jsonNestsDeeper } from '../core/params/bounds';
 import { type Layout, computeLayout } from '../core/layout/layout';
 import { type LeafData, type MatrixValues, workOf } from '../core/model/values';
@@ -71,18 +78,26 @@ export class App {
     const first = decodeQuery(window.location.search);
     // The legends' font and glyph atlas, before the (slow) WebGL view is made.
     void prepareText();
-    if (!first.configUrl && workOf(first.params) + formulaWorkOf(first.params) >= WORKER_WORK) await client.warm();
+    if (!first.configUrl && workOf(first.params) + formulaWorkOf(first.params) >= WORKER_WORK)
+      await client.warm();
     return new App(container, client, first);
   }
 
-  constructor(container: HTMLElement, client = new ComputeClient(), first: Decoded = decodeQuery(window.location.search)) {
+  constructor(
+    container: HTMLElement,
+    client = new ComputeClient(),
+    first: Decoded = decodeQuery(window.location.search),
+  ) {
     this.compute = client;
     this.data = new DataManager(this.leafData, {
       changed: () => this.refreshValues(),
       progress: (t) => this.hooks.onProgressText?.(t),
     });
     // Start the first computation before the (slow) WebGL context is made.
-    if (!first.configUrl) void this.compute.compute(first.params, this.leafData, undefined, this.data.version).catch(() => undefined);
+    if (!first.configUrl)
+      void this.compute
+        .compute(first.params, this.leafData, undefined, this.data.version)
+        .catch(() => undefined);
     this.scene = new SceneView(container);
     this.animator = new Animator(this.scene);
     this.scene.onFrame = (now) => this.animator.tick(now);
@@ -114,11 +129,17 @@ export class App {
       if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
       const text = await r.text();
       // Refused before parsing: a fetched tree is as hostile as a link.
-      if (text.length > MAX_Z_TEXT || jsonNestsDeeper(text, STATE_BOUNDS.depth)) throw new Error(`the file is longer than ${MAX_Z_TEXT} characters or nested deeper than ${STATE_BOUNDS.depth} levels`);
+      if (text.length > MAX_Z_TEXT || jsonNestsDeeper(text, STATE_BOUNDS.depth))
+        throw new Error(
+          `the file is longer than ${MAX_Z_TEXT} characters or nested deeper than ${STATE_BOUNDS.depth} levels`,
+        );
       const n = fromPartial(JSON.parse(text) as unknown);
       this.setState(n.params, { history: 'replace', notices: n.notices, fit: true });
     } catch (e) {
-      this.setState(this.params, { history: 'none', notices: [`config: could not load ${url}: ${e instanceof Error ? e.message : String(e)}`] });
+      this.setState(this.params, {
+        history: 'none',
+        notices: [`config: could not load ${url}: ${e instanceof Error ? e.message : String(e)}`],
+      });
     }
   }
 
@@ -138,8 +159,17 @@ export class App {
     this.setState(next, { history: 'replace' });
   }
 
-  setState(next: Params, opts: { history?: HistoryMode; notices?: string[]; fit?: boolean } = {}): void {
-    if (!opts.fit && !opts.notices?.length && !this.firstState && this.values !== null && drawnKey(next) === drawnKey(this.params)) {
+  setState(
+    next: Params,
+    opts: { history?: HistoryMode; notices?: string[]; fit?: boolean } = {},
+  ): void {
+    if (
+      !opts.fit &&
+      !opts.notices?.length &&
+      !this.firstState &&
+      this.values !== null &&
+      drawnKey(next) === drawnKey(this.params)
+    ) {
       // Only menu folders changed: nothing to lay out, compute or draw.
       this.params = next;
       this.writeHistory(opts.history ?? 'push');
@@ -151,12 +181,21 @@ export class App {
     try {
       layout = computeLayout(next);
     } catch (e) {
-      this.showNotices([`layout failed: ${e instanceof Error ? e.message : String(e)}; kept the last good state`]);
+      this.showNotices([
+        `layout failed: ${e instanceof Error ? e.message : String(e)}; kept the last good state`,
+      ]);
       return;
     }
     const structural = structureKey(next) !== this.lastStructure;
     if (opts.fit || (structural && this.lastStructure !== '' && opts.history !== 'none')) {
-      next = { ...next, cam: fitCamera(layout, opts.fit ? defaultParams().cam : this.scene.cameraState(), !opts.fit) };
+      next = {
+        ...next,
+        cam: fitCamera(
+          layout,
+          opts.fit ? defaultParams().cam : this.scene.cameraState(),
+          !opts.fit,
+        ),
+      };
     }
     this.lastStructure = structureKey(next);
     this.params = next;
@@ -194,9 +233,14 @@ export class App {
     this.hooks.onProgress?.(0);
     performance.mark('mm3d:compute-start');
     this.compute
-      .compute(next, this.leafData, (f) => {
-        if (gen === this.generation) this.hooks.onProgress?.(f);
-      }, this.data.version)
+      .compute(
+        next,
+        this.leafData,
+        (f) => {
+          if (gen === this.generation) this.hooks.onProgress?.(f);
+        },
+        this.data.version,
+      )
       .then((values) => {
         this.releaseHold();
         if (gen !== this.generation) return;
@@ -205,7 +249,9 @@ export class App {
         this.hooks.onProgress?.(null);
         this.scene.sync({ params: this.params, layout: this.layout, values });
         this.animator.configure(this.params, values);
-        const errs = [...values.entries()].filter(([, v]) => v.error).map(([k, v]) => `${this.layout.matrices.get(k)?.name ?? k}: ${v.error}`);
+        const errs = [...values.entries()]
+          .filter(([, v]) => v.error)
+          .map(([k, v]) => `${this.layout.matrices.get(k)?.name ?? k}: ${v.error}`);
         if (errs.length) this.showNotices([...this.status.notices, ...errs]);
         void this.scene.legends.ready.then(() => {
           performance.mark('mm3d:legends');
@@ -267,7 +313,8 @@ export class App {
   private writeHistory(mode: HistoryMode): void {
     if (mode === 'none') return;
     const url = `${window.location.pathname}?${encodeState(this.params)}${window.location.hash}`;
-    if (url === `${window.location.pathname}${window.location.search}${window.location.hash}`) return;
+    if (url === `${window.location.pathname}${window.location.search}${window.location.hash}`)
+      return;
     if (mode === 'push') history.pushState(null, '', url);
     else history.replaceState(null, '', url);
   }

@@ -29,14 +29,23 @@ export function findLeaves(p: Params, path: unknown): Path[] {
   const all = leaves(p);
   if (Array.isArray(path) && path.every((s) => typeof s === 'string')) path = path.join('.');
   if (typeof path !== 'string' || path === '' || path.length > MAX_PATH) {
-    throw new DataError('format', 'setData: path must be a matrix name or a leaf path like "left.right"');
+    throw new DataError(
+      'format',
+      'setData: path must be a matrix name or a leaf path like "left.right"',
+    );
   }
   const byPath = all.filter((l) => pathKey(l.path) === path);
   if (byPath.length) return byPath.map((l) => l.path);
   const byName = all.filter((l) => l.node.name === path);
   if (byName.length) return byName.map((l) => l.path);
-  const names = all.map((l) => `${l.node.name} (${pathKey(l.path)})`).slice(0, 12).join(', ');
-  throw new DataError('format', `setData: no matrix "${path}" in the expression; its matrices are ${names}`);
+  const names = all
+    .map((l) => `${l.node.name} (${pathKey(l.path)})`)
+    .slice(0, 12)
+    .join(', ');
+  throw new DataError(
+    'format',
+    `setData: no matrix "${path}" in the expression; its matrices are ${names}`,
+  );
 }
 
 /**
@@ -63,7 +72,10 @@ export function npyBytes(v: unknown, maxBytes = MAX_BYTES): Uint8Array<ArrayBuff
     }
     return bytesFromBase64(b64);
   }
-  throw new DataError('format', 'setData: npy must be the bytes of a .npy file (ArrayBuffer, Uint8Array or base64 text)');
+  throw new DataError(
+    'format',
+    'setData: npy must be the bytes of a .npy file (ArrayBuffer, Uint8Array or base64 text)',
+  );
 }
 
 /** The matrix shape a tensor is shown as: its last two dimensions, a vector as one row. */
@@ -84,22 +96,39 @@ export function dataName(path: string): string {
  * (sized to its last two dimensions, clamped to MAX_DIM; leading dimensions at index 0). One new
  * state, one history entry. Returns the notices of the change.
  */
-export function attachTensorToLeaves(app: App, paths: readonly Path[], name: string, tensor: Tensor): string[] {
+export function attachTensorToLeaves(
+  app: App,
+  paths: readonly Path[],
+  name: string,
+  tensor: Tensor,
+): string[] {
   app.data.attachTensor(name, tensor);
   const [h, w] = matrixShape(tensor);
   const notices: string[] = [];
-  if (h > MAX_DIM || w > MAX_DIM) notices.push(`${name} is ${h}x${w}; matrices stop at ${MAX_DIM}, so only its first part is shown`);
-  if (tensor.shape.length > 2) notices.push(`${name} has shape [${tensor.shape.join(', ')}]: showing its first ${h}x${w} plane`);
+  if (h > MAX_DIM || w > MAX_DIM)
+    notices.push(
+      `${name} is ${h}x${w}; matrices stop at ${MAX_DIM}, so only its first part is shown`,
+    );
+  if (tensor.shape.length > 2)
+    notices.push(
+      `${name} has shape [${tensor.shape.join(', ')}]: showing its first ${h}x${w} plane`,
+    );
   let p = app.params;
   for (const path of paths) {
-    for (const [key, value] of [['init', 'url'], ['url', `file:${name}`], ['h', Math.min(h, MAX_DIM)], ['w', Math.min(w, MAX_DIM)]] as const) {
+    for (const [key, value] of [
+      ['init', 'url'],
+      ['url', `file:${name}`],
+      ['h', Math.min(h, MAX_DIM)],
+      ['w', Math.min(w, MAX_DIM)],
+    ] as const) {
       const n = applyEdit(p, [...path, key], value);
       p = n.params;
       notices.push(...n.notices);
     }
   }
   // New sizes: frame the new extent from the same direction (a 32x32 view of a 2x3 matrix is a dot).
-  const sizes = (q: Params): string => JSON.stringify(paths.map((path) => [getAt(q, [...path, 'h']), getAt(q, [...path, 'w'])]));
+  const sizes = (q: Params): string =>
+    JSON.stringify(paths.map((path) => [getAt(q, [...path, 'h']), getAt(q, [...path, 'w'])]));
   if (sizes(p) !== sizes(app.params)) {
     try {
       p = { ...p, cam: fitCamera(computeLayout(p), app.scene.cameraState(), true) };
@@ -118,7 +147,8 @@ export interface DataSetReply {
 
 /** Handles `{setData: {path, npy}}`: resolves, reads and attaches; throws a DataError to report. */
 export async function handleSetData(app: App, msg: unknown): Promise<DataSetReply> {
-  if (typeof msg !== 'object' || msg === null) throw new DataError('format', 'setData: expected {path, npy}');
+  if (typeof msg !== 'object' || msg === null)
+    throw new DataError('format', 'setData: expected {path, npy}');
   const { path, npy } = msg as { path?: unknown; npy?: unknown };
   // Resolve first (cheap, and a wrong name should not wait for a large decode).
   findLeaves(app.params, path);
@@ -130,5 +160,13 @@ export async function handleSetData(app: App, msg: unknown): Promise<DataSetRepl
   // The expression may have changed while decoding: resolve again on the current state.
   const paths = findLeaves(app.params, path);
   attachTensorToLeaves(app, paths, name, tensor);
-  return { data_set: { path: label, paths: paths.map(pathKey), name, shape: tensor.shape, dtype: tensor.dtype } };
+  return {
+    data_set: {
+      path: label,
+      paths: paths.map(pathKey),
+      name,
+      shape: tensor.shape,
+      dtype: tensor.dtype,
+    },
+  };
 }

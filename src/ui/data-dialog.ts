@@ -21,7 +21,11 @@ interface TensorInfo {
   shape: number[];
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  attrs: Record<string, string> = {},
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (text !== undefined) e.textContent = text;
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -43,8 +47,15 @@ export class DataDialog {
   private input: HTMLInputElement;
   private target: Path | null = null;
 
-  constructor(private readonly app: App, private readonly notify: (msgs: string[]) => void) {
-    this.input = el('input', undefined, { type: 'file', accept: '.csv,.tsv,.txt,.npy,.safetensors', hidden: '' });
+  constructor(
+    private readonly app: App,
+    private readonly notify: (msgs: string[]) => void,
+  ) {
+    this.input = el('input', undefined, {
+      type: 'file',
+      accept: '.csv,.tsv,.txt,.npy,.safetensors',
+      hidden: '',
+    });
     document.body.appendChild(this.input);
     this.input.addEventListener('change', () => {
       const f = this.input.files?.[0];
@@ -71,7 +82,10 @@ export class DataDialog {
 
   private leafAt(x: number, y: number, canvas: HTMLCanvasElement): Path | null {
     const r = canvas.getBoundingClientRect();
-    const ndc = new THREE.Vector2(((x - r.left) / r.width) * 2 - 1, -((y - r.top) / r.height) * 2 + 1);
+    const ndc = new THREE.Vector2(
+      ((x - r.left) / r.width) * 2 - 1,
+      -((y - r.top) / r.height) * 2 + 1,
+    );
     const ray = new THREE.Raycaster();
     ray.setFromCamera(ndc, this.app.scene.camera);
     const o = ray.ray.origin;
@@ -106,7 +120,11 @@ export class DataDialog {
 
   private show(file: File, tensors: TensorInfo[], target: Path | null): void {
     document.getElementById('data-dialog')?.remove();
-    const box = el('div', undefined, { id: 'data-dialog', role: 'dialog', 'aria-label': `load ${file.name}` });
+    const box = el('div', undefined, {
+      id: 'data-dialog',
+      role: 'dialog',
+      'aria-label': `load ${file.name}`,
+    });
     box.appendChild(el('h3', `Load ${file.name}`));
     const form = el('form');
     box.appendChild(form);
@@ -147,7 +165,10 @@ export class DataDialog {
     form.append(ok, cancel);
     const describeTensor = (): void => {
       const t = tensors.find((x) => x.name === tensorSel.value) ?? tensors[0]!;
-      info.textContent = t.shape.length > 2 ? `rank ${t.shape.length}: give ${t.shape.length - 2} leading indices` : '';
+      info.textContent =
+        t.shape.length > 2
+          ? `rank ${t.shape.length}: give ${t.shape.length - 2} leading indices`
+          : '';
     };
     tensorSel.addEventListener('change', describeTensor);
     describeTensor();
@@ -160,8 +181,10 @@ export class DataDialog {
         const ref: DataRef = { location: `file:${file.name}`, slice: {} };
         if (t.name) ref.tensor = t.name;
         const idx = index.value.trim() ? index.value.split(',').map((x) => Number(x.trim())) : [];
-        if (idx.some((x) => !Number.isInteger(x) || x < 0)) throw new Error('leading indices must be whole numbers, comma separated');
-        if (t.shape.length > 2 && idx.length !== t.shape.length - 2) throw new Error(`this tensor needs ${t.shape.length - 2} leading indices`);
+        if (idx.some((x) => !Number.isInteger(x) || x < 0))
+          throw new Error('leading indices must be whole numbers, comma separated');
+        if (t.shape.length > 2 && idx.length !== t.shape.length - 2)
+          throw new Error(`this tensor needs ${t.shape.length - 2} leading indices`);
         if (idx.length) ref.slice.index = idx;
         const rr = parseRange(rows.value, shape2[0]!);
         const cc = parseRange(cols.value, shape2[1]!);
@@ -184,7 +207,10 @@ export class DataDialog {
   /** Puts a data reference on a matrix and sizes the matrix to the data (shared sizes follow). */
   private apply(path: Path, ref: DataRef, h: number, w: number): void {
     const notes: string[] = [];
-    if (h > MAX_DIM || w > MAX_DIM) notes.push(`the slice is ${h}x${w}; matrices stop at ${MAX_DIM}, so only its first part is shown`);
+    if (h > MAX_DIM || w > MAX_DIM)
+      notes.push(
+        `the slice is ${h}x${w}; matrices stop at ${MAX_DIM}, so only its first part is shown`,
+      );
     let n = applyEdit(this.app.params, [...path, 'init'], 'url');
     n = applyEdit(n.params, [...path, 'url'], formatDataRef(ref));
     n = applyEdit(n.params, [...path, 'h'], Math.min(h, MAX_DIM));

@@ -26,7 +26,10 @@ export interface InMemoryMatrix {
  */
 const sources = new Map<string, (ref: string) => Promise<InMemoryMatrix>>();
 
-export function registerDataSource(prefix: string, load: (ref: string) => Promise<InMemoryMatrix>): void {
+export function registerDataSource(
+  prefix: string,
+  load: (ref: string) => Promise<InMemoryMatrix>,
+): void {
   sources.set(prefix, load);
 }
 
@@ -49,7 +52,10 @@ export class DataManager {
   private loadedRef = new Map<string, string>();
   private inflight = new Map<string, string>();
 
-  constructor(leafData: LeafData, private readonly hooks: DataHooks) {
+  constructor(
+    leafData: LeafData,
+    private readonly hooks: DataHooks,
+  ) {
     this.leafData = leafData;
   }
 
@@ -84,7 +90,9 @@ export class DataManager {
       const refText = node.url.trim();
       if (this.loadedRef.get(key) === refText || this.inflight.get(key) === refText) continue;
       if (refText === '') {
-        this.set(key, refText, { error: 'no data location: set url, or drop a file on the matrix' });
+        this.set(key, refText, {
+          error: 'no data location: set url, or drop a file on the matrix',
+        });
         continue;
       }
       void this.load(key, refText);
@@ -100,7 +108,11 @@ export class DataManager {
   /** Bumped whenever some matrix's data changes. */
   version = 0;
 
-  private set(key: string, refText: string, v: { h: number; w: number; data: Float32Array } | { error: string }): void {
+  private set(
+    key: string,
+    refText: string,
+    v: { h: number; w: number; data: Float32Array } | { error: string },
+  ): void {
     this.version++;
     this.leafData.set(key, v);
     this.loadedRef.set(key, refText);
@@ -112,7 +124,9 @@ export class DataManager {
     this.inflight.set(key, refText);
     try {
       const source = sourceOf(refText);
-      const tensor = source ? asTensor(await source(refText)) : await this.fetch(ref, (t) => this.hooks.progress(t));
+      const tensor = source
+        ? asTensor(await source(refText))
+        : await this.fetch(ref, (t) => this.hooks.progress(t));
       const m = slice2d(tensor, ref.slice);
       if (this.inflight.get(key) !== refText) return;
       this.set(key, refText, { h: m.rows, w: m.cols, data: m.data });
@@ -127,7 +141,9 @@ export class DataManager {
 
   private async fetch(ref: DataRef, progress: (t: string) => void): Promise<Tensor> {
     const onProgress = (p: { phase: string; loaded: number; total?: number }): void => {
-      const pct = p.total ? ` ${Math.round((100 * p.loaded) / p.total)}%` : ` ${(p.loaded / 1048576).toFixed(1)} MB`;
+      const pct = p.total
+        ? ` ${Math.round((100 * p.loaded) / p.total)}%`
+        : ` ${(p.loaded / 1048576).toFixed(1)} MB`;
       progress(`${p.phase === 'parse' ? 'reading' : 'loading'} ${ref.location}${pct}`);
     };
     if (isLocalFile(ref)) {
@@ -135,7 +151,11 @@ export class DataManager {
       const held = this.tensors.get(name);
       if (held) return held;
       const file = this.files.get(name);
-      if (!file) throw new DataError('format', `re-attach file ${name}: drop it on the matrix (local files are not part of links)`);
+      if (!file)
+        throw new DataError(
+          'format',
+          `re-attach file ${name}: drop it on the matrix (local files are not part of links)`,
+        );
       if (/\.safetensors$/i.test(name)) {
         const h = await openSafetensorsFile(file);
         return h.readTensor(ref.tensor ?? h.header.tensors[0]?.name ?? '');

@@ -13,9 +13,13 @@ import { blobToDataUrl, imageRequest, renderImage } from './export-image';
 import { videoRequest } from './video-plan';
 import { describe } from './data';
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function installEmbedding(app: App, getStatus: () => Status): { stateChanged: () => void; statusChanged: (s: Status) => void } {
+export function installEmbedding(
+  app: App,
+  getStatus: () => Status,
+): { stateChanged: () => void; statusChanged: (s: Status) => void } {
   const reply = (e: MessageEvent, msg: unknown): void => {
     const target = e.source as WindowProxy | null;
     if (target && typeof target.postMessage === 'function') target.postMessage(msg, '*');
@@ -37,7 +41,9 @@ export function installEmbedding(app: App, getStatus: () => Status): { stateChan
         const req = d.exportImage;
         Promise.resolve()
           .then(() => renderImage(app.scene, imageRequest(req)))
-          .then(async ({ blob, width, height }) => reply(e, { image: await blobToDataUrl(blob), width, height }))
+          .then(async ({ blob, width, height }) =>
+            reply(e, { image: await blobToDataUrl(blob), width, height }),
+          )
           .catch((err: unknown) => reply(e, { error: describe(err) }));
       } else if ('exportVideo' in d) {
         // A WebM of the animation or a spin: {export_progress} while rendering, then {video, ...} or {error}.
@@ -48,11 +54,24 @@ export function installEmbedding(app: App, getStatus: () => Status): { stateChan
             const { renderVideo } = await import('./export-video');
             return renderVideo(app, r, (f) => reply(e, { export_progress: f }));
           })
-          .then(async ({ blob, width, height, frames, codec, drawMs, encodeMs }) => reply(e, { video: await blobToDataUrl(blob), width, height, frames, codec, drawMs, encodeMs }))
+          .then(async ({ blob, width, height, frames, codec, drawMs, encodeMs }) =>
+            reply(e, {
+              video: await blobToDataUrl(blob),
+              width,
+              height,
+              frames,
+              codec,
+              drawMs,
+              encodeMs,
+            }),
+          )
           .catch((err: unknown) => reply(e, { error: describe(err) }));
       } else if ('setData' in d) {
         // A tensor as .npy bytes for a matrix (./attach.ts); answered with {data_set} or {error}.
-        handleSetData(app, d.setData).then((ok) => reply(e, ok), (err: unknown) => reply(e, { error: describe(err) }));
+        handleSetData(app, d.setData).then(
+          (ok) => reply(e, ok),
+          (err: unknown) => reply(e, { error: describe(err) }),
+        );
       }
     } catch {
       // A message that cannot be handled is ignored; the page keeps its state.

@@ -5,7 +5,12 @@
  * (opened from the explorer's "open in the tool" link) compute the same values.
  */
 import { VARIANTS, type Variant } from '../core/nn/head-view';
-import type { ExplorerReply, ExplorerRequest, HeadQuery, ModelInfo } from '../compute/explorer-protocol';
+import type {
+  ExplorerReply,
+  ExplorerRequest,
+  HeadQuery,
+  ModelInfo,
+} from '../compute/explorer-protocol';
 import { WorkerChannel } from '../compute/rpc';
 import type { InMemoryMatrix } from './data';
 
@@ -60,7 +65,14 @@ export function explorerClient(): ExplorerClient {
 }
 
 export function explorerRef(q: Omit<HeadQuery, 'base'>, leaf: string): string {
-  const sp = new URLSearchParams({ model: q.model, text: q.text, layer: String(q.layer), head: String(q.head), variant: q.variant, leaf });
+  const sp = new URLSearchParams({
+    model: q.model,
+    text: q.text,
+    layer: String(q.layer),
+    head: String(q.head),
+    variant: q.variant,
+    leaf,
+  });
   return `${EXPLORER_PREFIX}?${sp.toString()}`;
 }
 
@@ -69,15 +81,27 @@ export function parseExplorerRef(ref: string): { query: Omit<HeadQuery, 'base'>;
   const sp = new URLSearchParams(ref.slice(EXPLORER_PREFIX.length).replace(/^\?/, ''));
   const int = (k: string): number => {
     const v = Number(sp.get(k));
-    if (!Number.isInteger(v) || v < 0 || v > 1000) throw new Error(`explorer reference: ${k} must be a whole number`);
+    if (!Number.isInteger(v) || v < 0 || v > 1000)
+      throw new Error(`explorer reference: ${k} must be a whole number`);
     return v;
   };
   const variant = sp.get('variant') ?? 'usual';
-  if (!(VARIANTS as readonly string[]).includes(variant)) throw new Error(`explorer reference: unknown variant "${variant.slice(0, 20)}"`);
+  if (!(VARIANTS as readonly string[]).includes(variant))
+    throw new Error(`explorer reference: unknown variant "${variant.slice(0, 20)}"`);
   const text = sp.get('text') ?? '';
-  if (text.length === 0 || text.length > MAX_TEXT) throw new Error('explorer reference: the text must have 1 to 2000 characters');
+  if (text.length === 0 || text.length > MAX_TEXT)
+    throw new Error('explorer reference: the text must have 1 to 2000 characters');
   const leaf = sp.get('leaf') ?? '';
-  return { query: { model: sp.get('model') ?? 'builtin', text, layer: int('layer'), head: int('head'), variant: variant as Variant }, leaf };
+  return {
+    query: {
+      model: sp.get('model') ?? 'builtin',
+      text,
+      layer: int('layer'),
+      head: int('head'),
+      variant: variant as Variant,
+    },
+    leaf,
+  };
 }
 
 /** The `explorer:` data source (see ui/data.ts registerDataSource). */

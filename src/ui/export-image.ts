@@ -19,7 +19,8 @@ export interface ImageRequest {
 export function imageRequest(v: unknown): ImageRequest {
   const o = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
   const scale = o.scale === undefined ? 1 : Number(o.scale);
-  if (!(IMAGE_SCALES as readonly number[]).includes(scale)) throw new Error(`exportImage: scale must be 1, 2 or 4, not ${String(o.scale)}`);
+  if (!(IMAGE_SCALES as readonly number[]).includes(scale))
+    throw new Error(`exportImage: scale must be 1, 2 or 4, not ${String(o.scale)}`);
   return { scale: scale as ImageScale, transparent: o.transparent === true };
 }
 
@@ -27,7 +28,12 @@ export function imageRequest(v: unknown): ImageRequest {
  * The picture's size: the view's CSS size times `scale`, made smaller (same aspect) when the GPU
  * cannot draw that large.
  */
-export function imageSize(cssW: number, cssH: number, scale: number, maxSide: number): { width: number; height: number } {
+export function imageSize(
+  cssW: number,
+  cssH: number,
+  scale: number,
+  maxSide: number,
+): { width: number; height: number } {
   let width = Math.max(1, Math.round(cssW * scale));
   let height = Math.max(1, Math.round(cssH * scale));
   const over = Math.max(width, height) / maxSide;
@@ -41,7 +47,11 @@ export function imageSize(cssW: number, cssH: number, scale: number, maxSide: nu
 /** The largest side the GPU draws into (and that we allow). */
 export function maxSide(scene: SceneView): number {
   const gl = scene.renderer.getContext();
-  return Math.min(gl.getParameter(gl.MAX_RENDERBUFFER_SIZE) as number, gl.getParameter(gl.MAX_TEXTURE_SIZE) as number, 8192);
+  return Math.min(
+    gl.getParameter(gl.MAX_RENDERBUFFER_SIZE) as number,
+    gl.getParameter(gl.MAX_TEXTURE_SIZE) as number,
+    8192,
+  );
 }
 
 /**
@@ -53,8 +63,16 @@ export class FrameGrabber {
   private readonly pixels: Uint8Array;
   readonly image: ImageData;
 
-  constructor(private readonly scene: SceneView, readonly width: number, readonly height: number, private readonly transparent: boolean) {
-    this.target = new THREE.WebGLRenderTarget(width, height, { depthBuffer: true, stencilBuffer: false });
+  constructor(
+    private readonly scene: SceneView,
+    readonly width: number,
+    readonly height: number,
+    private readonly transparent: boolean,
+  ) {
+    this.target = new THREE.WebGLRenderTarget(width, height, {
+      depthBuffer: true,
+      stencilBuffer: false,
+    });
     this.pixels = new Uint8Array(width * height * 4);
     this.image = new ImageData(width, height);
   }
@@ -75,7 +93,8 @@ export class FrameGrabber {
     const d = this.image.data;
     // GL rows run bottom-up; images top-down.
     const row = width * 4;
-    for (let y = 0; y < height; y++) d.set(pixels.subarray((height - 1 - y) * row, (height - y) * row), y * row);
+    for (let y = 0; y < height; y++)
+      d.set(pixels.subarray((height - 1 - y) * row, (height - y) * row), y * row);
     if (this.transparent) {
       // Blending over a clear (0, 0, 0, 0) background leaves colours multiplied by their alpha
       // (legend text's soft edges); images store them unmultiplied.
@@ -97,9 +116,17 @@ export class FrameGrabber {
 }
 
 /** Draws the view at the asked size and returns it as a PNG blob. */
-export async function renderImage(scene: SceneView, req: ImageRequest): Promise<{ blob: Blob; width: number; height: number }> {
+export async function renderImage(
+  scene: SceneView,
+  req: ImageRequest,
+): Promise<{ blob: Blob; width: number; height: number }> {
   const canvas = scene.renderer.domElement;
-  const { width, height } = imageSize(canvas.clientWidth, canvas.clientHeight, req.scale, maxSide(scene));
+  const { width, height } = imageSize(
+    canvas.clientWidth,
+    canvas.clientHeight,
+    req.scale,
+    maxSide(scene),
+  );
   const grabber = new FrameGrabber(scene, width, height, req.transparent);
   let image: ImageData;
   try {
@@ -136,6 +163,9 @@ export function download(blob: Blob, name: string): void {
 
 /** A file name from the expression: `out = A @ B` → `mm3d-out-A-B.png`. */
 export function fileName(expr: string, ext: string): string {
-  const stem = expr.replace(/[^A-Za-z0-9_]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const stem = expr
+    .replace(/[^A-Za-z0-9_]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
   return `mm3d${stem ? `-${stem}` : ''}.${ext}`;
 }

@@ -46,7 +46,8 @@ async function saveVideo(app: App, notify: (msgs: string[]) => void): Promise<vo
   box.id = 'export-progress';
   box.setAttribute('role', 'dialog');
   box.setAttribute('aria-label', 'exporting video');
-  box.style.cssText = 'position:fixed;left:50%;bottom:24px;transform:translateX(-50%);background:#222;color:#eee;padding:8px 12px;border-radius:6px;font:13px sans-serif;z-index:30;display:flex;gap:8px;align-items:center';
+  box.style.cssText =
+    'position:fixed;left:50%;bottom:24px;transform:translateX(-50%);background:#222;color:#eee;padding:8px 12px;border-radius:6px;font:13px sans-serif;z-index:30;display:flex;gap:8px;align-items:center';
   const label = document.createElement('span');
   label.textContent = 'video 0%';
   const bar = document.createElement('progress');
@@ -58,12 +59,21 @@ async function saveVideo(app: App, notify: (msgs: string[]) => void): Promise<vo
   box.append(label, bar, cancel);
   document.body.appendChild(box);
   try {
-    const req = { seconds: settings.seconds, fps: settings.fps, motion: settings.motion as (typeof VIDEO_MOTIONS)[number] };
+    const req = {
+      seconds: settings.seconds,
+      fps: settings.fps,
+      motion: settings.motion as (typeof VIDEO_MOTIONS)[number],
+    };
     const { renderVideo } = await import('./export-video');
-    const { blob } = await renderVideo(app, req, (p) => {
-      bar.value = p;
-      label.textContent = `video ${Math.round(p * 100)}%`;
-    }, abort.signal);
+    const { blob } = await renderVideo(
+      app,
+      req,
+      (p) => {
+        bar.value = p;
+        label.textContent = `video ${Math.round(p * 100)}%`;
+      },
+      abort.signal,
+    );
     download(blob, fileName(app.params.expr, 'webm'));
   } catch (e) {
     if (!(e instanceof DOMException && e.name === 'AbortError')) notify([`export: ${describe(e)}`]);

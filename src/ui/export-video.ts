@@ -6,7 +6,15 @@
  * spin and pause are as they were. The frame plan is in ./video-plan.ts. Loaded on demand (the
  * muxer stays out of the page's start).
  */
-import { BufferTarget, CanvasSource, Output, QUALITY_HIGH, WebMOutputFormat, canEncodeVideo, type VideoCodec } from 'mediabunny';
+import {
+  BufferTarget,
+  CanvasSource,
+  Output,
+  QUALITY_HIGH,
+  WebMOutputFormat,
+  canEncodeVideo,
+  type VideoCodec,
+} from 'mediabunny';
 import type { App } from './app';
 import { FrameGrabber, imageSize, maxSide } from './export-image';
 import { framePlan, type VideoRequest } from './video-plan';
@@ -15,7 +23,8 @@ let busy = false;
 
 /** The first codec this browser encodes at that size. */
 async function pickCodec(width: number, height: number): Promise<VideoCodec> {
-  for (const codec of ['vp9', 'vp8'] as const) if (await canEncodeVideo(codec, { width, height })) return codec;
+  for (const codec of ['vp9', 'vp8'] as const)
+    if (await canEncodeVideo(codec, { width, height })) return codec;
   throw new Error('this browser cannot encode WebM video (WebCodecs VP9 or VP8)');
 }
 
@@ -31,8 +40,14 @@ export interface VideoResult {
 }
 
 /** Renders and encodes the video; `progress` gets 0..1; aborting `signal` cancels (rejects with AbortError). */
-export async function renderVideo(app: App, req: VideoRequest, progress: (f: number) => void, signal?: AbortSignal): Promise<VideoResult> {
-  if (typeof VideoEncoder === 'undefined') throw new Error('this browser has no WebCodecs video encoder');
+export async function renderVideo(
+  app: App,
+  req: VideoRequest,
+  progress: (f: number) => void,
+  signal?: AbortSignal,
+): Promise<VideoResult> {
+  if (typeof VideoEncoder === 'undefined')
+    throw new Error('this browser has no WebCodecs video encoder');
   if (busy) throw new Error('an export is already running');
   busy = true;
   const scene = app.scene;
@@ -42,7 +57,11 @@ export async function renderVideo(app: App, req: VideoRequest, progress: (f: num
   // Video codecs work on 2x2 blocks of colour: even sizes.
   const width = Math.max(2, size.width - (size.width % 2));
   const height = Math.max(2, size.height - (size.height % 2));
-  const plan = framePlan(req, { active: animator.active, speed: Number(app.params.anim.speed), spin: Number(app.params.anim.spin) });
+  const plan = framePlan(req, {
+    active: animator.active,
+    speed: Number(app.params.anim.speed),
+    spin: Number(app.params.anim.spin),
+  });
   const wasPaused = animator.paused;
   const wasHold = scene.hold;
   const camera = scene.cameraState();
@@ -94,9 +113,18 @@ export async function renderVideo(app: App, req: VideoRequest, progress: (f: num
     await output.finalize();
     const buffer = target.buffer;
     if (!buffer) throw new Error('the video came out empty');
-    return { blob: new Blob([buffer], { type: 'video/webm' }), width, height, frames: plan.frames, codec, drawMs, encodeMs };
+    return {
+      blob: new Blob([buffer], { type: 'video/webm' }),
+      width,
+      height,
+      frames: plan.frames,
+      codec,
+      drawMs,
+      encodeMs,
+    };
   } catch (e) {
-    if (output && output.state !== 'finalized' && output.state !== 'canceled') await output.cancel().catch(() => undefined);
+    if (output && output.state !== 'finalized' && output.state !== 'canceled')
+      await output.cancel().catch(() => undefined);
     throw e;
   } finally {
     grabber?.dispose();

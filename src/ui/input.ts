@@ -8,7 +8,14 @@ import type { SceneView } from '../render/scene';
 export function installKeys(scene: SceneView, extra: (e: KeyboardEvent) => boolean): void {
   window.addEventListener('keydown', (e) => {
     const t = e.target as HTMLElement | null;
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+    if (
+      t &&
+      (t.tagName === 'INPUT' ||
+        t.tagName === 'TEXTAREA' ||
+        t.tagName === 'SELECT' ||
+        t.isContentEditable)
+    )
+      return;
     if (extra(e)) {
       e.preventDefault();
       return;

@@ -33,7 +33,10 @@ export class Inspector {
   /** Extra text for the hover readout of a cell (the head explorer names tokens); '' for none. */
   annotate: ((name: string, row: number, col: number) => string) | null = null;
 
-  constructor(private readonly app: App, private readonly host: HTMLElement) {
+  constructor(
+    private readonly app: App,
+    private readonly host: HTMLElement,
+  ) {
     this.readout = document.createElement('div');
     this.readout.id = 'readout';
     this.readout.hidden = true;
@@ -82,7 +85,12 @@ export class Inspector {
 
   private move(e: PointerEvent): void {
     this.pointer = this.local(e);
-    if (this.pressStart && Math.hypot(this.pointer.x - this.pressStart.x, this.pointer.y - this.pressStart.y) > MOVE_TOLERANCE && !this.lensBy) {
+    if (
+      this.pressStart &&
+      Math.hypot(this.pointer.x - this.pressStart.x, this.pointer.y - this.pressStart.y) >
+        MOVE_TOLERANCE &&
+      !this.lensBy
+    ) {
       window.clearTimeout(this.pressTimer);
       this.pressStart = null;
     }
@@ -96,13 +104,21 @@ export class Inspector {
     if (!pt) return;
     const scene = this.app.scene;
     const el = scene.renderer.domElement;
-    const ndc = new THREE.Vector2((pt.x / el.clientWidth) * 2 - 1, -(pt.y / el.clientHeight) * 2 + 1);
+    const ndc = new THREE.Vector2(
+      (pt.x / el.clientWidth) * 2 - 1,
+      -(pt.y / el.clientHeight) * 2 + 1,
+    );
     const ray = new THREE.Raycaster();
     ray.setFromCamera(ndc, scene.camera);
     const o = ray.ray.origin;
     const d = ray.ray.direction;
     this.ray = { o: [o.x, o.y, o.z], d: [d.x, d.y, d.z] };
-    this.pick = pickCell(this.app.layout, [o.x, o.y, o.z], [d.x, d.y, d.z], (k) => scene.matrixView(k)?.mesh.visible ?? false);
+    this.pick = pickCell(
+      this.app.layout,
+      [o.x, o.y, o.z],
+      [d.x, d.y, d.z],
+      (k) => scene.matrixView(k)?.mesh.visible ?? false,
+    );
     const hit = this.pick;
     const values = hit ? this.app.values?.get(hit.key) : undefined;
     if (hit && values && hit.row < values.h && hit.col < values.w) {
@@ -144,7 +160,10 @@ export class Inspector {
   }
 
   /** Value labels for the cells within `spotlight` of the picked one, placed through the lens camera. */
-  private placeLabels(cam: THREE.PerspectiveCamera, rect: { left: number; top: number; side: number }): void {
+  private placeLabels(
+    cam: THREE.PerspectiveCamera,
+    rect: { left: number; top: number; side: number },
+  ): void {
     let used = 0;
     const hit = this.pick;
     const radius = this.app.params.deco.spotlight;
@@ -168,12 +187,18 @@ export class Inspector {
         }
       }
     }
-    if (this.app.params.deco.interiorSpotlight && this.ray && radius > 0) used = this.interiorLabels(cam, rect, used, radius);
+    if (this.app.params.deco.interiorSpotlight && this.ray && radius > 0)
+      used = this.interiorLabels(cam, rect, used, radius);
     for (let n = used; n < this.labels.length; n++) this.labels[n]!.hidden = true;
   }
 
   /** Labels for the products on the interior planes near the pointer ray (`interior spotlight`). */
-  private interiorLabels(cam: THREE.PerspectiveCamera, rect: { left: number; top: number; side: number }, used: number, radius: number): number {
+  private interiorLabels(
+    cam: THREE.PerspectiveCamera,
+    rect: { left: number; top: number; side: number },
+    used: number,
+    radius: number,
+  ): number {
     const v = new THREE.Vector3();
     for (const { plane, placement } of this.app.scene.interior) {
       const hit = pickMatrix(placement, this.ray!.o, this.ray!.d);
@@ -182,10 +207,18 @@ export class Inspector {
       const L = m ? this.app.values?.get(m.left) : undefined;
       const R = m ? this.app.values?.get(m.right) : undefined;
       if (!m || !L || !R) continue;
-      for (let r = Math.max(0, hit.row - radius); r <= Math.min(placement.h - 1, hit.row + radius); r++) {
+      for (
+        let r = Math.max(0, hit.row - radius);
+        r <= Math.min(placement.h - 1, hit.row + radius);
+        r++
+      ) {
         const lr = r % placement.rows.size;
         if (lr < plane.rows[0] || lr >= plane.rows[1]) continue;
-        for (let c = Math.max(0, hit.col - radius); c <= Math.min(placement.w - 1, hit.col + radius); c++) {
+        for (
+          let c = Math.max(0, hit.col - radius);
+          c <= Math.min(placement.w - 1, hit.col + radius);
+          c++
+        ) {
           const lc = c % placement.cols.size;
           if (lc < plane.cols[0] || lc >= plane.cols[1] || used >= MAX_LABELS) continue;
           const i = plane.plane === 1 ? plane.fixed : r;

@@ -6,8 +6,20 @@
  */
 import GUI, { type Controller } from 'lil-gui';
 import {
-  type Arg, type Field, type Params, ANIM_FIELDS, BLOCK_FIELDS, CHILD_ANIM_FIELDS, DECO_FIELDS, EPILOGS,
-  LAYOUT_FIELDS, MATRIX_FIELDS, PLACEMENT_FIELDS, VIZ_FIELDS, codeName, defaultParams,
+  type Arg,
+  type Field,
+  type Params,
+  ANIM_FIELDS,
+  BLOCK_FIELDS,
+  CHILD_ANIM_FIELDS,
+  DECO_FIELDS,
+  EPILOGS,
+  LAYOUT_FIELDS,
+  MATRIX_FIELDS,
+  PLACEMENT_FIELDS,
+  VIZ_FIELDS,
+  codeName,
+  defaultParams,
 } from '../core/params/schema';
 import { type Path, clone, getAt } from '../core/params/tree';
 
@@ -36,12 +48,23 @@ export class Menu {
   /** The menu's own copy of the state; lil-gui writes into it, `onEdit` reports each change. */
   private model: Params = defaultParams();
   private structure = '';
-  private diag: DiagInfo = { json: '', url: '', compressed: '', elements: 0, frameMs: 0, geometries: 0, textures: 0 };
+  private diag: DiagInfo = {
+    json: '',
+    url: '',
+    compressed: '',
+    elements: 0,
+    frameMs: 0,
+    geometries: 0,
+    textures: 0,
+  };
   private diagControllers: Controller[] = [];
   /** True while the menu itself opens and closes folders to show a state (not the user's doing). */
   private quiet = false;
 
-  constructor(private readonly container: HTMLElement, private readonly actions: MenuActions) {}
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly actions: MenuActions,
+  ) {}
 
   /** Shows a state: rebuilds on a structural change, refreshes values otherwise. */
   show(p: Params): void {
@@ -62,7 +85,9 @@ export class Menu {
 
   /** Whether the diag folder is open (its numbers are only worth computing then). */
   get diagOpen(): boolean {
-    const df = this.gui?.folders.find((f) => (f as GUI & { _mmPath?: Path })._mmPath?.[0] === 'diag');
+    const df = this.gui?.folders.find(
+      (f) => (f as GUI & { _mmPath?: Path })._mmPath?.[0] === 'diag',
+    );
     return df !== undefined && !df._closed && !this.gui!._closed;
   }
 
@@ -191,7 +216,8 @@ export class Menu {
     this.argFolder(f, a.right, [...path, 'right'], 'right');
     this.groupFolder(f, 'anim', CHILD_ANIM_FIELDS, [...path, 'anim']);
     this.groupFolder(f, 'block', BLOCK_FIELDS, [...path, 'block']);
-    if (this.model.layout.scheme === 'custom') this.groupFolder(f, 'layout', PLACEMENT_FIELDS, [...path, 'layout']);
+    if (this.model.layout.scheme === 'custom')
+      this.groupFolder(f, 'layout', PLACEMENT_FIELDS, [...path, 'layout']);
   }
 }
 

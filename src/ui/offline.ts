@@ -13,7 +13,9 @@
 export function registerOffline(): void {
   if (import.meta.env.DEV || !('serviceWorker' in navigator) || !window.isSecureContext) return;
   if (navigator.webdriver && !asked()) return;
-  navigator.serviceWorker.register(new URL('sw.js', document.baseURI), { scope: './' }).catch(() => undefined);
+  navigator.serviceWorker
+    .register(new URL('sw.js', document.baseURI), { scope: './' })
+    .catch(() => undefined);
 }
 
 function asked(): boolean {

@@ -18,7 +18,8 @@ export function shareLink(base: string, p: Params): string {
   return q ? `${base}?${q}` : base;
 }
 
-const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const attr = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** An iframe of the view for any HTML page. */
 export function iframeSnippet(link: string, width = 800, height = 600): string {
@@ -26,7 +27,43 @@ export function iframeSnippet(link: string, width = 800, height = 600): string {
 }
 
 const PY_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const PY_KEYWORDS = new Set(['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield']);
+const PY_KEYWORDS = new Set([
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
+]);
 /** show()'s own argument names: matrices with these names go in data={…}. */
 const SHOW_ARGS = new Set(['expr', 'height', 'width', 'base_url', 'query', 'data', 'max_bytes']);
 
@@ -42,9 +79,11 @@ export function pythonLine(p: Params): string {
   const data: string[] = [];
   const seen = new Set<string>();
   for (const { node } of leaves(p)) {
-    if (node.init !== 'url' || !node.url.trim().startsWith('file:') || seen.has(node.name)) continue;
+    if (node.init !== 'url' || !node.url.trim().startsWith('file:') || seen.has(node.name))
+      continue;
     seen.add(node.name);
-    if (PY_IDENT.test(node.name) && !PY_KEYWORDS.has(node.name) && !SHOW_ARGS.has(node.name)) args.push(`${node.name}=${node.name}`);
+    if (PY_IDENT.test(node.name) && !PY_KEYWORDS.has(node.name) && !SHOW_ARGS.has(node.name))
+      args.push(`${node.name}=${node.name}`);
     else if (PY_IDENT.test(node.name)) data.push(`${JSON.stringify(node.name)}: ${node.name}`);
   }
   if (data.length) args.push(`data={${data.join(', ')}}`);
@@ -71,7 +110,8 @@ function toast(text: string): void {
   t.id = 'share-toast';
   t.setAttribute('role', 'status');
   t.textContent = text;
-  t.style.cssText = 'position:fixed;left:50%;bottom:24px;transform:translateX(-50%);background:#222;color:#eee;padding:6px 12px;border-radius:4px;font:13px sans-serif;z-index:30';
+  t.style.cssText =
+    'position:fixed;left:50%;bottom:24px;transform:translateX(-50%);background:#222;color:#eee;padding:6px 12px;border-radius:4px;font:13px sans-serif;z-index:30';
   document.body.appendChild(t);
   setTimeout(() => t.remove(), 2000);
 }
@@ -82,7 +122,8 @@ function showForCopy(text: string, what: string): void {
   box.id = 'share-box';
   box.setAttribute('role', 'dialog');
   box.setAttribute('aria-label', what);
-  box.style.cssText = 'position:fixed;left:50%;top:30%;transform:translateX(-50%);background:#222;color:#eee;padding:10px;border-radius:6px;font:13px sans-serif;z-index:30;width:min(560px,90vw)';
+  box.style.cssText =
+    'position:fixed;left:50%;top:30%;transform:translateX(-50%);background:#222;color:#eee;padding:10px;border-radius:6px;font:13px sans-serif;z-index:30;width:min(560px,90vw)';
   const label = document.createElement('div');
   label.textContent = `${what}: copy with ctrl/cmd-C`;
   const area = document.createElement('textarea');
@@ -113,7 +154,10 @@ export function addShareFolder(gui: GUI, params: () => Params): GUI {
     link: () => void copyText(shareLink(base(), params()), 'link'),
     embed: () => {
       const link = shareLink(base(), params());
-      void copyText(`${iframeSnippet(link)}\n\n# in a notebook (pip install ./python from the mm3d repository):\nimport mm3d\n${pythonLine(params())}`, 'embed');
+      void copyText(
+        `${iframeSnippet(link)}\n\n# in a notebook (pip install ./python from the mm3d repository):\nimport mm3d\n${pythonLine(params())}`,
+        'embed',
+      );
     },
   };
   f.add(actions, 'link').name('copy link');

@@ -8,44 +8,66 @@ export function decodePng(buf) {
   const sig = '89504e470d0a1a0a';
   if (buf.subarray(0, 8).toString('hex') !== sig) throw new Error('not a PNG');
   let off = 8;
-  let width = 0, height = 0, depth = 0, ctype = 0, interlace = 0;
+  let width = 0,
+    height = 0,
+    depth = 0,
+    ctype = 0,
+    interlace = 0;
   const idat = [];
   while (off < buf.length) {
     const len = buf.readUInt32BE(off);
     const type = buf.toString('latin1', off + 4, off + 8);
     const data = buf.subarray(off + 8, off + 8 + len);
     if (type === 'IHDR') {
-      width = data.readUInt32BE(0); height = data.readUInt32BE(4);
-      depth = data[8]; ctype = data[9]; interlace = data[12];
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      depth = data[8];
+      ctype = data[9];
+      interlace = data[12];
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
     off += 12 + len;
   }
   const channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[ctype];
-  if (depth !== 8 || !channels || interlace) throw new Error(`unsupported PNG (depth ${depth}, type ${ctype}, interlace ${interlace})`);
+  if (depth !== 8 || !channels || interlace)
+    throw new Error(`unsupported PNG (depth ${depth}, type ${ctype}, interlace ${interlace})`);
   const raw = zlib.inflateSync(Buffer.concat(idat));
   const stride = width * channels;
-  const cur = Buffer.alloc(stride), prev = Buffer.alloc(stride);
+  const cur = Buffer.alloc(stride),
+    prev = Buffer.alloc(stride);
   const out = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
     const f = raw[y * (stride + 1)];
     const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
     for (let x = 0; x < stride; x++) {
-      const a = x >= channels ? cur[x - channels] : 0, b = prev[x], c = x >= channels ? prev[x - channels] : 0;
+      const a = x >= channels ? cur[x - channels] : 0,
+        b = prev[x],
+        c = x >= channels ? prev[x - channels] : 0;
       let v = line[x];
       if (f === 1) v += a;
       else if (f === 2) v += b;
       else if (f === 3) v += (a + b) >> 1;
       else if (f === 4) {
-        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        const p = a + b - c,
+          pa = Math.abs(p - a),
+          pb = Math.abs(p - b),
+          pc = Math.abs(p - c);
         v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
       }
       cur[x] = v & 255;
     }
     for (let x = 0; x < width; x++) {
-      const o = (y * width + x) * 4, i = x * channels;
-      if (channels >= 3) { out[o] = cur[i]; out[o + 1] = cur[i + 1]; out[o + 2] = cur[i + 2]; out[o + 3] = channels === 4 ? cur[i + 3] : 255; }
-      else { out[o] = out[o + 1] = out[o + 2] = cur[i]; out[o + 3] = channels === 2 ? cur[i + 1] : 255; }
+      const o = (y * width + x) * 4,
+        i = x * channels;
+      if (channels >= 3) {
+        out[o] = cur[i];
+        out[o + 1] = cur[i + 1];
+        out[o + 2] = cur[i + 2];
+        out[o + 3] = channels === 4 ? cur[i + 3] : 255;
+      } else {
+        out[o] = out[o + 1] = out[o + 2] = cur[i];
+        out[o + 3] = channels === 2 ? cur[i + 1] : 255;
+      }
     }
     cur.copy(prev);
   }
@@ -63,7 +85,8 @@ export function classify(r, g, b) {
 /** Counts colour classes in a rectangle {x, y, w, h} (whole image by default). */
 export function countColors(img, rect = { x: 0, y: 0, w: img.width, h: img.height }) {
   const n = { blue: 0, red: 0, other: 0, dark: 0, total: 0 };
-  const x1 = Math.min(img.width, rect.x + rect.w), y1 = Math.min(img.height, rect.y + rect.h);
+  const x1 = Math.min(img.width, rect.x + rect.w),
+    y1 = Math.min(img.height, rect.y + rect.h);
   for (let y = Math.max(0, rect.y); y < y1; y++) {
     for (let x = Math.max(0, rect.x); x < x1; x++) {
       const o = (y * img.width + x) * 4;
@@ -75,11 +98,24 @@ export function countColors(img, rect = { x: 0, y: 0, w: img.width, h: img.heigh
 }
 
 /** Lays out PNG buffers with captions in a grid, rendered and screenshotted by the browser. */
-export async function contactSheet(browser, items, file, { cols = 4, cellW = 300, cellH = 200 } = {}) {
-  const context = await browser.newContext({ viewport: { width: cols * (cellW + 8) + 8, height: 400 }, deviceScaleFactor: 1 });
+export async function contactSheet(
+  browser,
+  items,
+  file,
+  { cols = 4, cellW = 300, cellH = 200 } = {},
+) {
+  const context = await browser.newContext({
+    viewport: { width: cols * (cellW + 8) + 8, height: 400 },
+    deviceScaleFactor: 1,
+  });
   try {
     const page = await context.newPage();
-    const cells = items.map(({ png, caption }) => `<figure><img src="data:image/png;base64,${png.toString('base64')}"><figcaption>${escapeHtml(caption)}</figcaption></figure>`).join('');
+    const cells = items
+      .map(
+        ({ png, caption }) =>
+          `<figure><img src="data:image/png;base64,${png.toString('base64')}"><figcaption>${escapeHtml(caption)}</figcaption></figure>`,
+      )
+      .join('');
     await page.setContent(`<!doctype html><style>
       body{margin:0;padding:4px;background:#222;color:#ddd;font:11px sans-serif;display:grid;grid-template-columns:repeat(${cols},${cellW}px);gap:8px}
       figure{margin:0} img{width:${cellW}px;height:${cellH}px;display:block;background:#000} figcaption{padding:2px 0}
@@ -93,7 +129,10 @@ export async function contactSheet(browser, items, file, { cols = 4, cellW = 300
 }
 
 function escapeHtml(s) {
-  return String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+  return String(s).replace(
+    /[&<>"]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c],
+  );
 }
 
 /**
@@ -127,8 +166,18 @@ export function parentRoute(req, res) {
 export async function waitMsg(page, pred, from = 0, timeout = 30000) {
   const h = await page.waitForFunction(
     ([src, from]) => {
+      // The test's own predicate, passed as source because it runs in the test's parent page.
+      // eslint-disable-next-line no-new-func
       const f = new Function('m', `return (${src})(m)`);
-      return window.msgs.slice(from).find((m) => { try { return f(m); } catch { return false; } }) ?? false;
+      return (
+        window.msgs.slice(from).find((m) => {
+          try {
+            return f(m);
+          } catch {
+            return false;
+          }
+        }) ?? false
+      );
     },
     [pred.toString(), from],
     { timeout, polling: 50 },

@@ -52,7 +52,8 @@ function deepEq(a, b) {
   if (Object.is(a, b)) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a), kb = Object.keys(b);
+  const ka = Object.keys(a),
+    kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
   return ka.every((k) => deepEq(a[k], b[k]));
 }
@@ -61,13 +62,17 @@ function withTimeout(promise, ms, what) {
   let timer;
   return Promise.race([
     promise,
-    new Promise((_, reject) => { timer = setTimeout(() => reject(new AssertionError(`${what} timed out after ${ms} ms`)), ms); }),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new AssertionError(`${what} timed out after ${ms} ms`)), ms);
+    }),
   ]).finally(() => clearTimeout(timer));
 }
 
 async function main() {
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
-    console.error('dist/index.html is missing: run `npx vite build` first (npm run test:browser does)');
+    console.error(
+      'dist/index.html is missing: run `npx vite build` first (npm run test:browser does)',
+    );
     process.exit(1);
   }
   fs.mkdirSync(outDir, { recursive: true });
@@ -82,7 +87,10 @@ async function main() {
   let browser = await launch();
 
   // Collect the tests of every file.
-  const files = fs.readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort();
+  const files = fs
+    .readdirSync(here)
+    .filter((f) => f.endsWith('.test.mjs'))
+    .sort();
   const tests = [];
   const loadErrors = [];
   for (const f of files) {
@@ -90,14 +98,24 @@ async function main() {
     try {
       const mod = await import(pathToFileURL(path.join(here, f)).href);
       const reg = [];
-      const list = Array.isArray(mod.default) ? mod.default : Array.isArray(mod.tests) ? mod.tests : null;
+      const list = Array.isArray(mod.default)
+        ? mod.default
+        : Array.isArray(mod.tests)
+          ? mod.tests
+          : null;
       if (list) for (const x of list) reg.push({ name: x.name, fn: x.fn, timeout: x.timeout });
       if (typeof mod.run === 'function') {
         await mod.run({
           test: (name, fn, opts = {}) => reg.push({ name, fn, timeout: opts.timeout }),
-          get base() { return base; },
-          get browser() { return browser; },
-          route: (p, h) => { routes[p] = h; },
+          get base() {
+            return base;
+          },
+          get browser() {
+            return browser;
+          },
+          route: (p, h) => {
+            routes[p] = h;
+          },
           outDir,
         });
       }
@@ -107,9 +125,12 @@ async function main() {
       loadErrors.push({ name: `${stem}: (load)`, error: e?.stack ?? String(e) });
     }
   }
-  const selected = filters.length ? tests.filter((x) => filters.some((f) => x.full.includes(f))) : tests;
+  const selected = filters.length
+    ? tests.filter((x) => filters.some((f) => x.full.includes(f)))
+    : tests;
 
-  let passed = 0, failed = 0;
+  let passed = 0,
+    failed = 0;
   for (const le of loadErrors) {
     failed++;
     console.log(`FAIL ${le.name}\n     ${le.error.split('\n').join('\n     ')}`);
@@ -130,10 +151,18 @@ async function main() {
     let finished = false;
     const notes = [];
     const artefacts = [];
-    const safe = (s) => s.replace(/[^a-z0-9._-]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+    const safe = (s) =>
+      s
+        .replace(/[^a-z0-9._-]+/gi, '-')
+        .replace(/^-|-$/g, '')
+        .toLowerCase();
     const t = {
-      base, browser, outDir,
-      route: (p, h) => { routes[p] = h; },
+      base,
+      browser,
+      outDir,
+      route: (p, h) => {
+        routes[p] = h;
+      },
       log: (m) => notes.push(String(m)),
       async page({ width = 1200, height = 800 } = {}) {
         if (finished) throw new Error('the test has already ended');
@@ -144,18 +173,26 @@ async function main() {
       },
       async open(query = '', { width, height, timeout = 60000 } = {}) {
         const r = await t.page({ width, height });
-        const q = query === '' || query.startsWith('?') || query.startsWith('/') ? query : `?${query}`;
+        const q =
+          query === '' || query.startsWith('?') || query.startsWith('/') ? query : `?${query}`;
         await r.page.goto(q.startsWith('/') ? base + q : `${base}/${q}`);
         try {
           await waitReady(r.page, timeout);
         } catch (e) {
           // Say why: the page's own status, marks and errors (a hang must explain itself).
-          const why = await r.page.evaluate(() => ({
-            status: window.mm3d ? window.mm3d.app.status : 'no window.mm3d',
-            marks: performance.getEntriesByType('mark').map((m) => `${m.name}:${Math.round(m.startTime)}`).join(' '),
-            progress: document.getElementById('progress')?.textContent ?? null,
-          })).catch((x) => String(x));
-          throw new AssertionError(`not ready within ${timeout} ms (${String(e).split('\n')[0]}); page: ${fmt(why, 1200)}; errors: ${r.errors.slice(0, 5).join(' | ') || 'none'}`);
+          const why = await r.page
+            .evaluate(() => ({
+              status: window.mm3d ? window.mm3d.app.status : 'no window.mm3d',
+              marks: performance
+                .getEntriesByType('mark')
+                .map((m) => `${m.name}:${Math.round(m.startTime)}`)
+                .join(' '),
+              progress: document.getElementById('progress')?.textContent ?? null,
+            }))
+            .catch((x) => String(x));
+          throw new AssertionError(
+            `not ready within ${timeout} ms (${String(e).split('\n')[0]}); page: ${fmt(why, 1200)}; errors: ${r.errors.slice(0, 5).join(' | ') || 'none'}`,
+          );
         }
         return r;
       },
@@ -164,10 +201,12 @@ async function main() {
         if (!cond) throw new AssertionError(msg);
       },
       equal(a, b, msg = '') {
-        if (!Object.is(a, b)) throw new AssertionError(`${msg ? msg + ': ' : ''}expected ${fmt(b)}, got ${fmt(a)}`);
+        if (!Object.is(a, b))
+          throw new AssertionError(`${msg ? msg + ': ' : ''}expected ${fmt(b)}, got ${fmt(a)}`);
       },
       deepEqual(a, b, msg = '') {
-        if (!deepEq(a, b)) throw new AssertionError(`${msg ? msg + ': ' : ''}expected ${fmt(b)}, got ${fmt(a)}`);
+        if (!deepEq(a, b))
+          throw new AssertionError(`${msg ? msg + ': ' : ''}expected ${fmt(b)}, got ${fmt(a)}`);
       },
       fail(msg) {
         throw new AssertionError(msg);
@@ -189,17 +228,25 @@ async function main() {
     let error = null;
     const ms = test.timeout ?? DEFAULT_TIMEOUT;
     try {
-      await withTimeout(Promise.resolve().then(() => test.fn(t)), ms, 'test');
+      await withTimeout(
+        Promise.resolve().then(() => test.fn(t)),
+        ms,
+        'test',
+      );
     } catch (e) {
       error = e;
     }
     finished = true;
     // Close what the test opened (this also unblocks anything still pending after a timeout).
-    for (const c of contexts) await withTimeout(c.close(), 15000, 'closing a context').catch(() => undefined);
+    for (const c of contexts)
+      await withTimeout(c.close(), 15000, 'closing a context').catch(() => undefined);
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     if (error) {
       failed++;
-      let msg = error instanceof AssertionError ? error.message : (error?.stack ?? String(error)).split('\n').slice(0, 6).join('\n     ');
+      let msg =
+        error instanceof AssertionError
+          ? error.message
+          : (error?.stack ?? String(error)).split('\n').slice(0, 6).join('\n     ');
       msg = msg.replace(/[^\s]{200,}/g, (w) => `${w.slice(0, 120)}…(${w.length} chars)`);
       if (msg.length > 2000) msg = `${msg.slice(0, 2000)}…`;
       console.log(`FAIL ${test.full} (${secs}s)\n     ${msg}`);
@@ -208,7 +255,8 @@ async function main() {
       console.log(`ok   ${test.full} (${secs}s)`);
     }
     for (const n of notes) console.log(`     ${n}`);
-    for (const a of artefacts) if (fs.existsSync(a)) console.log(`     output: ${path.relative(process.cwd(), a)}`);
+    for (const a of artefacts)
+      if (fs.existsSync(a)) console.log(`     output: ${path.relative(process.cwd(), a)}`);
   }
 
   await withTimeout(browser.close(), 15000, 'closing the browser').catch(() => undefined);

@@ -16,7 +16,11 @@ import { printExpr } from '../../src/core/expr/print';
 import { FormulaError, fillFormula } from '../../src/core/tensor/formula';
 import { parseDelimited } from '../../src/data/csv';
 import { parseNpy } from '../../src/data/npy';
-import { bytesFromArrayBuffer, readSafetensorsHeader, readSafetensorsTensor } from '../../src/data/safetensors';
+import {
+  bytesFromArrayBuffer,
+  readSafetensorsHeader,
+  readSafetensorsTensor,
+} from '../../src/data/safetensors';
 import { DataError, type Tensor } from '../../src/data/types';
 
 /** What one input did. `refused` is an expected, clear error (the project's own error type or a notice). */
@@ -57,28 +61,78 @@ const text = (max: number): fc.Arbitrary<string> =>
     fc.string({ maxLength: max }),
     fc.string({ unit: 'binary', maxLength: max }),
     fc.constantFrom(...CODE_PAYLOADS),
-    fc.constantFrom('\uD800', 'A\uDC00B', 'Q\uD83D', '', ' ', 'NaN', 'Infinity', '-0', '1e308', 'true', 'null'),
+    fc.constantFrom(
+      '\uD800',
+      'A\uDC00B',
+      'Q\uD83D',
+      '',
+      ' ',
+      'NaN',
+      'Infinity',
+      '-0',
+      '1e308',
+      'true',
+      'null',
+    ),
   );
 
 /** `A @ A @ ...` with n operands, optionally parenthesized or named. */
 const chain = fc
-  .record({ n: fc.integer({ min: 1, max: 1200 }), form: fc.constantFrom('plain', 'paren', 'named') })
+  .record({
+    n: fc.integer({ min: 1, max: 1200 }),
+    form: fc.constantFrom('plain', 'paren', 'named'),
+  })
   .map(({ n, form }) => {
-    const ops = Array.from({ length: n }, (_, i) => (form === 'paren' && i % 2 ? `(B${i} @ C)` : 'A'));
+    const ops = Array.from({ length: n }, (_, i) =>
+      form === 'paren' && i % 2 ? `(B${i} @ C)` : 'A',
+    );
     return (form === 'named' ? 'out = ' : '') + ops.join(' @ ');
   });
 
 const exprText = fc.oneof(
   chain,
-  fc.string({ unit: fc.constantFrom('A', 'B', ' ', '@', '(', ')', '=', 'x', '\uD800'), maxLength: 300 }),
-  fc.constantFrom('L @ R', 'out = (attn = Q @ K) @ V', '(('.repeat(300) + 'A @ B' + '))'.repeat(300)),
+  fc.string({
+    unit: fc.constantFrom('A', 'B', ' ', '@', '(', ')', '=', 'x', '\uD800'),
+    maxLength: 300,
+  }),
+  fc.constantFrom(
+    'L @ R',
+    'out = (attn = Q @ K) @ V',
+    '(('.repeat(300) + 'A @ B' + '))'.repeat(300),
+  ),
 );
 
 const PATHS = [
-  'expr', 'name', 'epilog', 'left.h', 'left.w', 'left.name', 'left.init', 'left.expr', 'left.min', 'left.matmul',
-  'right.matmul', 'right.left.name', 'right.right.h', 'anim.alg', 'anim.speed', 'block.i blocks', 'layout.scheme',
-  'deco.legends', 'viz.min size', 'cam.x', 'cam.target.z', 'folder', 'epilog.toString', 'left.valueOf', '__proto__.x',
-  'constructor.prototype.x', 'left.__proto__.h', 'toString', 'hasOwnProperty', 'left.left.left.left.name',
+  'expr',
+  'name',
+  'epilog',
+  'left.h',
+  'left.w',
+  'left.name',
+  'left.init',
+  'left.expr',
+  'left.min',
+  'left.matmul',
+  'right.matmul',
+  'right.left.name',
+  'right.right.h',
+  'anim.alg',
+  'anim.speed',
+  'block.i blocks',
+  'layout.scheme',
+  'deco.legends',
+  'viz.min size',
+  'cam.x',
+  'cam.target.z',
+  'folder',
+  'epilog.toString',
+  'left.valueOf',
+  '__proto__.x',
+  'constructor.prototype.x',
+  'left.__proto__.h',
+  'toString',
+  'hasOwnProperty',
+  'left.left.left.left.name',
 ];
 
 const scalar: fc.Arbitrary<unknown> = fc.oneof(
@@ -93,18 +147,48 @@ const scalar: fc.Arbitrary<unknown> = fc.oneof(
 /** Plain state-shaped trees: known keys at known places, random values, random depth. */
 const stateTree: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   node: fc.dictionary(
-    fc.oneof(fc.constantFrom('name', 'matmul', 'h', 'w', 'init', 'expr', 'epilog', 'anim', 'block', 'layout', 'left', 'right', 'alg', 'scheme', 'folder', 'toString', '__proto__', 'constructor'), fc.string({ maxLength: 8 })),
-    fc.oneof({ depthSize: 'small' }, scalar, fc.constant(true), tie('node'), fc.array(tie('node'), { maxLength: 3 })),
+    fc.oneof(
+      fc.constantFrom(
+        'name',
+        'matmul',
+        'h',
+        'w',
+        'init',
+        'expr',
+        'epilog',
+        'anim',
+        'block',
+        'layout',
+        'left',
+        'right',
+        'alg',
+        'scheme',
+        'folder',
+        'toString',
+        '__proto__',
+        'constructor',
+      ),
+      fc.string({ maxLength: 8 }),
+    ),
+    fc.oneof(
+      { depthSize: 'small' },
+      scalar,
+      fc.constant(true),
+      tie('node'),
+      fc.array(tie('node'), { maxLength: 3 }),
+    ),
     { maxKeys: 8 },
   ),
 })).node;
 
 /** Nested `depth` levels as objects or arrays. */
-const deep = fc.record({ depth: fc.integer({ min: 50, max: 100_000 }), arr: fc.boolean() }).map(({ depth, arr }) => {
-  let v: unknown = 'x';
-  for (let i = 0; i < depth; i++) v = arr ? [v] : { left: v, matmul: true, right: {} };
-  return v;
-});
+const deep = fc
+  .record({ depth: fc.integer({ min: 50, max: 100_000 }), arr: fc.boolean() })
+  .map(({ depth, arr }) => {
+    let v: unknown = 'x';
+    for (let i = 0; i < depth; i++) v = arr ? [v] : { left: v, matmul: true, right: {} };
+    return v;
+  });
 
 /** n objects each referring twice to the next: 2^n paths through n objects. */
 const shared = fc.integer({ min: 2, max: 40 }).map((n) => {
@@ -126,7 +210,11 @@ const oddObjects = fc.constantFrom<unknown>(
   Object.create(null) as unknown,
   Object.assign(Object.create(null) as object, { h: 3 }),
   { toString: 'x', valueOf: 'y' },
-  { toString: () => { throw new Error('boom'); } },
+  {
+    toString: () => {
+      throw new Error('boom');
+    },
+  },
   new Date(0),
   new Map([['h', 1]]),
   new Uint8Array(4),
@@ -138,7 +226,10 @@ const messageProps: fc.Arbitrary<unknown> = fc.oneof(
   stateTree,
   fc.dictionary(fc.constantFrom(...PATHS.filter((p) => !p.includes('.'))), scalar),
   fc.record({ expr: exprText, sync_expr: fc.boolean() }),
-  fc.record({ left: fc.record({ h: scalar, w: scalar, name: scalar, init: scalar }), anim: fc.record({ alg: scalar, speed: scalar }) }),
+  fc.record({
+    left: fc.record({ h: scalar, w: scalar, name: scalar, init: scalar }),
+    anim: fc.record({ alg: scalar, speed: scalar }),
+  }),
   fc.record({ epilog: oddObjects, anim: fc.record({ alg: oddObjects }) }),
   deep,
   shared,
@@ -150,32 +241,65 @@ const messageProps: fc.Arbitrary<unknown> = fc.oneof(
 // ---- Links ----------------------------------------------------------------------------------
 
 const readableLink = fc
-  .array(fc.tuple(fc.oneof(fc.constantFrom(...PATHS), fc.string({ maxLength: 20 })), fc.oneof(text(60), exprText, fc.double().map(String))), { maxLength: 12 })
+  .array(
+    fc.tuple(
+      fc.oneof(fc.constantFrom(...PATHS), fc.string({ maxLength: 20 })),
+      fc.oneof(text(60), exprText, fc.double().map(String)),
+    ),
+    { maxLength: 12 },
+  )
   .map((pairs) => new URLSearchParams(pairs.map(([k, v]) => [k, String(v)])).toString());
 
 /** Our `?z=`: compressed JSON of state-ish trees, deep arrays, bombs, and raw random link text. */
 const BOMBS = [5_000, 50_000].map((n) => LZString.compressToEncodedURIComponent('['.repeat(n)));
 const zLink = fc.oneof(
   stateTree.map((t) => 'z=' + LZString.compressToEncodedURIComponent(safeJson(t))),
-  fc.record({ expr: exprText }).map((t) => 'z=' + LZString.compressToEncodedURIComponent(JSON.stringify(t))),
-  fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$'), maxLength: 3000 }).map((z) => 'z=' + z),
+  fc
+    .record({ expr: exprText })
+    .map((t) => 'z=' + LZString.compressToEncodedURIComponent(JSON.stringify(t))),
+  fc
+    .string({
+      unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$'),
+      maxLength: 3000,
+    })
+    .map((z) => 'z=' + z),
   fc.constantFrom(...BOMBS, 'y3', '', 'wAo').map((z) => 'z=' + z),
 );
 
 const paramsLink = fc.oneof(
   stateTree.map((t) => 'params=' + encodeURIComponent(safeJson(t))),
   fc.integer({ min: 10, max: 100_000 }).map((n) => 'params=' + '['.repeat(n) + ']'.repeat(n)),
-  fc.integer({ min: 10, max: 100_000 }).map((n) => 'params=' + '{"left":'.repeat(n) + '1' + '}'.repeat(n)),
+  fc
+    .integer({ min: 10, max: 100_000 })
+    .map((n) => 'params=' + '{"left":'.repeat(n) + '1' + '}'.repeat(n)),
   fc.string({ maxLength: 200 }).map((s) => 'params=' + encodeURIComponent(s)),
 );
 
 const numberedLink = fc.oneof(
   fc
-    .array(fc.tuple(fc.oneof(fc.nat(20).map(String), fc.tuple(fc.nat(20), fc.nat(20)).map(([a, b]) => `${a}.${b}`)), text(30)), { maxLength: 12 })
-    .chain((vals) =>
-      fc.array(fc.tuple(fc.oneof(fc.constantFrom(...PATHS, 'left', 'h', 'alg', 'anim', 'z', 'params', 'config'), fc.string({ maxLength: 10 })), fc.nat(20).map(String)), { maxLength: 12 }).map((names) =>
-        new URLSearchParams([...vals, ...names]).toString(),
+    .array(
+      fc.tuple(
+        fc.oneof(
+          fc.nat(20).map(String),
+          fc.tuple(fc.nat(20), fc.nat(20)).map(([a, b]) => `${a}.${b}`),
+        ),
+        text(30),
       ),
+      { maxLength: 12 },
+    )
+    .chain((vals) =>
+      fc
+        .array(
+          fc.tuple(
+            fc.oneof(
+              fc.constantFrom(...PATHS, 'left', 'h', 'alg', 'anim', 'z', 'params', 'config'),
+              fc.string({ maxLength: 10 }),
+            ),
+            fc.nat(20).map(String),
+          ),
+          { maxLength: 12 },
+        )
+        .map((names) => new URLSearchParams([...vals, ...names]).toString()),
     ),
   fc.constantFrom(encodeNumbered(normalize({ expr: 'out = (attn = Q @ K) @ V' }).params)),
 );
@@ -184,7 +308,12 @@ const configLink = fc.oneof(stateTree, deep, shared, cyclic, fc.jsonValue({ maxD
 
 /** JSON of generated data, for compressing into links and for reports; shared, cyclic or deep data (which would expand or recurse) is described instead. */
 function safeJson(v: unknown): string {
-  const over = checkBounds(v, { depth: 200, nodes: 1_000_000, string: 10_000_000, matmuls: 1_000_000 });
+  const over = checkBounds(v, {
+    depth: 200,
+    nodes: 1_000_000,
+    string: 10_000_000,
+    matmuls: 1_000_000,
+  });
   if (over !== null) return `<${over}>`;
   try {
     return JSON.stringify(v) ?? 'null';
@@ -195,7 +324,9 @@ function safeJson(v: unknown): string {
 
 const linkRun = (q: string): Outcome => {
   const d = decodeQuery(q);
-  return d.configUrl !== undefined ? { kind: 'ok' } : { kind: 'state', params: d.params, notices: d.notices, inputSize: q.length };
+  return d.configUrl !== undefined
+    ? { kind: 'ok' }
+    : { kind: 'state', params: d.params, notices: d.notices, inputSize: q.length };
 };
 
 // ---- Files ----------------------------------------------------------------------------------
@@ -215,19 +346,48 @@ function npyBytes(header: string, version: number, data: Uint8Array): ArrayBuffe
   return out.buffer;
 }
 
-const dim = fc.oneof(fc.nat(8), fc.constantFrom(0, 1e308, 2 ** 31, 2 ** 53, 1e9, -1, 1.5, Number.MAX_SAFE_INTEGER));
+const dim = fc.oneof(
+  fc.nat(8),
+  fc.constantFrom(0, 1e308, 2 ** 31, 2 ** 53, 1e9, -1, 1.5, Number.MAX_SAFE_INTEGER),
+);
 const npyInput = fc.oneof(
   fc
     .record({
-      descr: fc.constantFrom('<f4', '<f8', '>i2', '|u1', '|b1', '<f2', '<c8', '|O', '<U3', 'f4', '<i8'),
+      descr: fc.constantFrom(
+        '<f4',
+        '<f8',
+        '>i2',
+        '|u1',
+        '|b1',
+        '<f2',
+        '<c8',
+        '|O',
+        '<U3',
+        'f4',
+        '<i8',
+      ),
       fortran: fc.constantFrom('True', 'False', '1', 'None'),
       shape: fc.array(dim, { maxLength: 4 }),
       version: fc.constantFrom(1, 2, 3),
       data: fc.uint8Array({ maxLength: 300 }),
     })
-    .map((r) => npyBytes(`{'descr': '${r.descr}', 'fortran_order': ${r.fortran}, 'shape': (${r.shape.join(', ')}${r.shape.length === 1 ? ',' : ''}), }`, r.version, r.data)),
-  fc.record({ n: fc.integer({ min: 10, max: 60_000 }), data: fc.uint8Array({ maxLength: 40 }) }).map((r) => npyBytes('('.repeat(r.n), 1, r.data)),
-  fc.record({ s: fc.string({ maxLength: 200 }), v: fc.constantFrom(1, 2, 3), data: fc.uint8Array({ maxLength: 64 }) }).map((r) => npyBytes(r.s, r.v, r.data)),
+    .map((r) =>
+      npyBytes(
+        `{'descr': '${r.descr}', 'fortran_order': ${r.fortran}, 'shape': (${r.shape.join(', ')}${r.shape.length === 1 ? ',' : ''}), }`,
+        r.version,
+        r.data,
+      ),
+    ),
+  fc
+    .record({ n: fc.integer({ min: 10, max: 60_000 }), data: fc.uint8Array({ maxLength: 40 }) })
+    .map((r) => npyBytes('('.repeat(r.n), 1, r.data)),
+  fc
+    .record({
+      s: fc.string({ maxLength: 200 }),
+      v: fc.constantFrom(1, 2, 3),
+      data: fc.uint8Array({ maxLength: 64 }),
+    })
+    .map((r) => npyBytes(r.s, r.v, r.data)),
   fc.uint8Array({ maxLength: 200 }).map((b) => b.slice().buffer),
 );
 
@@ -245,7 +405,10 @@ const stInput = fc.oneof(
     .record({
       entries: fc.array(
         fc.record({
-          name: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'w')),
+          name: fc.oneof(
+            fc.string({ maxLength: 8 }),
+            fc.constantFrom('__proto__', 'constructor', 'w'),
+          ),
           dtype: fc.constantFrom('F32', 'F16', 'BF16', 'I64', 'U8', 'BOOL', 'F8_E4M3', 'X'),
           shape: fc.array(dim, { maxLength: 3 }),
           b: fc.nat(400),
@@ -253,34 +416,115 @@ const stInput = fc.oneof(
         }),
         { maxLength: 4 },
       ),
-      meta: fc.oneof(fc.constant(undefined), fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 })), { maxKeys: 4 })),
+      meta: fc.oneof(
+        fc.constant(undefined),
+        fc.dictionary(
+          fc.string({ maxLength: 6 }),
+          fc.oneof(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 })),
+          { maxKeys: 4 },
+        ),
+      ),
       data: fc.uint8Array({ maxLength: 400 }),
     })
     .map((r) => {
       const json: Record<string, unknown> = {};
-      for (const e of r.entries) json[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [e.b, e.e] };
+      for (const e of r.entries)
+        json[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [e.b, e.e] };
       if (r.meta) json.__metadata__ = r.meta;
       return stBytes(safeJson(json), r.data);
     }),
-  fc.integer({ min: 10, max: 100_000 }).map((n) => stBytes(`{"__metadata__":{"a":${'['.repeat(n)}${']'.repeat(n)}}}`, new Uint8Array(0))),
-  fc.record({ s: fc.string({ maxLength: 120 }), lie: fc.integer({ min: -5, max: 5 }) }).map((r) => stBytes(r.s, new Uint8Array(8), r.lie)),
+  fc
+    .integer({ min: 10, max: 100_000 })
+    .map((n) =>
+      stBytes(`{"__metadata__":{"a":${'['.repeat(n)}${']'.repeat(n)}}}`, new Uint8Array(0)),
+    ),
+  fc
+    .record({ s: fc.string({ maxLength: 120 }), lie: fc.integer({ min: -5, max: 5 }) })
+    .map((r) => stBytes(r.s, new Uint8Array(8), r.lie)),
   fc.uint8Array({ maxLength: 100 }).map((b) => b.slice().buffer),
 );
 
 const csvInput = fc.oneof(
-  fc.string({ unit: fc.constantFrom('1', '2', '.', 'e', '-', '+', ',', '\t', '\n', '\r', '"', ' ', 'x', 'n', 'a', 'i', 'f'), maxLength: 2000 }),
+  fc.string({
+    unit: fc.constantFrom(
+      '1',
+      '2',
+      '.',
+      'e',
+      '-',
+      '+',
+      ',',
+      '\t',
+      '\n',
+      '\r',
+      '"',
+      ' ',
+      'x',
+      'n',
+      'a',
+      'i',
+      'f',
+    ),
+    maxLength: 2000,
+  }),
   // A wide first row over many narrow rows: 28 KB claiming rows x width.
-  fc.record({ w: fc.integer({ min: 1, max: 3000 }), h: fc.integer({ min: 1, max: 3000 }) }).map(({ w, h }) => Array(w).fill('1').join(',') + '\n' + '1\n'.repeat(h)),
+  fc
+    .record({ w: fc.integer({ min: 1, max: 3000 }), h: fc.integer({ min: 1, max: 3000 }) })
+    .map(({ w, h }) => Array(w).fill('1').join(',') + '\n' + '1\n'.repeat(h)),
   // One long cell of digits (the quadratic pattern) and near-numbers.
-  fc.record({ n: fc.integer({ min: 1, max: 40_000 }), tail: fc.constantFrom('', 'x', '.', 'e', '.5e') }).map(({ n, tail }) => '1'.repeat(n) + tail + '\n'),
-  fc.array(fc.array(fc.double().map(String), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 6 }).map((rows) => rows.map((r) => r.join(',')).join('\n')),
+  fc
+    .record({
+      n: fc.integer({ min: 1, max: 40_000 }),
+      tail: fc.constantFrom('', 'x', '.', 'e', '.5e'),
+    })
+    .map(({ n, tail }) => '1'.repeat(n) + tail + '\n'),
+  fc
+    .array(fc.array(fc.double().map(String), { minLength: 1, maxLength: 6 }), {
+      minLength: 1,
+      maxLength: 6,
+    })
+    .map((rows) => rows.map((r) => r.join(',')).join('\n')),
 );
 
 const formulaInput = fc.oneof(
-  fc.string({ unit: fc.constantFrom('i', 'j', 'h', 'w', '+', '-', '*', '/', '%', '**', '(', ')', '?', ':', '<', '==', '&&', '!', '1', '2', '.', 'e', ' ', 'Math.sin', 'Math.max', ',', 'Math.PI', 'x'), maxLength: 400 }),
+  fc.string({
+    unit: fc.constantFrom(
+      'i',
+      'j',
+      'h',
+      'w',
+      '+',
+      '-',
+      '*',
+      '/',
+      '%',
+      '**',
+      '(',
+      ')',
+      '?',
+      ':',
+      '<',
+      '==',
+      '&&',
+      '!',
+      '1',
+      '2',
+      '.',
+      'e',
+      ' ',
+      'Math.sin',
+      'Math.max',
+      ',',
+      'Math.PI',
+      'x',
+    ),
+    maxLength: 400,
+  }),
   fc.constantFrom(...CODE_PAYLOADS),
   fc.integer({ min: 1, max: 2100 }).map((n) => '('.repeat(n) + 'i' + ')'.repeat(n)),
-  fc.integer({ min: 1, max: 600 }).map((n) => Array(n).fill('Math.sin(i*j)').join('+').slice(0, 2000)),
+  fc
+    .integer({ min: 1, max: 600 })
+    .map((n) => Array(n).fill('Math.sin(i*j)').join('+').slice(0, 2000)),
   fc.string({ maxLength: 100 }),
 );
 
@@ -296,10 +540,30 @@ const asDataError = (e: unknown): Outcome => {
 };
 
 export const ENTRIES: Entry<never>[] = [
-  { name: 'link ?a.b= (readable)', arb: readableLink, run: linkRun, show: (q: string) => q } as Entry<string>,
-  { name: 'link ?z= (compressed)', arb: zLink, run: linkRun, show: (q: string) => q } as Entry<string>,
-  { name: 'link ?params= (original JSON)', arb: paramsLink, run: linkRun, show: (q: string) => q } as Entry<string>,
-  { name: 'link ?0=…&expr=0 (numbered)', arb: numberedLink, run: linkRun, show: (q: string) => q } as Entry<string>,
+  {
+    name: 'link ?a.b= (readable)',
+    arb: readableLink,
+    run: linkRun,
+    show: (q: string) => q,
+  } as Entry<string>,
+  {
+    name: 'link ?z= (compressed)',
+    arb: zLink,
+    run: linkRun,
+    show: (q: string) => q,
+  } as Entry<string>,
+  {
+    name: 'link ?params= (original JSON)',
+    arb: paramsLink,
+    run: linkRun,
+    show: (q: string) => q,
+  } as Entry<string>,
+  {
+    name: 'link ?0=…&expr=0 (numbered)',
+    arb: numberedLink,
+    run: linkRun,
+    show: (q: string) => q,
+  } as Entry<string>,
   {
     name: 'link ?config= (fetched JSON tree)',
     arb: configLink,
@@ -313,11 +577,31 @@ export const ENTRIES: Entry<never>[] = [
   } as Entry<unknown>,
   {
     name: '{setParams} message',
-    arb: fc.record({ props: messageProps, reset: fc.boolean(), sync: fc.boolean(), cur: fc.nat(CURRENT.length - 1) }),
-    run: ({ props, reset, sync, cur }: { props: unknown; reset: boolean; sync: boolean; cur: number }) => {
+    arb: fc.record({
+      props: messageProps,
+      reset: fc.boolean(),
+      sync: fc.boolean(),
+      cur: fc.nat(CURRENT.length - 1),
+    }),
+    run: ({
+      props,
+      reset,
+      sync,
+      cur,
+    }: {
+      props: unknown;
+      reset: boolean;
+      sync: boolean;
+      cur: number;
+    }) => {
       const r = applySetParams(CURRENT[cur]!, props, reset, sync);
       if (r.refused) return { kind: 'refused', message: r.notices.join('; ') };
-      return { kind: 'state', params: r.params, notices: r.notices, inputSize: safeJson(props).length };
+      return {
+        kind: 'state',
+        params: r.params,
+        notices: r.notices,
+        inputSize: safeJson(props).length,
+      };
     },
     show: (m: { props: unknown }) => safeJson(m.props),
   } as Entry<{ props: unknown; reset: boolean; sync: boolean; cur: number }>,
@@ -375,7 +659,8 @@ export const ENTRIES: Entry<never>[] = [
         const e = parseExpr(s);
         // An accepted expression prints to text that parses to the same print.
         const printed = printExpr(e);
-        if (printExpr(parseExpr(printed)) !== printed) throw new Error(`print round trip failed for ${JSON.stringify(s)}`);
+        if (printExpr(parseExpr(printed)) !== printed)
+          throw new Error(`print round trip failed for ${JSON.stringify(s)}`);
         return { kind: 'ok' };
       } catch (e) {
         if (e instanceof ExprError) return { kind: 'refused', message: e.message };

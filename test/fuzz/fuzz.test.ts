@@ -13,9 +13,18 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 it(`fuzzes every entry point with ${RUNS} inputs each`, async () => {
   const tallies = await runAll(RUNS);
   console.log(table(tallies));
-  for (const t of tallies) if (t.examples.length) console.log(`${t.entry}:\n  ${t.examples.join('\n  ')}`);
+  for (const t of tallies)
+    if (t.examples.length) console.log(`${t.entry}:\n  ${t.examples.join('\n  ')}`);
   console.log(linkTimes());
-  for (const t of tallies) expect({ entry: t.entry, uncaught: t.uncaught, hangs: t.hangs, schema: t.schema, overAlloc: t.overAlloc, executed: t.executed }).toEqual({ entry: t.entry, uncaught: 0, hangs: 0, schema: 0, overAlloc: 0, executed: 0 });
+  for (const t of tallies)
+    expect({
+      entry: t.entry,
+      uncaught: t.uncaught,
+      hangs: t.hangs,
+      schema: t.schema,
+      overAlloc: t.overAlloc,
+      executed: t.executed,
+    }).toEqual({ entry: t.entry, uncaught: 0, hangs: 0, schema: 0, overAlloc: 0, executed: 0 });
 }, 3_600_000);
 
 /** Time to decode a 10,000-character link of each form (median of 5). */
@@ -24,7 +33,13 @@ function linkTimes(): string {
   const big = normalize({ expr: 'out = (attn = Q @ K) @ V' }).params;
   const links: [string, string][] = [
     ['readable', 'expr=' + encodeURIComponent(chain).slice(0, 9995)],
-    ['z', 'z=' + LZString.compressToEncodedURIComponent(JSON.stringify({ expr: 'L @ R', name: 'x'.repeat(30_000) })).padEnd(9998, 'A')],
+    [
+      'z',
+      'z=' +
+        LZString.compressToEncodedURIComponent(
+          JSON.stringify({ expr: 'L @ R', name: 'x'.repeat(30_000) }),
+        ).padEnd(9998, 'A'),
+    ],
     ['z bomb', 'z=' + LZString.compressToEncodedURIComponent('a'.repeat(50_000)).padEnd(9998, 'A')],
     ['params', 'params=' + encodeURIComponent(JSON.stringify({ expr: chain.slice(0, 9900) }))],
     ['numbered', (encodeNumbered(big) + '&99=' + 'x'.repeat(10_000)).slice(0, 10_000)],

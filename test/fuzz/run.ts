@@ -33,12 +33,29 @@ const SLACK = 512 * 1024;
 /** Largest array (in bytes) constructed while `f` runs. */
 async function measureAlloc<T>(f: () => Promise<T>): Promise<{ value: T; maxBytes: number }> {
   const g = globalThis as unknown as Record<string, unknown>;
-  const names = ['Float32Array', 'Float64Array', 'Uint8Array', 'Int32Array', 'Uint16Array', 'ArrayBuffer', 'Array'] as const;
+  const names = [
+    'Float32Array',
+    'Float64Array',
+    'Uint8Array',
+    'Int32Array',
+    'Uint16Array',
+    'ArrayBuffer',
+    'Array',
+  ] as const;
   const originals = names.map((n) => g[n]);
   let maxBytes = 0;
   names.forEach((n, i) => {
     const Orig = originals[i] as new (...a: unknown[]) => object;
-    const bytesPer = n === 'ArrayBuffer' || n === 'Uint8Array' ? 1 : n === 'Float64Array' ? 8 : n === 'Uint16Array' ? 2 : n === 'Array' ? 8 : 4;
+    const bytesPer =
+      n === 'ArrayBuffer' || n === 'Uint8Array'
+        ? 1
+        : n === 'Float64Array'
+          ? 8
+          : n === 'Uint16Array'
+            ? 2
+            : n === 'Array'
+              ? 8
+              : 4;
     g[n] = new Proxy(Orig, {
       construct(target, args, newTarget) {
         if (typeof args[0] === 'number') maxBytes = Math.max(maxBytes, args[0] * bytesPer);
@@ -58,8 +75,23 @@ function protoKeys(): string {
   return Object.getOwnPropertyNames(Object.prototype).sort().join(',');
 }
 
-export async function runEntry(e: Entry<never>, numRuns: number, seed: number, instrument: boolean): Promise<Tally> {
-  const t: Tally = { entry: e.name, tried: 0, uncaught: 0, hangs: 0, schema: 0, overAlloc: 0, executed: 0, slowest: 0, examples: [] };
+export async function runEntry(
+  e: Entry<never>,
+  numRuns: number,
+  seed: number,
+  instrument: boolean,
+): Promise<Tally> {
+  const t: Tally = {
+    entry: e.name,
+    tried: 0,
+    uncaught: 0,
+    hangs: 0,
+    schema: 0,
+    overAlloc: 0,
+    executed: 0,
+    slowest: 0,
+    examples: [],
+  };
   const note = (what: string, input: unknown): void => {
     if (t.examples.length < 5) t.examples.push(`${what}: ${e.show(input as never).slice(0, 160)}`);
   };
@@ -78,7 +110,10 @@ export async function runEntry(e: Entry<never>, numRuns: number, seed: number, i
         } else outcome = await e.run(input as never);
       } catch (err) {
         t.uncaught++;
-        note(`uncaught ${err instanceof Error ? `${err.name}: ${err.message.slice(0, 80)}` : String(err)}`, input);
+        note(
+          `uncaught ${err instanceof Error ? `${err.name}: ${err.message.slice(0, 80)}` : String(err)}`,
+          input,
+        );
         outcome = null;
       }
       const ms = performance.now() - start;
@@ -91,14 +126,15 @@ export async function runEntry(e: Entry<never>, numRuns: number, seed: number, i
       if (g[CANARY] !== undefined || protoKeys() !== baseProto) {
         t.executed++;
         note('code executed', input);
-        delete g[CANARY];
+        Reflect.deleteProperty(g, CANARY);
       }
       if (outcome?.kind === 'state') {
         const v = schemaViolations(outcome.params);
         let roundTrip = '';
         if (v.length === 0) {
           const back = decodeQuery(encodeState(outcome.params)).params;
-          if (JSON.stringify(back) !== JSON.stringify(outcome.params)) roundTrip = 'does not survive its own link';
+          if (JSON.stringify(back) !== JSON.stringify(outcome.params))
+            roundTrip = 'does not survive its own link';
         }
         if (v.length || roundTrip) {
           t.schema++;
@@ -138,9 +174,30 @@ export async function runAll(numRuns: number, seed = 17): Promise<Tally[]> {
 }
 
 export function table(ts: Tally[]): string {
-  const head = ['entry point', 'inputs', 'uncaught', 'hangs >1 s', 'schema', 'over-alloc', 'code executed', 'slowest ms'];
-  const rows = ts.map((t) => [t.entry, t.tried, t.uncaught, t.hangs, t.schema, t.overAlloc, t.executed, t.slowest.toFixed(0)].map(String));
+  const head = [
+    'entry point',
+    'inputs',
+    'uncaught',
+    'hangs >1 s',
+    'schema',
+    'over-alloc',
+    'code executed',
+    'slowest ms',
+  ];
+  const rows = ts.map((t) =>
+    [
+      t.entry,
+      t.tried,
+      t.uncaught,
+      t.hangs,
+      t.schema,
+      t.overAlloc,
+      t.executed,
+      t.slowest.toFixed(0),
+    ].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => '| ' + r.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  const line = (r: string[]): string =>
+    '| ' + r.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

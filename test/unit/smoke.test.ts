@@ -1,4 +1,6 @@
 import { describe, it, expect } from 'vitest';
 describe('toolchain', () => {
-  it('runs', () => { expect(1 + 1).toBe(2); });
+  it('runs', () => {
+    expect(1 + 1).toBe(2);
+  });
 });

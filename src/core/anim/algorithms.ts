@@ -71,7 +71,11 @@ export interface StepDesc {
 
 export function blockGeometry(m: MatmulShape): BlockGeometry {
   return {
-    size: { i: blockSize(m.I, m.blocks.i), k: blockSize(m.K, m.blocks.k), j: blockSize(m.J, m.blocks.j) },
+    size: {
+      i: blockSize(m.I, m.blocks.i),
+      k: blockSize(m.K, m.blocks.k),
+      j: blockSize(m.J, m.blocks.j),
+    },
     count: {
       i: effectiveBlocks(m.I, m.blocks.i),
       k: effectiveBlocks(m.K, m.blocks.k),
@@ -105,21 +109,24 @@ export function stepAt(m: MatmulShape, t: number): StepDesc {
   const geo = blockGeometry(m);
   const { i: si, k: sk, j: sj } = geo.size;
   const steps = stepCount(m);
-  if (!Number.isInteger(t) || t < 0 || t >= steps) throw new RangeError(`stepAt: t=${t} not in 0..${steps - 1}`);
+  if (!Number.isInteger(t) || t < 0 || t >= steps)
+    throw new RangeError(`stepAt: t=${t} not in 0..${steps - 1}`);
   let i: Range = [0, si];
   let j: Range = [0, sj];
   let k: Range = [0, sk];
   let reveal: StepDesc['reveal'];
   switch (m.alg) {
     case 'dotprod (row major)': {
-      const li = Math.floor(t / sj), lj = t % sj;
+      const li = Math.floor(t / sj),
+        lj = t % sj;
       i = [li, li + 1];
       j = [lj, lj + 1];
       reveal = { unit: 'rowmajor', done: t + 1, partialK: 0 };
       break;
     }
     case 'dotprod (col major)': {
-      const lj = Math.floor(t / si), li = t % si;
+      const lj = Math.floor(t / si),
+        li = t % si;
       i = [li, li + 1];
       j = [lj, lj + 1];
       reveal = { unit: 'colmajor', done: t + 1, partialK: 0 };
@@ -138,7 +145,8 @@ export function stepAt(m: MatmulShape, t: number): StepDesc {
       reveal = { unit: 'all', done: 0, partialK: t + 1 };
       break;
     case 'axpy': {
-      const lj = Math.floor(t / sk), lk = t % sk;
+      const lj = Math.floor(t / sk),
+        lk = t % sk;
       j = [lj, lj + 1];
       k = [lk, lk + 1];
       reveal = { unit: 'cols', done: lj, partialK: lk + 1 };
@@ -179,7 +187,13 @@ export function unitIndex(desc: StepDesc, li: number, lj: number): number {
  * Status of result cell (i, j) (global indices) after the step `desc`: on the result face
  * (kBlock undefined) or on the partial-sum plane of k block `kBlock`.
  */
-export function cellStatus(m: MatmulShape, desc: StepDesc, i: number, j: number, kBlock?: number): CellStatus {
+export function cellStatus(
+  m: MatmulShape,
+  desc: StepDesc,
+  i: number,
+  j: number,
+  kBlock?: number,
+): CellStatus {
   const { i: si, k: sk, j: sj } = desc.blockSize;
   const u = unitIndex(desc, i % si, j % sj);
   const { done, partialK } = desc.reveal;
@@ -222,7 +236,12 @@ export type Revealed = { values: Float64Array; partials?: Float64Array[] };
  * Accumulates exactly the products named by the interiors of steps 0..t, from L (I*K row-major)
  * and R (K*J row-major). Algorithm 'none' shows the full product at once. Reference (O(work)).
  */
-export function revealedAfter(m: MatmulShape, L: ArrayLike<number>, R: ArrayLike<number>, t: number): Revealed {
+export function revealedAfter(
+  m: MatmulShape,
+  L: ArrayLike<number>,
+  R: ArrayLike<number>,
+  t: number,
+): Revealed {
   const { I, K, J } = m;
   const geo = blockGeometry(m);
   const nk = geo.count.k;
@@ -237,7 +256,8 @@ export function revealedAfter(m: MatmulShape, L: ArrayLike<number>, R: ArrayLike
   };
   let desc: StepDesc | undefined;
   if (m.alg === 'none') {
-    for (let i = 0; i < I; i++) for (let j = 0; j < J; j++) for (let k = 0; k < K; k++) add(i, j, k);
+    for (let i = 0; i < I; i++)
+      for (let j = 0; j < J; j++) for (let k = 0; k < K; k++) add(i, j, k);
   } else {
     const last = Math.min(t, stepCount(m) - 1);
     for (let s = 0; s <= last; s++) {
@@ -253,7 +273,8 @@ export function revealedAfter(m: MatmulShape, L: ArrayLike<number>, R: ArrayLike
   for (let i = 0; i < I; i++)
     for (let j = 0; j < J; j++) {
       if (desc && cellStatus(m, desc, i, j) === 'hidden') acc[i * J + j] = NaN;
-      for (let b = 0; b < nk; b++) if (desc && cellStatus(m, desc, i, j, b) === 'hidden') pacc[b][i * J + j] = NaN;
+      for (let b = 0; b < nk; b++)
+        if (desc && cellStatus(m, desc, i, j, b) === 'hidden') pacc[b][i * J + j] = NaN;
     }
   return nk > 1 ? { values: acc, partials: pacc } : { values: acc };
 }

@@ -42,19 +42,24 @@ export function blockExtents(n: number, count: number): BlockExtent[] {
   const out: BlockExtent[] = [];
   if (!(n >= 1)) return out;
   const size = blockSize(n, count);
-  for (let start = 0; start < n; start += size) out.push({ start, size: Math.min(size, n - start) });
+  for (let start = 0; start < n; start += size)
+    out.push({ start, size: Math.min(size, n - start) });
   return out;
 }
 
 /** The block counts currently stored in the tree, one entry per matmul. */
 export function currentBlocks(root: AnimNode): Map<string, BlockCounts> {
   const out = new Map<string, BlockCounts>();
-  for (const m of matmulsPostOrder(root)) out.set(m.id, { i: m.blocks.i, k: m.blocks.k, j: m.blocks.j });
+  for (const m of matmulsPostOrder(root))
+    out.set(m.id, { i: m.blocks.i, k: m.blocks.k, j: m.blocks.j });
   return out;
 }
 
 /** Union-find over (matmul, axis) pairs: which axes of which matmuls are the same dimension. */
-function dimensionClasses(root: AnimNode): { all: AnimMatmul[]; find: (m: AnimMatmul, ax: Axis) => string } {
+function dimensionClasses(root: AnimNode): {
+  all: AnimMatmul[];
+  find: (m: AnimMatmul, ax: Axis) => string;
+} {
   const all = matmulsPostOrder(root);
   const parent = new Map<string, string>();
   const rootOf = (x: string): string => {
@@ -132,6 +137,7 @@ export function unifyBlocks(root: AnimNode): Map<string, BlockCounts> {
       if (!chosen.has(cls) && m.blocks[ax] !== 1) chosen.set(cls, m.blocks[ax]);
     }
   }
-  for (const m of all) for (const ax of ['i', 'k', 'j'] as const) out.get(m.id)![ax] = chosen.get(find(m, ax)) ?? 1;
+  for (const m of all)
+    for (const ax of ['i', 'k', 'j'] as const) out.get(m.id)![ax] = chosen.get(find(m, ax)) ?? 1;
   return out;
 }

@@ -51,7 +51,9 @@ export type Schedule = {
   plan: FusionPlan;
 };
 
-export type ScheduleOptions = { /** hold steps at the end (default 1; 0 when nothing animates) */ hold?: number };
+export type ScheduleOptions = {
+  /** hold steps at the end (default 1; 0 when nothing animates) */ hold?: number;
+};
 
 export function buildSchedule(root: AnimNode, fuse: Fuse, opts: ScheduleOptions = {}): Schedule {
   const plan = planFusion(root, fuse);

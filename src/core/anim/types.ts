@@ -8,13 +8,7 @@
 // nothing here knows about it.
 
 export type Alg =
-  | 'none'
-  | 'dotprod (row major)'
-  | 'dotprod (col major)'
-  | 'axpy'
-  | 'vmprod'
-  | 'mvprod'
-  | 'vvprod';
+  'none' | 'dotprod (row major)' | 'dotprod (col major)' | 'axpy' | 'vmprod' | 'mvprod' | 'vvprod';
 
 export const ALGS: readonly Alg[] = [
   'none',
@@ -81,7 +75,8 @@ export function parentLinks(root: AnimNode): Map<string, ParentLink> {
 export function resolveAlgs(root: AnimNode): Map<string, Alg> {
   const out = new Map<string, Alg>();
   if (root.kind !== 'matmul') return out;
-  if (root.alg === 'inherit') throw new Error(`root matmul ${root.id}: alg 'inherit' is not allowed`);
+  if (root.alg === 'inherit')
+    throw new Error(`root matmul ${root.id}: alg 'inherit' is not allowed`);
   const rootNone = root.alg === 'none';
   const visit = (n: AnimNode, parentAlg: Alg): void => {
     if (n.kind !== 'matmul') return;

@@ -91,7 +91,11 @@ function planesOf(id: string, d: StepDesc): InteriorPlane[] {
   const len = (r: readonly [number, number]): number => r[1] - r[0];
   const out: InteriorPlane[] = [];
   // The fixed axis repeats in every block along it.
-  const per = (axis: 'i' | 'j' | 'k', local: number, make: (fixed: number) => InteriorPlane): void => {
+  const per = (
+    axis: 'i' | 'j' | 'k',
+    local: number,
+    make: (fixed: number) => InteriorPlane,
+  ): void => {
     const size = d.blockSize[axis];
     for (let b = 0; b < d.blocks[axis]; b++) out.push(make(b * size + local));
   };
@@ -117,8 +121,11 @@ export class PartialSums {
   private t = -1;
 
   constructor(
-    readonly I: number, readonly K: number, readonly J: number,
-    private readonly L: Float32Array, private readonly R: Float32Array,
+    readonly I: number,
+    readonly K: number,
+    readonly J: number,
+    private readonly L: Float32Array,
+    private readonly R: Float32Array,
     kBlocks = 1,
   ) {
     this.data = new Float32Array(I * J);
@@ -167,7 +174,14 @@ export class PartialSums {
 }
 
 /** Full partial sums of each k block of size `kSize`: the planes shown for non-accumulating algorithms. */
-export function blockPartials(L: Float32Array, R: Float32Array, I: number, K: number, J: number, kSize: number): Float32Array[] {
+export function blockPartials(
+  L: Float32Array,
+  R: Float32Array,
+  I: number,
+  K: number,
+  J: number,
+  kSize: number,
+): Float32Array[] {
   const out: Float32Array[] = [];
   for (let k0 = 0; k0 < K; k0 += kSize) {
     const p = new Float32Array(I * J);

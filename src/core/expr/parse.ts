@@ -166,7 +166,13 @@ class Parser {
         );
       }
       // `(RR = (RRL @ RRR))`: the name applies to the parenthesized matmul itself.
-      const named: ExprNode = { ...node, name: first.text, named: true, start: first.start, end: chain.end };
+      const named: ExprNode = {
+        ...node,
+        name: first.text,
+        named: true,
+        start: first.start,
+        end: chain.end,
+      };
       this.body.set(named, this.bodyOf(node));
       return { node: named, start: first.start, end: chain.end };
     }
@@ -276,7 +282,10 @@ export function parseExpr(text: string): ExprNode {
   let operands = 1;
   for (let p = 0; p < clean.length; p++) {
     if (clean.charCodeAt(p) === 64 /* @ */ && ++operands > MAX_EXPR_OPERANDS) {
-      throw new ExprError(`more than ${MAX_EXPR_OPERANDS} operands: the '@' at ${p} is one too many`, p);
+      throw new ExprError(
+        `more than ${MAX_EXPR_OPERANDS} operands: the '@' at ${p} is one too many`,
+        p,
+      );
     }
   }
   return new Parser(clean).parseRoot();

@@ -5,7 +5,14 @@
  * The renderer draws them like any matrix; where they sit is decided here, next to the faces they
  * line up with, so the layout tests check them with the rest of the geometry.
  */
-import { type MatmulPlacement, type MatrixPlacement, type Vec3, add, interiorPoint, scale } from './layout';
+import {
+  type MatmulPlacement,
+  type MatrixPlacement,
+  type Vec3,
+  add,
+  interiorPoint,
+  scale,
+} from './layout';
 
 /**
  * Which index an interior plane holds fixed (the matrix shader reads the same numbers, see
@@ -17,9 +24,17 @@ export const PLANE = { kFixed: 0, iFixed: 1, jFixed: 2 } as const;
 export type PlaneKind = (typeof PLANE)[keyof typeof PLANE];
 
 /** The fields every in-cube plane shares: owned by the matmul, drawn as a result, no labels. */
-function planeBase(m: MatmulPlacement, key: string): Pick<MatrixPlacement, 'key' | 'path' | 'name' | 'owner' | 'role' | 'leaf' | 'labels'> {
+function planeBase(
+  m: MatmulPlacement,
+  key: string,
+): Pick<MatrixPlacement, 'key' | 'path' | 'name' | 'owner' | 'role' | 'leaf' | 'labels'> {
   return {
-    key, path: m.path, name: '', owner: m.key, role: 'result', leaf: false,
+    key,
+    path: m.path,
+    name: '',
+    owner: m.key,
+    role: 'result',
+    leaf: false,
     labels: { rowsLabel: null, colsLabel: null, rowsEdge: 'first', colsEdge: 'first' },
   };
 }
@@ -29,16 +44,51 @@ function planeBase(m: MatmulPlacement, key: string): Pick<MatrixPlacement, 'key'
  * global index along the fixed axis). Cell (r, c) of the plane sits at the interior point of its
  * product.
  */
-export function interiorPlanePlacement(m: MatmulPlacement, plane: PlaneKind, fixed: number, n: number): MatrixPlacement {
+export function interiorPlanePlacement(
+  m: MatmulPlacement,
+  plane: PlaneKind,
+  fixed: number,
+  n: number,
+): MatrixPlacement {
   const minusEy = scale(m.ey, -1);
   const base = planeBase(m, `${m.key}#${n}`);
   switch (plane) {
     case PLANE.kFixed:
-      return { ...base, h: m.I, w: m.J, origin: interiorPoint(m, 0, 0, fixed), rowDir: minusEy, colDir: m.ex, normal: m.ez, rows: m.i, cols: m.j };
+      return {
+        ...base,
+        h: m.I,
+        w: m.J,
+        origin: interiorPoint(m, 0, 0, fixed),
+        rowDir: minusEy,
+        colDir: m.ex,
+        normal: m.ez,
+        rows: m.i,
+        cols: m.j,
+      };
     case PLANE.iFixed:
-      return { ...base, h: m.K, w: m.J, origin: interiorPoint(m, fixed, 0, 0), rowDir: m.kDir, colDir: m.ex, normal: m.ey, rows: m.k, cols: m.j };
+      return {
+        ...base,
+        h: m.K,
+        w: m.J,
+        origin: interiorPoint(m, fixed, 0, 0),
+        rowDir: m.kDir,
+        colDir: m.ex,
+        normal: m.ey,
+        rows: m.k,
+        cols: m.j,
+      };
     case PLANE.jFixed:
-      return { ...base, h: m.I, w: m.K, origin: interiorPoint(m, 0, fixed, 0), rowDir: minusEy, colDir: m.kDir, normal: m.ex, rows: m.i, cols: m.k };
+      return {
+        ...base,
+        h: m.I,
+        w: m.K,
+        origin: interiorPoint(m, 0, fixed, 0),
+        rowDir: minusEy,
+        colDir: m.kDir,
+        normal: m.ex,
+        rows: m.i,
+        cols: m.k,
+      };
   }
 }
 
@@ -52,7 +102,13 @@ export function partialSumPlacement(m: MatmulPlacement, kBlock: number): MatrixP
   const origin: Vec3 = add(interiorPoint(m, 0, 0, kLast), scale(m.kDir, 0.5 + m.k.gap / 2));
   return {
     ...planeBase(m, `${m.key}~${kBlock}`),
-    h: m.I, w: m.J, origin, rowDir: scale(m.ey, -1), colDir: m.ex, normal: m.ez, rows: m.i, cols: m.j,
+    h: m.I,
+    w: m.J,
+    origin,
+    rowDir: scale(m.ey, -1),
+    colDir: m.ex,
+    normal: m.ez,
+    rows: m.i,
+    cols: m.j,
   };
 }
-

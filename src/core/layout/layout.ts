@@ -20,7 +20,11 @@ export type Vec3 = [number, number, number];
 
 export const add = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 export const scale = (a: Vec3, s: number): Vec3 => [a[0] * s, a[1] * s, a[2] * s];
-export const cross = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+export const cross = (a: Vec3, b: Vec3): Vec3 => [
+  a[1] * b[2] - a[2] * b[1],
+  a[2] * b[0] - a[0] * b[2],
+  a[0] * b[1] - a[1] * b[0],
+];
 export const dot = (a: Vec3, b: Vec3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 const madd = (o: Vec3, ...terms: [Vec3, number][]): Vec3 => {
   let r: Vec3 = [...o];
@@ -72,7 +76,12 @@ export interface MatrixPlacement {
    * the rows and along the columns, and the edge each sits on — always the edge away from the
    * neighbouring faces of its cube.
    */
-  labels: { rowsLabel: string | null; colsLabel: string | null; rowsEdge: 'first' | 'last'; colsEdge: 'first' | 'last' };
+  labels: {
+    rowsLabel: string | null;
+    colsLabel: string | null;
+    rowsEdge: 'first' | 'last';
+    colsEdge: 'first' | 'last';
+  };
 }
 
 export interface MatmulPlacement {
@@ -115,7 +124,12 @@ export function countMatmuls(a: Arg | MatmulNode): number {
 
 /** Interior world position of (i, j, k) for a matmul. */
 export function interiorPoint(m: MatmulPlacement, i: number, j: number, k: number): Vec3 {
-  return madd(m.interiorOrigin, [m.ey, -posOf(m.i, i)], [m.ex, posOf(m.j, j)], [m.kDir, posOf(m.k, k)]);
+  return madd(
+    m.interiorOrigin,
+    [m.ey, -posOf(m.i, i)],
+    [m.ex, posOf(m.j, j)],
+    [m.kDir, posOf(m.k, k)],
+  );
 }
 
 /** World position of the centre of a matrix cell. */
@@ -136,8 +150,12 @@ export function computeLayout(params: Params): Layout {
   const matmuls: MatmulPlacement[] = [];
 
   const place = (
-    m: MatmulNode, path: Path, depth: number, choices: Choices,
-    frame: { ex: Vec3; ey: Vec3 } | null, resultOrigin: Vec3 | null,
+    m: MatmulNode,
+    path: Path,
+    depth: number,
+    choices: Choices,
+    frame: { ex: Vec3; ey: Vec3 } | null,
+    resultOrigin: Vec3 | null,
   ): void => {
     const I = rowsOf(m.left);
     const K = colsOf(m.left);
@@ -168,11 +186,33 @@ export function computeLayout(params: Params): Layout {
     const isRoot = path.length === 0;
 
     const placement = (
-      k: string, p: Path, name: string, origin: Vec3, rowDir: Vec3, colDir: Vec3, rows: Axis, cols: Axis,
-      role: 'left' | 'right' | 'result', leaf: boolean, labels: MatrixPlacement['labels'],
+      k: string,
+      p: Path,
+      name: string,
+      origin: Vec3,
+      rowDir: Vec3,
+      colDir: Vec3,
+      rows: Axis,
+      cols: Axis,
+      role: 'left' | 'right' | 'result',
+      leaf: boolean,
+      labels: MatrixPlacement['labels'],
     ): MatrixPlacement => ({
-      key: k, path: p, name, h: rows.n, w: cols.n, origin, rowDir, colDir, normal: cross(rowDir, colDir),
-      rows, cols, owner: key, role, leaf, labels,
+      key: k,
+      path: p,
+      name,
+      h: rows.n,
+      w: cols.n,
+      origin,
+      rowDir,
+      colDir,
+      normal: cross(rowDir, colDir),
+      rows,
+      cols,
+      owner: key,
+      role,
+      leaf,
+      labels,
     });
 
     // The result: placed by its own matmul (root), or already placed by the parent as its argument.
@@ -183,16 +223,51 @@ export function computeLayout(params: Params): Layout {
     const awayFromLeft = choices.leftRight ? 'first' : 'last';
     const awayFromRight = choices.rightBottom ? 'first' : 'last';
     if (isRoot) {
-      matrices.set(key, placement(key, path, m.name, resOrigin, minusEy, ex, iAx, jAx, 'result', false, { rowsLabel: 'I', colsLabel: 'J', rowsEdge: awayFromLeft, colsEdge: awayFromRight }));
+      matrices.set(
+        key,
+        placement(key, path, m.name, resOrigin, minusEy, ex, iAx, jAx, 'result', false, {
+          rowsLabel: 'I',
+          colsLabel: 'J',
+          rowsEdge: awayFromLeft,
+          colsEdge: awayFromRight,
+        }),
+      );
     }
     const lOrigin = at(uL, 0, t0);
     const rOrigin = at(0, vR, t0);
-    const lPlacement = placement(lKey, [...path, 'left'], m.left.name, lOrigin, minusEy, kDir, iAx, kAx, 'left', !m.left.matmul, { rowsLabel: 'I', colsLabel: 'K', rowsEdge: kEdge, colsEdge: awayFromRight });
-    const rPlacement = placement(rKey, [...path, 'right'], m.right.name, rOrigin, kDir, ex, kAx, jAx, 'right', !m.right.matmul, { rowsLabel: 'K', colsLabel: 'J', rowsEdge: awayFromLeft, colsEdge: kEdge });
+    const lPlacement = placement(
+      lKey,
+      [...path, 'left'],
+      m.left.name,
+      lOrigin,
+      minusEy,
+      kDir,
+      iAx,
+      kAx,
+      'left',
+      !m.left.matmul,
+      { rowsLabel: 'I', colsLabel: 'K', rowsEdge: kEdge, colsEdge: awayFromRight },
+    );
+    const rPlacement = placement(
+      rKey,
+      [...path, 'right'],
+      m.right.name,
+      rOrigin,
+      kDir,
+      ex,
+      kAx,
+      jAx,
+      'right',
+      !m.right.matmul,
+      { rowsLabel: 'K', colsLabel: 'J', rowsEdge: awayFromLeft, colsEdge: kEdge },
+    );
 
     const lo = at(-gap, -(Ie - 1) - gap, -gap);
     const hi = at(Je - 1 + gap, gap, Ke - 1 + gap);
-    const box = { min: [Math.min(lo[0], hi[0]), Math.min(lo[1], hi[1]), Math.min(lo[2], hi[2])] as Vec3, max: [Math.max(lo[0], hi[0]), Math.max(lo[1], hi[1]), Math.max(lo[2], hi[2])] as Vec3 };
+    const box = {
+      min: [Math.min(lo[0], hi[0]), Math.min(lo[1], hi[1]), Math.min(lo[2], hi[2])] as Vec3,
+      max: [Math.max(lo[0], hi[0]), Math.max(lo[1], hi[1]), Math.max(lo[2], hi[2])] as Vec3,
+    };
 
     // Flow arrow through the box centre, pointing at the result; vanes toward each argument.
     const centre = at((Je - 1) / 2, -(Ie - 1) / 2, (Ke - 1) / 2);
@@ -208,8 +283,27 @@ export function computeLayout(params: Params): Layout {
     };
 
     matmuls.push({
-      key, path, depth, name: m.name, I, K, J, choices, ex, ey, ez, kDir,
-      interiorOrigin: at(0, 0, t0), i: iAx, j: jAx, k: kAx, box, left: lKey, right: rKey, result: key, flow,
+      key,
+      path,
+      depth,
+      name: m.name,
+      I,
+      K,
+      J,
+      choices,
+      ex,
+      ey,
+      ez,
+      kDir,
+      interiorOrigin: at(0, 0, t0),
+      i: iAx,
+      j: jAx,
+      k: kAx,
+      box,
+      left: lKey,
+      right: rKey,
+      result: key,
+      flow,
     });
 
     const sides: ['left' | 'right', MatrixPlacement, Vec3][] = [
@@ -227,12 +321,26 @@ export function computeLayout(params: Params): Layout {
         // In these frames a child's result side is fixed by geometry (it must face away from its
         // parent: the blocks and zigzag rules for Bk say exactly that). Copying it as well would
         // fold every child into its parent, so the wheel copies the other three choices only.
-        cc = { ...cc, resultBack: side === 'left' ? choices.positive === choices.leftRight : choices.positive === choices.rightBottom };
+        cc = {
+          ...cc,
+          resultBack:
+            side === 'left'
+              ? choices.positive === choices.leftRight
+              : choices.positive === choices.rightBottom,
+        };
       }
-      const shift = spacing.scatter * scatterMultiplier(countMatmuls(arg), spacing.molecule, spacing.blast, spacing.total);
+      const shift =
+        spacing.scatter *
+        scatterMultiplier(countMatmuls(arg), spacing.molecule, spacing.blast, spacing.total);
       const origin = madd(argPlacement.origin, [outward, shift]);
       const childFrame = { ex: argPlacement.colDir, ey: scale(argPlacement.rowDir, -1) };
-      matrices.set(argPlacement.key, { ...argPlacement, origin, role: 'result', owner: argPlacement.key, labels: { ...argPlacement.labels, rowsLabel: null, colsLabel: null } });
+      matrices.set(argPlacement.key, {
+        ...argPlacement,
+        origin,
+        role: 'result',
+        owner: argPlacement.key,
+        labels: { ...argPlacement.labels, rowsLabel: null, colsLabel: null },
+      });
       place(arg, argPlacement.path, depth + 1, cc, childFrame, origin);
     }
   };

@@ -50,7 +50,12 @@ export function pickMatrix(p: MatrixPlacement, origin: Vec3, dir: Vec3): Pick | 
 }
 
 /** The nearest matrix cell along a ray, if any. `visible` filters matrices that are hidden. */
-export function pickCell(layout: Layout, origin: Vec3, dir: Vec3, visible: (key: string) => boolean = () => true): Pick | null {
+export function pickCell(
+  layout: Layout,
+  origin: Vec3,
+  dir: Vec3,
+  visible: (key: string) => boolean = () => true,
+): Pick | null {
   let best: Pick | null = null;
   for (const p of layout.matrices.values()) {
     if (!visible(p.key)) continue;

@@ -34,7 +34,11 @@ export function formulaWorkOf(p: Params): number {
  * Evaluates the formula of `a` in row slices, yielding `pause()` between slices and reporting
  * the fraction of rows done. A bad formula gives zeros and an error, as `initMatrix` does.
  */
-export function* formulaInSlices<P>(a: FormulaSpec, pause: () => P, onFraction: (f: number) => void): Generator<P, InitResult, unknown> {
+export function* formulaInSlices<P>(
+  a: FormulaSpec,
+  pause: () => P,
+  onFraction: (f: number) => void,
+): Generator<P, InitResult, unknown> {
   const { h, w } = a;
   const data = new Float32Array(h * w);
   let f;

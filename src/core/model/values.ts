@@ -38,7 +38,10 @@ export interface MatrixValues {
 }
 
 /** External data for `init: url` leaves, by leaf path key. */
-export type LeafData = Map<string, { h: number; w: number; data: Float32Array } | { error: string }>;
+export type LeafData = Map<
+  string,
+  { h: number; w: number; data: Float32Array } | { error: string }
+>;
 
 export function statsOf(d: Float32Array): MatrixStats {
   let maxAbs = 0;
@@ -59,7 +62,8 @@ export function statsOf(d: Float32Array): MatrixStats {
 }
 
 /** The value of larger magnitude (NaN wins: it must stay visible). */
-const bigger = (best: number, v: number): number => (v !== v || Math.abs(v) > Math.abs(best) ? v : best);
+const bigger = (best: number, v: number): number =>
+  v !== v || Math.abs(v) > Math.abs(best) ? v : best;
 
 /** One pooled level: sizes halve as GL mip levels do (floor, at least 1); odd leftovers join the last cell. */
 export function poolLevel(src: Level): Level {
@@ -95,7 +99,8 @@ export function poolLevel(src: Level): Level {
       const c0 = Math.min(sw - 1, 2 * b);
       const c1 = b === w - 1 ? sw - 1 : 2 * b + 1;
       let best = d[r0 * sw + c0]!;
-      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) best = bigger(best, d[r * sw + c]!);
+      for (let r = r0; r <= r1; r++)
+        for (let c = c0; c <= c1; c++) best = bigger(best, d[r * sw + c]!);
       out[o + b] = best;
     }
   }
@@ -116,9 +121,21 @@ export function poolLevels(h: number, w: number, data: Float32Array): Level[] {
 const BIG = 1 << 20;
 const EMPTY = new Float32Array(0);
 /** A pause request: no product, just a chance for an asynchronous driver to yield to the page. */
-const breathe = (): MultiplyJob => ({ a: EMPTY, b: EMPTY, I: 0, K: 0, J: 0, onFraction: () => undefined });
+const breathe = (): MultiplyJob => ({
+  a: EMPTY,
+  b: EMPTY,
+  I: 0,
+  K: 0,
+  J: 0,
+  onFraction: () => undefined,
+});
 
-function* finish(h: number, w: number, data: Float32Array, error?: string): Generator<MultiplyJob, MatrixValues, Float32Array> {
+function* finish(
+  h: number,
+  w: number,
+  data: Float32Array,
+  error?: string,
+): Generator<MultiplyJob, MatrixValues, Float32Array> {
   const big = h * w >= BIG;
   const stats = statsOf(data);
   if (big) yield breathe();
@@ -175,22 +192,49 @@ export interface MultiplyJob {
  * same code runs synchronously (tests, small states) or asynchronously (a worker that splits big
  * products across threads).
  */
-function* computeSteps(p: Params, opts: ComputeOptions): Generator<MultiplyJob, ComputeResult, Float32Array> {
+function* computeSteps(
+  p: Params,
+  opts: ComputeOptions,
+): Generator<MultiplyJob, ComputeResult, Float32Array> {
   const cache = opts.cache ?? new Map<string, MatrixValues>();
   const values = new Map<string, MatrixValues>();
   const keys = new Map<string, string>();
   const total = Math.max(1, workOf(p));
   let done = 0;
 
-  function* leaf(a: Arg & { matmul: false }, path: Path): Generator<MultiplyJob, string, Float32Array> {
+  function* leaf(
+    a: Arg & { matmul: false },
+    path: Path,
+  ): Generator<MultiplyJob, string, Float32Array> {
     const pk = pathKey(path);
     const ext = a.init === 'url' ? opts.leafData?.get(pk) : undefined;
-    const extKey = ext ? ('error' in ext ? `err:${ext.error}` : `data:${ext.h}x${ext.w}:${hashString(String(ext.data.length))}:${ext.data[0]}`) : '';
-    const key = hash64(JSON.stringify([a.name, a.h, a.w, a.init, a.min, a.max, a.dropout, a.seed, a.init === 'expr' ? a.expr : '', a.init === 'url' ? a.url : '', extKey]));
+    const extKey = ext
+      ? 'error' in ext
+        ? `err:${ext.error}`
+        : `data:${ext.h}x${ext.w}:${hashString(String(ext.data.length))}:${ext.data[0]}`
+      : '';
+    const key = hash64(
+      JSON.stringify([
+        a.name,
+        a.h,
+        a.w,
+        a.init,
+        a.min,
+        a.max,
+        a.dropout,
+        a.seed,
+        a.init === 'expr' ? a.expr : '',
+        a.init === 'url' ? a.url : '',
+        extKey,
+      ]),
+    );
     let v = cache.get(key);
     if (!v) {
       // A heavy formula is evaluated in slices, with pauses where a newer state may cancel it.
-      const r = formulaCost(a) > FORMULA_SLICE ? yield* formulaInSlices(a, breathe, (f) => opts.onProgress?.(f)) : initMatrix(a);
+      const r =
+        formulaCost(a) > FORMULA_SLICE
+          ? yield* formulaInSlices(a, breathe, (f) => opts.onProgress?.(f))
+          : initMatrix(a);
       let err = r.error;
       if (a.init === 'url') {
         // Still loading: zeros without a message (progress is shown elsewhere).
@@ -212,9 +256,16 @@ function* computeSteps(p: Params, opts: ComputeOptions): Generator<MultiplyJob, 
     return key;
   }
 
-  function* mm(m: { left: Arg; right: Arg; epilog: string }, path: Path): Generator<MultiplyJob, string, Float32Array> {
-    const lk = m.left.matmul ? yield* mm(m.left, [...path, 'left']) : yield* leaf(m.left, [...path, 'left']);
-    const rk = m.right.matmul ? yield* mm(m.right, [...path, 'right']) : yield* leaf(m.right, [...path, 'right']);
+  function* mm(
+    m: { left: Arg; right: Arg; epilog: string },
+    path: Path,
+  ): Generator<MultiplyJob, string, Float32Array> {
+    const lk = m.left.matmul
+      ? yield* mm(m.left, [...path, 'left'])
+      : yield* leaf(m.left, [...path, 'left']);
+    const rk = m.right.matmul
+      ? yield* mm(m.right, [...path, 'right'])
+      : yield* leaf(m.right, [...path, 'right']);
     const pk = pathKey(path);
     const I = rowsOf(m.left);
     const K = colsOf(m.left);
@@ -226,7 +277,14 @@ function* computeSteps(p: Params, opts: ComputeOptions): Generator<MultiplyJob, 
       const R = values.get(pathKey([...path, 'right']))!;
       const base = done;
       const work = I * K * J;
-      const d: Float32Array = yield { a: L.data, b: R.data, I, K, J, onFraction: (f) => opts.onProgress?.((base + f * work) / total) };
+      const d: Float32Array = yield {
+        a: L.data,
+        b: R.data,
+        I,
+        K,
+        J,
+        onFraction: (f) => opts.onProgress?.((base + f * work) / total),
+      };
       applyEpilog(m.epilog, d, I, J, K);
       if (I * J >= BIG) yield breathe();
       v = yield* finish(I, J, d);
@@ -248,13 +306,23 @@ export function computeValues(p: Params, opts: ComputeOptions = {}): ComputeResu
   let r = g.next();
   while (!r.done) {
     const j = r.value;
-    r = g.next(j.I === 0 ? EMPTY : matmul(j.a, j.b, j.I, j.K, j.J, new Float32Array(j.I * j.J), (rows) => j.onFraction(rows / j.I)));
+    r = g.next(
+      j.I === 0
+        ? EMPTY
+        : matmul(j.a, j.b, j.I, j.K, j.J, new Float32Array(j.I * j.J), (rows) =>
+            j.onFraction(rows / j.I),
+          ),
+    );
   }
   return r.value;
 }
 
 /** The same, with the products computed by `multiply` (which may use other threads). */
-export async function computeValuesAsync(p: Params, opts: ComputeOptions, multiply: (job: MultiplyJob) => Promise<Float32Array>): Promise<ComputeResult> {
+export async function computeValuesAsync(
+  p: Params,
+  opts: ComputeOptions,
+  multiply: (job: MultiplyJob) => Promise<Float32Array>,
+): Promise<ComputeResult> {
   const g = computeSteps(p, opts);
   let r = g.next();
   while (!r.done) r = g.next(await multiply(r.value));

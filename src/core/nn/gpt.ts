@@ -12,7 +12,13 @@
 import type { GptConfig, GptWeights } from './weights';
 
 /** C (I x J) = A (I x K) @ B (K x J), all row-major float32. */
-export type Product = (a: Float32Array, b: Float32Array, I: number, K: number, J: number) => Float32Array;
+export type Product = (
+  a: Float32Array,
+  b: Float32Array,
+  I: number,
+  K: number,
+  J: number,
+) => Float32Array;
 
 /** Everything one block computes for a sequence of T tokens (row-major, one row per token). */
 export interface LayerActs {
@@ -52,7 +58,14 @@ export interface HeadActs {
   out: Float32Array;
 }
 
-export function layerNorm(x: Float32Array, T: number, d: number, w: Float32Array, b: Float32Array, eps: number): Float32Array {
+export function layerNorm(
+  x: Float32Array,
+  T: number,
+  d: number,
+  w: Float32Array,
+  b: Float32Array,
+  eps: number,
+): Float32Array {
   const out = new Float32Array(T * d);
   for (let t = 0; t < T; t++) {
     const row = t * d;
@@ -80,7 +93,13 @@ function addBias(y: Float32Array, rows: number, b: Float32Array): Float32Array {
 }
 
 /** Columns [from, from + n) of a row-major rows x cols matrix. */
-export function columns(m: Float32Array, rows: number, cols: number, from: number, n: number): Float32Array {
+export function columns(
+  m: Float32Array,
+  rows: number,
+  cols: number,
+  from: number,
+  n: number,
+): Float32Array {
   const out = new Float32Array(rows * n);
   for (let r = 0; r < rows; r++) out.set(m.subarray(r * cols + from, r * cols + from + n), r * n);
   return out;
@@ -93,10 +112,17 @@ export class GptRun {
   private final: Float32Array | null = null;
   private embedded: Float32Array | null = null;
 
-  constructor(private readonly w: GptWeights, readonly tokens: readonly number[], private readonly product: Product) {
+  constructor(
+    private readonly w: GptWeights,
+    readonly tokens: readonly number[],
+    private readonly product: Product,
+  ) {
     this.cfg = w.config;
-    if (tokens.length < 1 || tokens.length > this.cfg.nCtx) throw new Error(`a text of 1 to ${this.cfg.nCtx} tokens is needed, got ${tokens.length}`);
-    for (const t of tokens) if (!Number.isInteger(t) || t < 0 || t >= this.cfg.vocabSize) throw new Error(`token id ${t} is outside the vocabulary`);
+    if (tokens.length < 1 || tokens.length > this.cfg.nCtx)
+      throw new Error(`a text of 1 to ${this.cfg.nCtx} tokens is needed, got ${tokens.length}`);
+    for (const t of tokens)
+      if (!Number.isInteger(t) || t < 0 || t >= this.cfg.vocabSize)
+        throw new Error(`token id ${t} is outside the vocabulary`);
     this.T = tokens.length;
   }
 
@@ -122,7 +148,8 @@ export class GptRun {
 
   /** Block `l`'s activations, computing blocks up to it if needed. */
   layer(l: number): LayerActs {
-    if (!Number.isInteger(l) || l < 0 || l >= this.cfg.nLayer) throw new Error(`layer ${l} is not in 0..${this.cfg.nLayer - 1}`);
+    if (!Number.isInteger(l) || l < 0 || l >= this.cfg.nLayer)
+      throw new Error(`layer ${l} is not in 0..${this.cfg.nLayer - 1}`);
     while (this.layers.length <= l) {
       const prev = this.layers.length;
       const resid = prev === 0 ? this.embeddings() : this.layers[prev - 1]!.residOut;
@@ -143,7 +170,11 @@ export class GptRun {
     const p = `h.${l}.`;
     const g = (n: string): Float32Array => this.w.get(p + n);
     const ln1 = layerNorm(resid, T, d, g('ln_1.weight'), g('ln_1.bias'), lnEps);
-    const qkv = addBias(this.product(ln1, g('attn.c_attn.weight'), T, d, 3 * d), T, g('attn.c_attn.bias'));
+    const qkv = addBias(
+      this.product(ln1, g('attn.c_attn.weight'), T, d, 3 * d),
+      T,
+      g('attn.c_attn.bias'),
+    );
     const z = new Float32Array(T * d);
     const attn: Float32Array[] = [];
     const scale = 1 / Math.sqrt(hd);
@@ -154,7 +185,8 @@ export class GptRun {
         let m = -Infinity;
         for (let j = 0; j <= i; j++) {
           let s = 0;
-          for (let c = 0; c < hd; c++) s += qkv[i * 3 * d + h * hd + c]! * qkv[j * 3 * d + d + h * hd + c]!;
+          for (let c = 0; c < hd; c++)
+            s += qkv[i * 3 * d + h * hd + c]! * qkv[j * 3 * d + d + h * hd + c]!;
           s *= scale;
           a[i * T + j] = s;
           if (s > m) m = s;
@@ -174,13 +206,21 @@ export class GptRun {
       }
       attn.push(a);
     }
-    const proj = addBias(this.product(z, g('attn.c_proj.weight'), T, d, d), T, g('attn.c_proj.bias'));
+    const proj = addBias(
+      this.product(z, g('attn.c_proj.weight'), T, d, d),
+      T,
+      g('attn.c_proj.bias'),
+    );
     const residMid = new Float32Array(T * d);
     for (let i = 0; i < T * d; i++) residMid[i] = resid[i]! + proj[i]!;
     const ln2 = layerNorm(residMid, T, d, g('ln_2.weight'), g('ln_2.bias'), lnEps);
     const fc = addBias(this.product(ln2, g('mlp.c_fc.weight'), T, d, dMlp), T, g('mlp.c_fc.bias'));
     for (let i = 0; i < fc.length; i++) fc[i] = geluTanh(fc[i]!);
-    const mlp = addBias(this.product(fc, g('mlp.c_proj.weight'), T, dMlp, d), T, g('mlp.c_proj.bias'));
+    const mlp = addBias(
+      this.product(fc, g('mlp.c_proj.weight'), T, dMlp, d),
+      T,
+      g('mlp.c_proj.bias'),
+    );
     const residOut = new Float32Array(T * d);
     for (let i = 0; i < T * d; i++) residOut[i] = residMid[i]! + mlp[i]!;
     return { resid, ln1, qkv, attn, z, residMid, residOut };
@@ -196,7 +236,9 @@ export class GptRun {
     const z = columns(a.z, T, d, h * hd, hd);
     const wO = this.w.get(`h.${l}.attn.c_proj.weight`).subarray(h * hd * d, (h + 1) * hd * d);
     return {
-      T, d, hd,
+      T,
+      d,
+      hd,
       input: a.ln1,
       q: columns(a.qkv, T, 3 * d, h * hd, hd),
       k: columns(a.qkv, T, 3 * d, d + h * hd, hd),
@@ -211,7 +253,14 @@ export class GptRun {
   logits(): Float32Array {
     if (this.final) return this.final;
     const { dModel: d, vocabSize: V, lnEps, nLayer } = this.cfg;
-    const x = layerNorm(this.hidden(nLayer - 1), this.T, d, this.w.get('ln_f.weight'), this.w.get('ln_f.bias'), lnEps);
+    const x = layerNorm(
+      this.hidden(nLayer - 1),
+      this.T,
+      d,
+      this.w.get('ln_f.weight'),
+      this.w.get('ln_f.bias'),
+      lnEps,
+    );
     const wte = this.w.get('wte.weight');
     // wte is V x d; logits need its transpose (d x V).
     const wteT = new Float32Array(d * V);

@@ -16,7 +16,12 @@ import type { GptRun } from './gpt';
 export const VARIANTS = ['usual', 'qkov'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
-export const PRESETS = ['none', 'attn @ V @ wO', 'Q @ K_t @ V @ wO', 'input @ wQ @ K_t @ V @ wO'] as const;
+export const PRESETS = [
+  'none',
+  'attn @ V @ wO',
+  'Q @ K_t @ V @ wO',
+  'input @ wQ @ K_t @ V @ wO',
+] as const;
 export type Preset = (typeof PRESETS)[number];
 
 export interface Matrix {
@@ -34,18 +39,29 @@ export function headExpr(variant: Variant): string {
 
 /** The leaves of a variant, in the order the tree names them. */
 export function leafNames(variant: Variant): string[] {
-  return variant === 'usual' ? ['input', 'wQ', 'wK_t', 'input_t', 'wV', 'wO'] : ['input', 'wQ/√d', 'wK_t', 'input_t', 'wV', 'wO'];
+  return variant === 'usual'
+    ? ['input', 'wQ', 'wK_t', 'input_t', 'wV', 'wO']
+    : ['input', 'wQ/√d', 'wK_t', 'input_t', 'wV', 'wO'];
 }
 
 /** Matrices with one token per row (queries) and per column (keys). */
 export function tokenAxes(variant: Variant): { rows: Set<string>; cols: Set<string> } {
   return variant === 'usual'
-    ? { rows: new Set(['input', 'Q', 'attn', 'V', 'z', 'out']), cols: new Set(['input_t', 'K_t', 'attn']) }
+    ? {
+        rows: new Set(['input', 'Q', 'attn', 'V', 'z', 'out']),
+        cols: new Set(['input_t', 'K_t', 'attn']),
+      }
     : { rows: new Set(['input', 'xQK', 'attn', 'z', 'out']), cols: new Set(['input_t', 'attn']) };
 }
 
 /** The head's leaves with the forward pass's values (see the module comment for the bias rows). */
-export function headLeaves(run: GptRun, layer: number, head: number, variant: Variant, weights: { get(name: string): Float32Array }): Map<string, Matrix> {
+export function headLeaves(
+  run: GptRun,
+  layer: number,
+  head: number,
+  variant: Variant,
+  weights: { get(name: string): Float32Array },
+): Map<string, Matrix> {
   const a = run.head(layer, head);
   const { T, d, hd } = a;
   const D = d + 1;
@@ -64,7 +80,8 @@ export function headLeaves(run: GptRun, layer: number, head: number, variant: Va
   /** Columns `off..off+hd` of c_attn (weight rows, then the bias as row d), scaled. */
   const slice = (off: number, scale: number): Float32Array => {
     const m = new Float32Array(D * hd);
-    for (let i = 0; i < d; i++) for (let c = 0; c < hd; c++) m[i * hd + c] = W[i * 3 * d + off + c]! * scale;
+    for (let i = 0; i < d; i++)
+      for (let c = 0; c < hd; c++) m[i * hd + c] = W[i * 3 * d + off + c]! * scale;
     for (let c = 0; c < hd; c++) m[d * hd + c] = B[off + c]! * scale;
     return m;
   };
@@ -73,7 +90,14 @@ export function headLeaves(run: GptRun, layer: number, head: number, variant: Va
   for (let i = 0; i < D; i++) for (let c = 0; c < hd; c++) wKt[c * D + i] = wK[i * hd + c]!;
   const wO = weights.get(`h.${layer}.attn.c_proj.weight`).slice(head * hd * d, (head + 1) * hd * d);
   const qScale = variant === 'qkov' ? 1 / Math.sqrt(hd) : 1;
-  const [inName, qName, ktName, itName, vName, oName] = leafNames(variant) as [string, string, string, string, string, string];
+  const [inName, qName, ktName, itName, vName, oName] = leafNames(variant) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   return new Map<string, Matrix>([
     [inName, { h: T, w: D, data: input }],
     [qName, { h: D, w: hd, data: slice(head * hd, qScale) }],
@@ -92,15 +116,39 @@ type Raw = Record<string, unknown>;
  * animation: the first n matmuls of the left spine animate (vmprod, fused in sync), the rest
  * appear at once.
  */
-export function headState(variant: Variant, dims: { T: number; d: number; hd: number }, preset: Preset, refOf: (leaf: string) => string): Raw {
+export function headState(
+  variant: Variant,
+  dims: { T: number; d: number; hd: number },
+  preset: Preset,
+  refOf: (leaf: string) => string,
+): Raw {
   const { T, d, hd } = dims;
   const D = d + 1;
-  const leaf = (name: string, h: number, w: number): Raw => ({ name, matmul: false, h, w, init: 'url', url: refOf(name) });
+  const leaf = (name: string, h: number, w: number): Raw => ({
+    name,
+    matmul: false,
+    h,
+    w,
+    init: 'url',
+    url: refOf(name),
+  });
   const animated = PRESETS.indexOf(preset) + 1; // none: 1 (nothing runs; the root's alg is none)
   const mm = (name: string, depth: number, left: Raw, right: Raw, epilog = 'none'): Raw => ({
-    name, matmul: true, epilog, left, right, anim: { alg: depth < animated ? 'inherit' : 'none' },
+    name,
+    matmul: true,
+    epilog,
+    left,
+    right,
+    anim: { alg: depth < animated ? 'inherit' : 'none' },
   });
-  const [inName, qName, ktName, itName, vName, oName] = leafNames(variant) as [string, string, string, string, string, string];
+  const [inName, qName, ktName, itName, vName, oName] = leafNames(variant) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   let left: Raw;
   let right: Raw;
   if (variant === 'usual') {
@@ -123,6 +171,10 @@ export function headState(variant: Variant, dims: { T: number; d: number; hd: nu
     epilog: 'none',
     left,
     right,
-    anim: { alg: preset === 'none' ? 'none' : 'vmprod', fuse: preset === 'none' ? 'none' : 'sync', speed: 20 },
+    anim: {
+      alg: preset === 'none' ? 'none' : 'vmprod',
+      fuse: preset === 'none' ? 'none' : 'sync',
+      speed: 20,
+    },
   };
 }

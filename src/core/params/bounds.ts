@@ -49,16 +49,19 @@ export function checkBounds(value: unknown, b: Bounds = STATE_BOUNDS): string | 
         return `${where}: a ${typeof v} is not plain data`;
     }
     if (v === null) continue;
-    if (seen.has(v)) return `${where}: the same object appears twice (shared or cyclic structures are not accepted)`;
+    if (seen.has(v))
+      return `${where}: the same object appears twice (shared or cyclic structures are not accepted)`;
     seen.add(v);
     if (depth >= b.depth) return `${where}: nested deeper than ${b.depth} levels`;
     if (Array.isArray(v)) {
       if (v.length > b.nodes) return `more than ${b.nodes} values in all`;
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i] as unknown, depth: depth + 1, path: `${path}[${i}]` });
+      for (let i = v.length - 1; i >= 0; i--)
+        stack.push({ v: v[i] as unknown, depth: depth + 1, path: `${path}[${i}]` });
       continue;
     }
     const proto: unknown = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) return `${where}: only plain objects are accepted`;
+    if (proto !== Object.prototype && proto !== null)
+      return `${where}: only plain objects are accepted`;
     const rec = v as Record<string, unknown>;
     if (rec.matmul === true || rec.matmul === 'true') {
       if (++matmuls > b.matmuls) return `more than ${b.matmuls} matmuls`;
@@ -67,9 +70,14 @@ export function checkBounds(value: unknown, b: Bounds = STATE_BOUNDS): string | 
     if (keys.length > b.nodes) return `more than ${b.nodes} values in all`;
     for (let i = keys.length - 1; i >= 0; i--) {
       const k = keys[i]!;
-      if (k.length > b.string) return `${where}: a property name longer than ${b.string} characters`;
+      if (k.length > b.string)
+        return `${where}: a property name longer than ${b.string} characters`;
       nodes++;
-      stack.push({ v: rec[k], depth: depth + 1, path: path === '' ? k : `${path}.${k.slice(0, 40)}` });
+      stack.push({
+        v: rec[k],
+        depth: depth + 1,
+        path: path === '' ? k : `${path}.${k.slice(0, 40)}`,
+      });
     }
   }
   return null;

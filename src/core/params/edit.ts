@@ -6,7 +6,17 @@
  * writes the derived choices into every child so the picture does not jump).
  */
 import { type Normalized, normalize } from './normalize';
-import { type Arg, type MatmulArg, type Params, type Scheme, CHILD_GROUPS, MAX_DIM, defaultMatrix, groupDefaults, toExternal } from './schema';
+import {
+  type Arg,
+  type MatmulArg,
+  type Params,
+  type Scheme,
+  CHILD_GROUPS,
+  MAX_DIM,
+  defaultMatrix,
+  groupDefaults,
+  toExternal,
+} from './schema';
 import { setDimension, rowsOf, colsOf } from './shapes';
 import { safeName } from './names';
 import { type Path, clearDerivedNames, clone, getAt } from './tree';
@@ -26,7 +36,8 @@ export function applyEdit(p: Params, path: Path, value: unknown): Normalized {
   const key = path[path.length - 1];
   const parentPath = path.slice(0, -1);
   const parent = getAt(next, parentPath) as Record<string, unknown> | undefined;
-  if (!parent || key === undefined) return { params: p, notices: [`edit: no such property ${path.join('.')}`] };
+  if (!parent || key === undefined)
+    return { params: p, notices: [`edit: no such property ${path.join('.')}`] };
 
   if (path.length === 1 && key === 'expr') {
     return normalize({ ...toExternal(next), expr: value }, { fromExpr: true });
@@ -63,7 +74,13 @@ export function applyEdit(p: Params, path: Path, value: unknown): Normalized {
     (getAt(next, parentPath) as { name: string }).name = String(value);
     return renormalize(next);
   }
-  if (path.length === 2 && path[0] === 'layout' && key === 'scheme' && value === 'custom' && p.layout.scheme !== 'custom') {
+  if (
+    path.length === 2 &&
+    path[0] === 'layout' &&
+    key === 'scheme' &&
+    value === 'custom' &&
+    p.layout.scheme !== 'custom'
+  ) {
     parent[key] = value;
     writeDerivedChoices(next, p.layout.scheme);
     return renormalize(next);

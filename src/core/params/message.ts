@@ -15,11 +15,25 @@ export interface SetParamsResult extends Normalized {
   refused: boolean;
 }
 
-export function applySetParams(current: Params, props: unknown, reset: boolean, syncExpr: boolean): SetParamsResult {
+export function applySetParams(
+  current: Params,
+  props: unknown,
+  reset: boolean,
+  syncExpr: boolean,
+): SetParamsResult {
   const over = checkBounds(props);
-  if (over !== null) return { params: current, notices: [`setParams refused: ${over}; the state is unchanged`], refused: true };
+  if (over !== null)
+    return {
+      params: current,
+      notices: [`setParams refused: ${over}; the state is unchanged`],
+      refused: true,
+    };
   if (typeof props !== 'object' || props === null || Array.isArray(props)) {
-    return { params: current, notices: ['setParams refused: props must be an object; the state is unchanged'], refused: true };
+    return {
+      params: current,
+      notices: ['setParams refused: props must be an object; the state is unchanged'],
+      refused: true,
+    };
   }
   // Messages use the users' (spaced) names, so they are merged onto the state in those names.
   const keep = reset ? defaultParams() : current;

@@ -6,9 +6,30 @@
  * the tree so the two always agree. Shapes are made consistent (every matmul's shared `k`).
  */
 import {
-  type Arg, type Field, type FolderState, type GroupOf, type MatmulArg, type MatrixArg, type Params, type ValueOf,
-  ANIM_FIELDS, BLOCK_FIELDS, CAM_FIELDS, CHILD_GROUPS, DECO_FIELDS, EPILOG_FIELD, LAYOUT_FIELDS, MATRIX_FIELDS,
-  MATMUL_ARG_FIELDS, ROOT_GROUPS, SIDE_DEFAULTS, TARGET_FIELDS, VIZ_FIELDS, codeName, defaultMatrix, defaultParams,
+  type Arg,
+  type Field,
+  type FolderState,
+  type GroupOf,
+  type MatmulArg,
+  type MatrixArg,
+  type Params,
+  type ValueOf,
+  ANIM_FIELDS,
+  BLOCK_FIELDS,
+  CAM_FIELDS,
+  CHILD_GROUPS,
+  DECO_FIELDS,
+  EPILOG_FIELD,
+  LAYOUT_FIELDS,
+  MATRIX_FIELDS,
+  MATMUL_ARG_FIELDS,
+  ROOT_GROUPS,
+  SIDE_DEFAULTS,
+  TARGET_FIELDS,
+  VIZ_FIELDS,
+  codeName,
+  defaultMatrix,
+  defaultParams,
   groupDefaults,
 } from './schema';
 import { type ExprNode, ExprError, MAX_EXPR_OPERANDS, parseExpr } from '../expr/parse';
@@ -39,7 +60,8 @@ let keepState: unknown;
 /** What a field falls back to when its new value is unusable: its value in `keepState` if valid, else the default. */
 function fallback(f: Field, path: string): { value: number | boolean | string; said: string } {
   // The kept state is a normalized tree, under code names; the path may use either name.
-  const kept = keepState === undefined ? undefined : getAt(keepState, path.split('.').map(codeName));
+  const kept =
+    keepState === undefined ? undefined : getAt(keepState, path.split('.').map(codeName));
   if (kept !== undefined) {
     const saved = keepState;
     keepState = undefined;
@@ -52,7 +74,12 @@ function fallback(f: Field, path: string): { value: number | boolean | string; s
 }
 
 /** Coerces one value to a field's type and range; returns the default with a notice when it cannot. */
-export function coerceField<F extends Field>(f: F, v: unknown, path: string, notices: string[]): ValueOf<F> {
+export function coerceField<F extends Field>(
+  f: F,
+  v: unknown,
+  path: string,
+  notices: string[],
+): ValueOf<F> {
   // Each branch returns a value of the field's own kind (a choice is one of its choices).
   return coerce(f, v, path, notices) as ValueOf<F>;
 }
@@ -60,7 +87,8 @@ export function coerceField<F extends Field>(f: F, v: unknown, path: string, not
 function coerce(f: Field, v: unknown, path: string, notices: string[]): Field['def'] {
   switch (f.kind) {
     case 'number': {
-      let n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      let n =
+        typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
       if (typeof v === 'boolean') n = v ? 1 : 0;
       if (!Number.isFinite(n)) {
         const fb = fallback(f, path);
@@ -86,7 +114,12 @@ function coerce(f: Field, v: unknown, path: string, notices: string[]): Field['d
       }
     case 'choice': {
       // Objects are never choices (and String() of a hostile one can throw).
-      const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+      const s =
+        typeof v === 'string'
+          ? v
+          : typeof v === 'number' || typeof v === 'boolean'
+            ? String(v)
+            : undefined;
       if (s !== undefined && f.choices.includes(s)) return s;
       if (s !== undefined && f.aliases && Object.hasOwn(f.aliases, s)) return f.aliases[s]!;
       const fb = fallback(f, path);
@@ -144,7 +177,11 @@ function byName(fields: readonly Field[]): Map<string, Field> {
  * caller assigns the result onto an object of the table's shape.
  */
 function readFields<T extends readonly Field[]>(
-  fields: T, raw: unknown, path: string, notices: string[], skip: readonly string[] = [],
+  fields: T,
+  raw: unknown,
+  path: string,
+  notices: string[],
+  skip: readonly string[] = [],
 ): Partial<GroupOf<T>> {
   const out: Record<string, Field['def']> = {};
   if (raw === undefined) return {};
@@ -169,40 +206,84 @@ function readFields<T extends readonly Field[]>(
   return out as Partial<GroupOf<T>>;
 }
 
-function group<T extends readonly Field[]>(fields: T, raw: unknown, path: string, notices: string[]): GroupOf<T> {
+function group<T extends readonly Field[]>(
+  fields: T,
+  raw: unknown,
+  path: string,
+  notices: string[],
+): GroupOf<T> {
   return Object.assign(groupDefaults(fields), readFields(fields, raw, path, notices));
 }
 
 // ---- Structure ------------------------------------------------------------------------------
 
 /** A shape of the tree: which nodes are matmuls, and their names. */
-type Skeleton = { kind: 'leaf'; name: string } | { kind: 'matmul'; name: string; named: boolean; left: Skeleton; right: Skeleton };
+type Skeleton =
+  | { kind: 'leaf'; name: string }
+  | { kind: 'matmul'; name: string; named: boolean; left: Skeleton; right: Skeleton };
 
 function skeletonFromExpr(e: ExprNode): Skeleton {
   return e.kind === 'leaf'
     ? { kind: 'leaf', name: e.name }
-    : { kind: 'matmul', name: e.name, named: e.named, left: skeletonFromExpr(e.left), right: skeletonFromExpr(e.right) };
+    : {
+        kind: 'matmul',
+        name: e.name,
+        named: e.named,
+        left: skeletonFromExpr(e.left),
+        right: skeletonFromExpr(e.right),
+      };
 }
 
 function skeletonNode(sk: Skeleton): ExprNode {
   return sk.kind === 'leaf'
     ? { kind: 'leaf', name: sk.name, start: 0, end: 0 }
-    : { kind: 'matmul', name: sk.name, named: sk.named, left: skeletonNode(sk.left), right: skeletonNode(sk.right), start: 0, end: 0 };
+    : {
+        kind: 'matmul',
+        name: sk.name,
+        named: sk.named,
+        left: skeletonNode(sk.left),
+        right: skeletonNode(sk.right),
+        start: 0,
+        end: 0,
+      };
 }
 
 /** A valid name for a matrix or matmul, with a notice when the given one had to change. */
 function checkedName(name: string, fallback: string, path: string, notices: string[]): string {
   const safe = safeName(name, fallback);
-  if (safe !== name) notices.push(`${path}: ${short(name)} is not a usable name (no ( ) @ =, at most ${MAX_NAME} characters); using ${short(safe)}`);
+  if (safe !== name)
+    notices.push(
+      `${path}: ${short(name)} is not a usable name (no ( ) @ =, at most ${MAX_NAME} characters); using ${short(safe)}`,
+    );
   return safe;
 }
 
 /** A matmul in a tree is named when its name is not just its own sub-expression text. */
-function treeMatmul(name: string, left: Skeleton, right: Skeleton, path = 'state', notices: string[] = []): Skeleton {
-  const derived = printExpr({ kind: 'matmul', name: '', named: false, left: skeletonNode(left), right: skeletonNode(right), start: 0, end: 0 });
+function treeMatmul(
+  name: string,
+  left: Skeleton,
+  right: Skeleton,
+  path = 'state',
+  notices: string[] = [],
+): Skeleton {
+  const derived = printExpr({
+    kind: 'matmul',
+    name: '',
+    named: false,
+    left: skeletonNode(left),
+    right: skeletonNode(right),
+    start: 0,
+    end: 0,
+  });
   const named = name !== '' && name !== derived;
   if (!named) return { kind: 'matmul', name: derived, named, left, right };
-  return { kind: 'matmul', name: checkedName(name, derived, `${path}.name`, notices), named: true, left, right };
+  return {
+    kind: 'matmul',
+    name: checkedName(name, derived, `${path}.name`, notices),
+    named: true,
+    left,
+    right,
+  };
 }
 
 const MAX_DEPTH = 64;
@@ -212,14 +293,28 @@ const MAX_DEPTH = 64;
  */
 let matmulBudget = 0;
 
-function skeletonFromTree(raw: Raw, side: 'left' | 'right', depth: number, notices: string[], path: string): Skeleton {
-  const given = typeof raw.name === 'string' ? raw.name : typeof raw.name === 'number' ? String(raw.name) : '';
+function skeletonFromTree(
+  raw: Raw,
+  side: 'left' | 'right',
+  depth: number,
+  notices: string[],
+  path: string,
+): Skeleton {
+  const given =
+    typeof raw.name === 'string' ? raw.name : typeof raw.name === 'number' ? String(raw.name) : '';
   const isMatmul = raw.matmul === true || raw.matmul === 'true';
   // A leaf needs a valid name; a matmul's may be its derived text (checked in treeMatmul).
-  const name = !isMatmul && given !== '' ? checkedName(given, SIDE_DEFAULTS[side].name, `${path}.name`, notices) : given;
+  const name =
+    !isMatmul && given !== ''
+      ? checkedName(given, SIDE_DEFAULTS[side].name, `${path}.name`, notices)
+      : given;
   if (raw.matmul === true || raw.matmul === 'true') {
     if (depth >= MAX_DEPTH || matmulBudget <= 0) {
-      notices.push(depth >= MAX_DEPTH ? `${path}: nesting deeper than ${MAX_DEPTH} was cut` : `${path}: more than ${MAX_EXPR_OPERANDS} operands; nesting cut here`);
+      notices.push(
+        depth >= MAX_DEPTH
+          ? `${path}: nesting deeper than ${MAX_DEPTH} was cut`
+          : `${path}: more than ${MAX_EXPR_OPERANDS} operands; nesting cut here`,
+      );
       // The matmul's name may be expression text, which no matrix may be called.
       return { kind: 'leaf', name: safeName(name, SIDE_DEFAULTS[side].name) };
     }
@@ -247,7 +342,14 @@ function indexByName(raw: unknown, out: Map<string, Raw>, depth = 0): Map<string
   return out;
 }
 
-function buildArg(sk: Skeleton, raw: Raw | undefined, byName: Map<string, Raw> | null, side: 'left' | 'right', path: string, notices: string[]): Arg {
+function buildArg(
+  sk: Skeleton,
+  raw: Raw | undefined,
+  byName: Map<string, Raw> | null,
+  side: 'left' | 'right',
+  path: string,
+  notices: string[],
+): Arg {
   const src = byName ? byName.get(sk.name) : raw;
   if (sk.kind === 'leaf') {
     const m: MatrixArg = defaultMatrix(sk.name, SIDE_DEFAULTS[side].init);
@@ -263,18 +365,46 @@ function buildArg(sk: Skeleton, raw: Raw | undefined, byName: Map<string, Raw> |
     name: sk.named ? sk.name : '',
     matmul: true,
     epilog: 'none',
-    left: buildArg(sk.left, byName ? undefined : (rawMm?.left as Raw | undefined), byName, 'left', `${path}.left`, notices),
-    right: buildArg(sk.right, byName ? undefined : (rawMm?.right as Raw | undefined), byName, 'right', `${path}.right`, notices),
+    left: buildArg(
+      sk.left,
+      byName ? undefined : (rawMm?.left as Raw | undefined),
+      byName,
+      'left',
+      `${path}.left`,
+      notices,
+    ),
+    right: buildArg(
+      sk.right,
+      byName ? undefined : (rawMm?.right as Raw | undefined),
+      byName,
+      'right',
+      `${path}.right`,
+      notices,
+    ),
     anim: groupDefaults(CHILD_GROUPS.anim),
     block: groupDefaults(CHILD_GROUPS.block),
     layout: groupDefaults(CHILD_GROUPS.layout),
     folder: 'closed',
   };
   if (rawMm) {
-    Object.assign(mm, readFields(MATMUL_ARG_FIELDS, rawMm, path, notices, ['name', 'matmul', 'left', 'right', 'anim', 'block', 'layout']));
+    Object.assign(
+      mm,
+      readFields(MATMUL_ARG_FIELDS, rawMm, path, notices, [
+        'name',
+        'matmul',
+        'left',
+        'right',
+        'anim',
+        'block',
+        'layout',
+      ]),
+    );
     Object.assign(mm.anim, readFields(CHILD_GROUPS.anim, rawMm.anim, `${path}.anim`, notices));
     Object.assign(mm.block, readFields(CHILD_GROUPS.block, rawMm.block, `${path}.block`, notices));
-    Object.assign(mm.layout, readFields(CHILD_GROUPS.layout, rawMm.layout, `${path}.layout`, notices));
+    Object.assign(
+      mm.layout,
+      readFields(CHILD_GROUPS.layout, rawMm.layout, `${path}.layout`, notices),
+    );
   }
   return mm;
 }
@@ -344,20 +474,39 @@ function normalizeInner(input: unknown, opts: NormalizeOptions): Normalized {
     );
   } else {
     for (const side of ['left', 'right'] as const) {
-      if (raw[side] !== undefined && !isObj(raw[side])) notices.push(`${side}: expected an object, got ${short(raw[side])}; ignored`);
+      if (raw[side] !== undefined && !isObj(raw[side]))
+        notices.push(`${side}: expected an object, got ${short(raw[side])}; ignored`);
     }
     rootSk = treeMatmul(
       typeof raw.name === 'string' ? raw.name : '',
-      isObj(raw.left) ? skeletonFromTree(raw.left, 'left', 1, notices, 'left') : { kind: 'leaf', name: 'L' },
-      isObj(raw.right) ? skeletonFromTree(raw.right, 'right', 1, notices, 'right') : { kind: 'leaf', name: 'R' },
+      isObj(raw.left)
+        ? skeletonFromTree(raw.left, 'left', 1, notices, 'left')
+        : { kind: 'leaf', name: 'L' },
+      isObj(raw.right)
+        ? skeletonFromTree(raw.right, 'right', 1, notices, 'right')
+        : { kind: 'leaf', name: 'R' },
       'state',
       notices,
     );
   }
   if (rootSk.kind !== 'matmul') throw new Error('unreachable');
 
-  p.left = buildArg(rootSk.left, isObj(raw.left) ? raw.left : undefined, byName, 'left', 'left', notices);
-  p.right = buildArg(rootSk.right, isObj(raw.right) ? raw.right : undefined, byName, 'right', 'right', notices);
+  p.left = buildArg(
+    rootSk.left,
+    isObj(raw.left) ? raw.left : undefined,
+    byName,
+    'left',
+    'left',
+    notices,
+  );
+  p.right = buildArg(
+    rootSk.right,
+    isObj(raw.right) ? raw.right : undefined,
+    byName,
+    'right',
+    'right',
+    notices,
+  );
 
   // Root scalars and groups.
   if (raw.epilog !== undefined) p.epilog = coerceField(EPILOG_FIELD, raw.epilog, 'epilog', notices);
@@ -368,18 +517,37 @@ function normalizeInner(input: unknown, opts: NormalizeOptions): Normalized {
   if (raw.viz !== undefined) p.viz = group(VIZ_FIELDS, raw.viz, 'viz', notices);
   if (raw.cam !== undefined) {
     if (isObj(raw.cam)) {
-      const { folder: _ignored, ...xyz } = readFields(CAM_FIELDS, raw.cam, 'cam', notices, ['target']);
+      const { folder: _ignored, ...xyz } = readFields(CAM_FIELDS, raw.cam, 'cam', notices, [
+        'target',
+      ]);
       Object.assign(p.cam, xyz);
       if (raw.cam.target !== undefined) {
-        const { folder: _none, ...target } = readFields(TARGET_FIELDS, raw.cam.target, 'cam.target', notices);
+        const { folder: _none, ...target } = readFields(
+          TARGET_FIELDS,
+          raw.cam.target,
+          'cam.target',
+          notices,
+        );
         Object.assign(p.cam.target, target);
       }
     } else notices.push(`cam: expected an object`);
   }
   p.folder = coerceFolder(raw.folder, p.folder, 'state', notices);
   if (isObj(raw.diag)) p.diag.folder = coerceFolder(raw.diag.folder, 'closed', 'diag', notices);
-  const known = new Set(['expr', 'name', 'epilog', 'left', 'right', 'cam', 'folder', 'diag', 'matmul', ...Object.keys(ROOT_GROUPS)]);
-  for (const k of Object.keys(raw)) if (!known.has(k)) notices.push(`${k}: unknown property ignored`);
+  const known = new Set([
+    'expr',
+    'name',
+    'epilog',
+    'left',
+    'right',
+    'cam',
+    'folder',
+    'diag',
+    'matmul',
+    ...Object.keys(ROOT_GROUPS),
+  ]);
+  for (const k of Object.keys(raw))
+    if (!known.has(k)) notices.push(`${k}: unknown property ignored`);
 
   fixShapes(p);
   // A partition set on one matmul reaches every matmul that shares the dimension

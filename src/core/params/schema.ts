@@ -7,16 +7,34 @@
  */
 
 export type Field =
-  | { kind: 'number'; key: string; def: number; min: number; max: number; step?: number; int?: boolean; label?: string }
+  | {
+      kind: 'number';
+      key: string;
+      def: number;
+      min: number;
+      max: number;
+      step?: number;
+      int?: boolean;
+      label?: string;
+    }
   | { kind: 'bool'; key: string; def: boolean; label?: string }
-  | { kind: 'choice'; key: string; def: string; choices: readonly string[]; aliases?: Record<string, string>; label?: string }
+  | {
+      kind: 'choice';
+      key: string;
+      def: string;
+      choices: readonly string[];
+      aliases?: Record<string, string>;
+      label?: string;
+    }
   | { kind: 'string'; key: string; def: string; maxLength: number; label?: string };
 
 /**
  * A field's name in code: its key in camelCase (`min size` -> `minSize`). The spaced key stays the
  * name users see, in links, menus and embedding messages; `toExternal` turns a tree back into it.
  */
-export type CodeName<S extends string> = S extends `${infer A} ${infer B}` ? `${A}${Capitalize<CodeName<B>>}` : S;
+export type CodeName<S extends string> = S extends `${infer A} ${infer B}`
+  ? `${A}${Capitalize<CodeName<B>>}`
+  : S;
 export function codeName(key: string): string {
   return key.replace(/ ([a-z])/g, (_, c: string) => c.toUpperCase());
 }
@@ -31,24 +49,56 @@ export type ValueOf<F> = F extends { kind: 'number' }
       : string;
 
 /** The object a field table describes, with code names as keys. */
-export type FieldsOf<T extends readonly Field[]> = { -readonly [F in T[number] as CodeName<F['key']>]: ValueOf<F> };
+export type FieldsOf<T extends readonly Field[]> = {
+  -readonly [F in T[number] as CodeName<F['key']>]: ValueOf<F>;
+};
 
 export type FolderState = 'open' | 'closed';
 
-export const ALGS = ['none', 'dotprod (row major)', 'dotprod (col major)', 'axpy', 'vmprod', 'mvprod', 'vvprod'] as const;
+export const ALGS = [
+  'none',
+  'dotprod (row major)',
+  'dotprod (col major)',
+  'axpy',
+  'vmprod',
+  'mvprod',
+  'vvprod',
+] as const;
 export const CHILD_ALGS = ['inherit', ...ALGS] as const;
 export const FUSES = ['none', 'sync', 'async'] as const;
 export const EPILOGS = [
-  'none', 'relu', 'gelu', 'sigmoid', 'silu', 'tanh', 'x**2', 'layernorm', 'softmax',
-  'softmax(x/sqrt(k))', 'softmax(tril(x/sqrt(k)))', 'x/k', 'x/sqrt(k)',
+  'none',
+  'relu',
+  'gelu',
+  'sigmoid',
+  'silu',
+  'tanh',
+  'x**2',
+  'layernorm',
+  'softmax',
+  'softmax(x/sqrt(k))',
+  'softmax(tril(x/sqrt(k)))',
+  'x/k',
+  'x/sqrt(k)',
   // Causal softmax without a scale: for products whose scale is folded into a weight (the head explorer's qkov form).
   'softmax(tril(x))',
   // From the original tool's old links: causal softmax scaled by 1/8 whatever k is.
   'softmax(tril(x/8))',
 ] as const;
 export const INITS = [
-  'rows', 'cols', 'row major', 'col major', 'uniform', 'gaussian', 'pt linear',
-  'tril mask', 'triu mask', 'eye', 'diff', 'url', 'expr',
+  'rows',
+  'cols',
+  'row major',
+  'col major',
+  'uniform',
+  'gaussian',
+  'pt linear',
+  'tril mask',
+  'triu mask',
+  'eye',
+  'diff',
+  'url',
+  'expr',
 ] as const;
 export const SCHEMES = ['blocks', 'zigzag', 'wheel', 'custom'] as const;
 export const SENSITIVITIES = ['global', 'semilocal', 'local', 'superlocal'] as const;
@@ -63,7 +113,9 @@ export const ANIM_FIELDS = [
   { kind: 'bool', key: 'hide inputs', def: false },
   { kind: 'number', key: 'spin', def: 0, min: -10, max: 10, step: 0.1 },
 ] as const satisfies readonly Field[];
-export const CHILD_ANIM_FIELDS = [{ kind: 'choice', key: 'alg', def: 'inherit', choices: CHILD_ALGS }] as const satisfies readonly Field[];
+export const CHILD_ANIM_FIELDS = [
+  { kind: 'choice', key: 'alg', def: 'inherit', choices: CHILD_ALGS },
+] as const satisfies readonly Field[];
 
 export const BLOCK_FIELDS = [
   { kind: 'number', key: 'i blocks', def: 1, min: 1, max: 16, step: 1, int: true },
@@ -136,7 +188,12 @@ export const MATRIX_FIELDS = [
   { kind: 'string', key: 'expr', def: '', maxLength: 2000 },
 ] as const satisfies readonly Field[];
 
-export const EPILOG_FIELD = { kind: 'choice', key: 'epilog', def: 'none', choices: EPILOGS } as const satisfies Field;
+export const EPILOG_FIELD = {
+  kind: 'choice',
+  key: 'epilog',
+  def: 'none',
+  choices: EPILOGS,
+} as const satisfies Field;
 export const MATMUL_ARG_FIELDS = [
   { kind: 'string', key: 'name', def: 'X', maxLength: 2000 },
   { kind: 'bool', key: 'matmul', def: true },
@@ -190,7 +247,10 @@ export type LayoutGroup = GroupOf<typeof LAYOUT_FIELDS>;
 export type DecoGroup = GroupOf<typeof DECO_FIELDS>;
 export type VizGroup = GroupOf<typeof VIZ_FIELDS>;
 
-export type MatrixArg = Omit<FieldsOf<typeof MATRIX_FIELDS>, 'matmul'> & { matmul: false; folder: FolderState };
+export type MatrixArg = Omit<FieldsOf<typeof MATRIX_FIELDS>, 'matmul'> & {
+  matmul: false;
+  folder: FolderState;
+};
 
 /**
  * What every matmul has, the root included: the root's groups hold more fields than a child's
@@ -269,8 +329,16 @@ export function defaultParams(): Params {
 
 /** Every field of every table (a field of the same key may appear in several). */
 export const ALL_FIELDS: readonly Field[] = [
-  ...ROOT_FIELDS, ...MATRIX_FIELDS, ...MATMUL_ARG_FIELDS, ...ANIM_FIELDS, ...CHILD_ANIM_FIELDS, ...BLOCK_FIELDS,
-  ...LAYOUT_FIELDS, ...DECO_FIELDS, ...VIZ_FIELDS, ...CAM_FIELDS,
+  ...ROOT_FIELDS,
+  ...MATRIX_FIELDS,
+  ...MATMUL_ARG_FIELDS,
+  ...ANIM_FIELDS,
+  ...CHILD_ANIM_FIELDS,
+  ...BLOCK_FIELDS,
+  ...LAYOUT_FIELDS,
+  ...DECO_FIELDS,
+  ...VIZ_FIELDS,
+  ...CAM_FIELDS,
 ];
 
 /** Every field that may appear with a given last path segment, for casting the original's URL values. */
@@ -296,7 +364,8 @@ export function toExternal(p: Params | Arg): { [k: string]: Json } {
   const walk = (o: object): { [k: string]: Json } => {
     const out: { [k: string]: Json } = {};
     for (const [k, v] of Object.entries(o)) {
-      out[EXTERNAL_NAMES.get(k) ?? k] = typeof v === 'object' && v !== null ? walk(v as object) : (v as Json);
+      out[EXTERNAL_NAMES.get(k) ?? k] =
+        typeof v === 'object' && v !== null ? walk(v as object) : (v as Json);
     }
     return out;
   };

@@ -12,14 +12,30 @@ function node(a: Arg): ExprNode {
   if (!a.matmul) return { kind: 'leaf', name: a.name, start: 0, end: 0 };
   const left = node(a.left);
   const right = node(a.right);
-  const derived = printExpr({ kind: 'matmul', name: '', named: false, left, right, start: 0, end: 0 });
+  const derived = printExpr({
+    kind: 'matmul',
+    name: '',
+    named: false,
+    left,
+    right,
+    start: 0,
+    end: 0,
+  });
   const named = a.name !== '' && a.name !== derived;
   return { kind: 'matmul', name: named ? a.name : derived, named, left, right, start: 0, end: 0 };
 }
 
 /** The sub-expression text that names an unnamed matmul. */
 export function derivedText(m: { left: Arg; right: Arg }): string {
-  return printExpr({ kind: 'matmul', name: '', named: false, left: node(m.left), right: node(m.right), start: 0, end: 0 });
+  return printExpr({
+    kind: 'matmul',
+    name: '',
+    named: false,
+    left: node(m.left),
+    right: node(m.right),
+    start: 0,
+    end: 0,
+  });
 }
 
 /** Fills empty matmul names with their derived text, bottom-up; sets the root name. */
@@ -51,9 +67,25 @@ export function clearDerivedNames(p: Params): void {
 export function exprOfTree(p: Params): string {
   const left = node(p.left);
   const right = node(p.right);
-  const derived = printExpr({ kind: 'matmul', name: '', named: false, left, right, start: 0, end: 0 });
+  const derived = printExpr({
+    kind: 'matmul',
+    name: '',
+    named: false,
+    left,
+    right,
+    start: 0,
+    end: 0,
+  });
   const named = p.name !== '' && p.name !== derived;
-  return printExpr({ kind: 'matmul', name: named ? p.name : derived, named, left, right, start: 0, end: 0 });
+  return printExpr({
+    kind: 'matmul',
+    name: named ? p.name : derived,
+    named,
+    left,
+    right,
+    start: 0,
+    end: 0,
+  });
 }
 
 export type Path = readonly string[];
@@ -112,7 +144,8 @@ export function getAt(root: unknown, path: Path): unknown {
 /** Deep-merges plain objects; arrays and scalars replace. Returns a new object. */
 export function deepMerge(base: unknown, over: unknown, depth = 0): unknown {
   if (depth > 80) return base;
-  if (typeof over !== 'object' || over === null || Array.isArray(over)) return over === undefined ? base : over;
+  if (typeof over !== 'object' || over === null || Array.isArray(over))
+    return over === undefined ? base : over;
   if (typeof base !== 'object' || base === null || Array.isArray(base)) base = {};
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
@@ -125,5 +158,3 @@ export function deepMerge(base: unknown, over: unknown, depth = 0): unknown {
 export function clone<T>(x: T): T {
   return JSON.parse(JSON.stringify(x)) as T;
 }
-
-

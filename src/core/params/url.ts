@@ -39,7 +39,11 @@ function forbiddenKeys(raw: unknown, path: string, out: string[], depth = 0): st
 export function fromPartial(raw: unknown): Normalized {
   // Deep, huge, shared or cyclic data is refused before anything walks it.
   const over = checkBounds(raw);
-  if (over !== null) return { params: normalize(undefined).params, notices: [`state refused: ${over}; opened the defaults`] };
+  if (over !== null)
+    return {
+      params: normalize(undefined).params,
+      notices: [`state refused: ${over}; opened the defaults`],
+    };
   const bad = forbiddenKeys(raw, '', []);
   const n = fromPartialInner(raw);
   return bad.length ? { params: n.params, notices: [...bad, ...n.notices] } : n;
@@ -179,9 +183,16 @@ export function encodeNumbered(p: Params): string {
   const values: [string, string][] = [];
   for (const [path, v] of pairs) {
     const dot = path.lastIndexOf('.');
-    values.push(dot < 0 ? [String(num(path)), v] : [`${num(path.slice(0, dot))}.${num(path.slice(dot + 1))}`, v]);
+    values.push(
+      dot < 0
+        ? [String(num(path)), v]
+        : [`${num(path.slice(0, dot))}.${num(path.slice(dot + 1))}`, v],
+    );
   }
-  const entries: [string, string][] = [...values, ...[...table].map(([k, n]): [string, string] => [k, String(n)])];
+  const entries: [string, string][] = [
+    ...values,
+    ...[...table].map(([k, n]): [string, string] => [k, String(n)]),
+  ];
   return new URLSearchParams(entries).toString();
 }
 
@@ -209,21 +220,32 @@ export function decodeQuery(query: string): Decoded {
     return decodeQueryInner(query);
   } catch (e) {
     // Last line of defence: a link must never stop the page from starting.
-    return { ...normalize(undefined), notices: [`link: could not be read (${e instanceof Error ? e.message : 'unknown error'}); opened the defaults`] };
+    return {
+      ...normalize(undefined),
+      notices: [
+        `link: could not be read (${e instanceof Error ? e.message : 'unknown error'}); opened the defaults`,
+      ],
+    };
   }
 }
 
 function decodeQueryInner(query: string): Decoded {
   const q = query.startsWith('?') ? query.slice(1) : query;
   if (q.length > MAX_QUERY) {
-    return { ...normalize(undefined), notices: [`link: the link is too long (${q.length} characters); opened the defaults`] };
+    return {
+      ...normalize(undefined),
+      notices: [`link: the link is too long (${q.length} characters); opened the defaults`],
+    };
   }
   if (q === '') return normalize(undefined);
   let sp: URLSearchParams;
   try {
     sp = new URLSearchParams(q);
   } catch {
-    return { ...normalize(undefined), notices: ['link: the query could not be read; opened the defaults'] };
+    return {
+      ...normalize(undefined),
+      notices: ['link: the query could not be read; opened the defaults'],
+    };
   }
   const notices: string[] = [];
   let raw: unknown;
@@ -240,7 +262,10 @@ function decodeQueryInner(query: string): Decoded {
   } else if (z !== null) {
     const json = decompressUriSafe(z, MAX_Z_TEXT);
     if (json.ok) raw = parseJson(json.text, 'z', notices);
-    else if (json.reason === 'too-long') notices.push(`link: the z part expands to more than ${json.limit} characters; opened the defaults`);
+    else if (json.reason === 'too-long')
+      notices.push(
+        `link: the z part expands to more than ${json.limit} characters; opened the defaults`,
+      );
     else notices.push('link: the z part is not a compressed state; opened the defaults');
   } else if (params !== null) {
     raw = parseJson(params, 'params', notices);
@@ -254,7 +279,9 @@ function decodeQueryInner(query: string): Decoded {
 
 function parseJson(text: string, what: string, notices: string[]): unknown {
   if (jsonNestsDeeper(text, STATE_BOUNDS.depth)) {
-    notices.push(`link: the ${what} part is nested deeper than ${STATE_BOUNDS.depth} levels; opened the defaults`);
+    notices.push(
+      `link: the ${what} part is nested deeper than ${STATE_BOUNDS.depth} levels; opened the defaults`,
+    );
     return undefined;
   }
   try {

@@ -11,9 +11,21 @@ export function erf(x: number): number {
   const r =
     t *
     Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-        t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t *
+                              (-1.13520398 +
+                                t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? 1 - r : r - 1;
 }
@@ -35,7 +47,13 @@ function softmaxRows(d: Float32Array, h: number, w: number, scale: number, causa
   }
 }
 
-export function applyEpilog(epilog: string, d: Float32Array, h: number, w: number, k: number): void {
+export function applyEpilog(
+  epilog: string,
+  d: Float32Array,
+  h: number,
+  w: number,
+  k: number,
+): void {
   const n = h * w;
   switch (epilog) {
     case 'none':

@@ -5,7 +5,6 @@
  * corner.
  */
 
-
 export function fillFromData(
   src: { rows: number; cols: number; data: Float32Array },
   h: number,

@@ -112,15 +112,82 @@ type Token =
 /** Longest first, so `===` is not read as `==` then `=`. Includes operators we reject, so the
  * message can name them (e.g. `+=` is "assignment", not "unexpected '='"). */
 const OPERATORS = [
-  '>>>=', '...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??=',
-  '=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '**', '++', '--', '<<', '>>',
-  '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
-  '+', '-', '*', '/', '%', '<', '>', '!', '~', '&', '|', '^', '?', ':', '(', ')', ',', '.', '=',
-  '[', ']', '{', '}', ';',
+  '>>>=',
+  '...',
+  '===',
+  '!==',
+  '**=',
+  '<<=',
+  '>>=',
+  '>>>',
+  '&&=',
+  '||=',
+  '??=',
+  '=>',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '??',
+  '?.',
+  '**',
+  '++',
+  '--',
+  '<<',
+  '>>',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '<',
+  '>',
+  '!',
+  '~',
+  '&',
+  '|',
+  '^',
+  '?',
+  ':',
+  '(',
+  ')',
+  ',',
+  '.',
+  '=',
+  '[',
+  ']',
+  '{',
+  '}',
+  ';',
 ];
 
 const ASSIGNMENT_OPS = new Set([
-  '=', '+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=', '&&=', '||=', '??=',
+  '=',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '**=',
+  '<<=',
+  '>>=',
+  '>>>=',
+  '&=',
+  '|=',
+  '^=',
+  '&&=',
+  '||=',
+  '??=',
 ]);
 
 function rejectOperator(op: string, pos: number): never {
@@ -131,13 +198,22 @@ function rejectOperator(op: string, pos: number): never {
   switch (op) {
     case '++':
     case '--':
-      throw new FormulaError(`'${op}' at ${pos} is not allowed: formulas cannot change variables`, pos);
+      throw new FormulaError(
+        `'${op}' at ${pos} is not allowed: formulas cannot change variables`,
+        pos,
+      );
     case '=>':
-      throw new FormulaError(`'=>' at ${pos} is not allowed: formulas cannot define functions`, pos);
+      throw new FormulaError(
+        `'=>' at ${pos} is not allowed: formulas cannot define functions`,
+        pos,
+      );
     case '...':
       throw new FormulaError(`'...' at ${pos} is not allowed`, pos);
     case '?.':
-      throw new FormulaError(`'?.' at ${pos} is not allowed: the only member access is Math.NAME`, pos);
+      throw new FormulaError(
+        `'?.' at ${pos} is not allowed: the only member access is Math.NAME`,
+        pos,
+      );
     case '[':
     case ']':
       throw new FormulaError(
@@ -206,7 +282,10 @@ class Lexer {
         return { k: 'op', op, pos };
       }
     }
-    throw new FormulaError(`unexpected character '${String.fromCodePoint(s.codePointAt(pos) ?? 0)}' at ${pos}`, pos);
+    throw new FormulaError(
+      `unexpected character '${String.fromCodePoint(s.codePointAt(pos) ?? 0)}' at ${pos}`,
+      pos,
+    );
   }
 
   private readNumber(): Token {
@@ -231,7 +310,8 @@ class Lexer {
       if (s[e] === 'e' || s[e] === 'E') {
         let x = e + 1;
         if (s[x] === '+' || s[x] === '-') x++;
-        if (!isDigit(s[x] ?? '')) throw new FormulaError(`incomplete exponent in number at ${pos}`, pos);
+        if (!isDigit(s[x] ?? ''))
+          throw new FormulaError(`incomplete exponent in number at ${pos}`, pos);
         while (x < s.length && isDigit(s[x])) x++;
         e = x;
       }
@@ -263,10 +343,29 @@ function describe(tok: Token): string {
 // Syntax tree and parser
 
 type BinOp =
-  | '+' | '-' | '*' | '/' | '%' | '**'
-  | '<' | '<=' | '>' | '>=' | '==' | '!=' | '===' | '!=='
-  | '&' | '|' | '^' | '<<' | '>>' | '>>>'
-  | '&&' | '||' | '??';
+  | '+'
+  | '-'
+  | '*'
+  | '/'
+  | '%'
+  | '**'
+  | '<'
+  | '<='
+  | '>'
+  | '>='
+  | '=='
+  | '!='
+  | '==='
+  | '!=='
+  | '&'
+  | '|'
+  | '^'
+  | '<<'
+  | '>>'
+  | '>>>'
+  | '&&'
+  | '||'
+  | '??';
 type UnOp = '-' | '+' | '!' | '~';
 
 type Node =
@@ -279,16 +378,28 @@ type Node =
 
 /** JavaScript's binary precedences (higher binds tighter); `**` is handled with unary operators. */
 const PRECEDENCE = new Map<string, number>([
-  ['??', 1], ['||', 1],
+  ['??', 1],
+  ['||', 1],
   ['&&', 2],
   ['|', 3],
   ['^', 4],
   ['&', 5],
-  ['==', 6], ['!=', 6], ['===', 6], ['!==', 6],
-  ['<', 7], ['<=', 7], ['>', 7], ['>=', 7],
-  ['<<', 8], ['>>', 8], ['>>>', 8],
-  ['+', 9], ['-', 9],
-  ['*', 10], ['/', 10], ['%', 10],
+  ['==', 6],
+  ['!=', 6],
+  ['===', 6],
+  ['!==', 6],
+  ['<', 7],
+  ['<=', 7],
+  ['>', 7],
+  ['>=', 7],
+  ['<<', 8],
+  ['>>', 8],
+  ['>>>', 8],
+  ['+', 9],
+  ['-', 9],
+  ['*', 10],
+  ['/', 10],
+  ['%', 10],
 ]);
 
 const UNARY_OPS = new Set(['-', '+', '!', '~']);
@@ -306,7 +417,8 @@ class Parser {
   }
 
   parseFormula(): Node {
-    if (this.lex.peek().k === 'end') throw new FormulaError('the formula is empty: expected an expression at 0', 0);
+    if (this.lex.peek().k === 'end')
+      throw new FormulaError('the formula is empty: expected an expression at 0', 0);
     const node = this.parseConditional();
     const tok = this.lex.peek();
     if (tok.k !== 'end') this.unexpected(tok, 'an operator or the end');
@@ -315,7 +427,10 @@ class Parser {
 
   private enter(pos: number): void {
     if (++this.depth > MAX_FORMULA_DEPTH) {
-      throw new FormulaError(`the formula is nested deeper than ${MAX_FORMULA_DEPTH} levels (at ${pos})`, pos);
+      throw new FormulaError(
+        `the formula is nested deeper than ${MAX_FORMULA_DEPTH} levels (at ${pos})`,
+        pos,
+      );
     }
   }
 
@@ -331,9 +446,15 @@ class Parser {
   private unexpected(tok: Token, expected: string): never {
     if (tok.k === 'op') {
       if (tok.op === ',') {
-        throw new FormulaError(`',' at ${tok.pos} is not allowed here: a formula is a single expression`, tok.pos);
+        throw new FormulaError(
+          `',' at ${tok.pos} is not allowed here: a formula is a single expression`,
+          tok.pos,
+        );
       }
-      if (!PRECEDENCE.has(tok.op) && !['(', ')', '?', ':', '.', '**', ...UNARY_OPS].includes(tok.op)) {
+      if (
+        !PRECEDENCE.has(tok.op) &&
+        !['(', ')', '?', ':', '.', '**', ...UNARY_OPS].includes(tok.op)
+      ) {
         rejectOperator(tok.op, tok.pos);
       }
     }
@@ -435,7 +556,10 @@ class Parser {
       throw new FormulaError(`only Math functions can be called ('(' at ${tok.pos})`, tok.pos);
     }
     if (tok.k === 'op' && tok.op === '.') {
-      throw new FormulaError(`'.' at ${tok.pos} is not allowed here: the only member access is Math.NAME`, tok.pos);
+      throw new FormulaError(
+        `'.' at ${tok.pos} is not allowed here: the only member access is Math.NAME`,
+        tok.pos,
+      );
     }
     return node;
   }
@@ -468,9 +592,10 @@ class Parser {
       return inner.t === 'binary' ? { ...inner, paren: true } : inner;
     }
     if (tok.k === 'op') {
-      if (ASSIGNMENT_OPS.has(tok.op) || [
-        '++', '--', '=>', '...', '?.', '[', ']', '{', '}', ';',
-      ].includes(tok.op)) {
+      if (
+        ASSIGNMENT_OPS.has(tok.op) ||
+        ['++', '--', '=>', '...', '?.', '[', ']', '{', '}', ';'].includes(tok.op)
+      ) {
         rejectOperator(tok.op, tok.pos);
       }
     }
@@ -481,12 +606,18 @@ class Parser {
     const dot = this.lex.peek();
     if (dot.k !== 'op' || dot.op !== '.') {
       if (dot.k === 'op' && (dot.op === '[' || dot.op === '?.')) rejectOperator(dot.op, dot.pos);
-      throw new FormulaError(`'Math' at ${mathPos} must be followed by .NAME, e.g. Math.PI or Math.sin(x)`, mathPos);
+      throw new FormulaError(
+        `'Math' at ${mathPos} must be followed by .NAME, e.g. Math.PI or Math.sin(x)`,
+        mathPos,
+      );
     }
     this.lex.next();
     const id = this.lex.next();
     if (id.k !== 'id') {
-      throw new FormulaError(`expected a name after 'Math.' at ${id.pos}, found ${describe(id)}`, id.pos);
+      throw new FormulaError(
+        `expected a name after 'Math.' at ${id.pos}, found ${describe(id)}`,
+        id.pos,
+      );
     }
     const name = id.name;
     const constant = MATH_CONSTANTS.get(name);
@@ -498,14 +629,18 @@ class Parser {
     }
     const fn = MATH_FUNCTIONS.get(name);
     if (fn === undefined) {
-      const why = name === 'random'
-        ? 'formulas must give the same values everywhere a link is opened'
-        : 'it is not on the list of allowed Math functions and constants';
+      const why =
+        name === 'random'
+          ? 'formulas must give the same values everywhere a link is opened'
+          : 'it is not on the list of allowed Math functions and constants';
       throw new FormulaError(`Math.${name} at ${mathPos} is not allowed: ${why}`, mathPos);
     }
     const open = this.lex.peek();
     if (open.k !== 'op' || open.op !== '(') {
-      throw new FormulaError(`Math.${name} at ${mathPos} is a function: call it, e.g. Math.${name}(x)`, mathPos);
+      throw new FormulaError(
+        `Math.${name} at ${mathPos} is a function: call it, e.g. Math.${name}(x)`,
+        mathPos,
+      );
     }
     this.lex.next();
     this.enter(open.pos);
@@ -577,10 +712,13 @@ function compileRaw(node: Node, bound: Bound): Compiled {
       const a = compileNode(node.arg, bound);
       const f = a.ev;
       const ev: Ev =
-        node.op === '-' ? (i, j, h, w) => -(f(i, j, h, w) as number)
-        : node.op === '+' ? (i, j, h, w) => +f(i, j, h, w)
-        : node.op === '!' ? (i, j, h, w) => !f(i, j, h, w)
-        : (i, j, h, w) => ~(f(i, j, h, w) as number);
+        node.op === '-'
+          ? (i, j, h, w) => -(f(i, j, h, w) as number)
+          : node.op === '+'
+            ? (i, j, h, w) => +f(i, j, h, w)
+            : node.op === '!'
+              ? (i, j, h, w) => !f(i, j, h, w)
+              : (i, j, h, w) => ~(f(i, j, h, w) as number);
       return { ev, constant: a.constant };
     }
     case 'binary': {
@@ -594,10 +732,16 @@ function compileRaw(node: Node, bound: Bound): Compiled {
       const y = compileNode(node.else, bound);
       if (t.constant) return t.ev(0, 0, 0, 0) ? x : y;
       const [ft, fx, fy] = [t.ev, x.ev, y.ev];
-      return { ev: (i, j, h, w) => (ft(i, j, h, w) ? fx(i, j, h, w) : fy(i, j, h, w)), constant: false };
+      return {
+        ev: (i, j, h, w) => (ft(i, j, h, w) ? fx(i, j, h, w) : fy(i, j, h, w)),
+        constant: false,
+      };
     }
     case 'call':
-      return compileCall(node.fn, node.args.map((arg) => compileNode(arg, bound)));
+      return compileCall(
+        node.fn,
+        node.args.map((arg) => compileNode(arg, bound)),
+      );
   }
 }
 
@@ -610,7 +754,9 @@ function compileVar(name: 'i' | 'j' | 'h' | 'w', bound: Bound): Compiled {
     case 'h':
       return bound.h !== undefined ? constant(bound.h) : { ev: (_i, _j, h) => h, constant: false };
     case 'w':
-      return bound.w !== undefined ? constant(bound.w) : { ev: (_i, _j, _h, w) => w, constant: false };
+      return bound.w !== undefined
+        ? constant(bound.w)
+        : { ev: (_i, _j, _h, w) => w, constant: false };
   }
 }
 
@@ -623,7 +769,10 @@ function compileCall(fn: MathFn, args: Compiled[]): Compiled {
   }
   if (args.length === 2) {
     const [a, b] = [args[0].ev, args[1].ev];
-    return { ev: (i, j, h, w) => f(a(i, j, h, w) as number, b(i, j, h, w) as number), constant: isConst };
+    return {
+      ev: (i, j, h, w) => f(a(i, j, h, w) as number, b(i, j, h, w) as number),
+      constant: isConst,
+    };
   }
   const evs = args.map((a) => a.ev);
   return {
@@ -640,43 +789,81 @@ function binary(op: BinOp, a: Compiled, b: Compiled): Ev {
   if (b.constant && !a.constant) {
     const k = g(0, 0, 0, 0) as number;
     switch (op) {
-      case '+': return (i, j, h, w) => (f(i, j, h, w) as number) + k;
-      case '-': return (i, j, h, w) => (f(i, j, h, w) as number) - k;
-      case '*': return (i, j, h, w) => (f(i, j, h, w) as number) * k;
-      case '/': return (i, j, h, w) => (f(i, j, h, w) as number) / k;
-      case '%': return (i, j, h, w) => (f(i, j, h, w) as number) % k;
-      case '<': return (i, j, h, w) => (f(i, j, h, w) as number) < k;
-      case '>': return (i, j, h, w) => (f(i, j, h, w) as number) > k;
-      case '==': return (i, j, h, w) => f(i, j, h, w) == k;
-      case '===': return (i, j, h, w) => f(i, j, h, w) === k;
-      default: break; // the generic closures below are correct for every operator
+      case '+':
+        return (i, j, h, w) => (f(i, j, h, w) as number) + k;
+      case '-':
+        return (i, j, h, w) => (f(i, j, h, w) as number) - k;
+      case '*':
+        return (i, j, h, w) => (f(i, j, h, w) as number) * k;
+      case '/':
+        return (i, j, h, w) => (f(i, j, h, w) as number) / k;
+      case '%':
+        return (i, j, h, w) => (f(i, j, h, w) as number) % k;
+      case '<':
+        return (i, j, h, w) => (f(i, j, h, w) as number) < k;
+      case '>':
+        return (i, j, h, w) => (f(i, j, h, w) as number) > k;
+      case '==':
+        // The formula language's own `==` (loose, as documented in docs/expressions.md).
+        // eslint-disable-next-line eqeqeq
+        return (i, j, h, w) => f(i, j, h, w) == k;
+      case '===':
+        return (i, j, h, w) => f(i, j, h, w) === k;
+      default:
+        break; // the generic closures below are correct for every operator
     }
   }
   switch (op) {
-    case '+': return (i, j, h, w) => (f(i, j, h, w) as number) + (g(i, j, h, w) as number);
-    case '-': return (i, j, h, w) => (f(i, j, h, w) as number) - (g(i, j, h, w) as number);
-    case '*': return (i, j, h, w) => (f(i, j, h, w) as number) * (g(i, j, h, w) as number);
-    case '/': return (i, j, h, w) => (f(i, j, h, w) as number) / (g(i, j, h, w) as number);
-    case '%': return (i, j, h, w) => (f(i, j, h, w) as number) % (g(i, j, h, w) as number);
-    case '**': return (i, j, h, w) => (f(i, j, h, w) as number) ** (g(i, j, h, w) as number);
-    case '<': return (i, j, h, w) => (f(i, j, h, w) as number) < (g(i, j, h, w) as number);
-    case '<=': return (i, j, h, w) => (f(i, j, h, w) as number) <= (g(i, j, h, w) as number);
-    case '>': return (i, j, h, w) => (f(i, j, h, w) as number) > (g(i, j, h, w) as number);
-    case '>=': return (i, j, h, w) => (f(i, j, h, w) as number) >= (g(i, j, h, w) as number);
-    case '==': return (i, j, h, w) => f(i, j, h, w) == g(i, j, h, w);
-    case '!=': return (i, j, h, w) => f(i, j, h, w) != g(i, j, h, w);
-    case '===': return (i, j, h, w) => f(i, j, h, w) === g(i, j, h, w);
-    case '!==': return (i, j, h, w) => f(i, j, h, w) !== g(i, j, h, w);
-    case '&': return (i, j, h, w) => (f(i, j, h, w) as number) & (g(i, j, h, w) as number);
-    case '|': return (i, j, h, w) => (f(i, j, h, w) as number) | (g(i, j, h, w) as number);
-    case '^': return (i, j, h, w) => (f(i, j, h, w) as number) ^ (g(i, j, h, w) as number);
-    case '<<': return (i, j, h, w) => (f(i, j, h, w) as number) << (g(i, j, h, w) as number);
-    case '>>': return (i, j, h, w) => (f(i, j, h, w) as number) >> (g(i, j, h, w) as number);
-    case '>>>': return (i, j, h, w) => (f(i, j, h, w) as number) >>> (g(i, j, h, w) as number);
-    case '&&': return (i, j, h, w) => f(i, j, h, w) && g(i, j, h, w);
-    case '||': return (i, j, h, w) => f(i, j, h, w) || g(i, j, h, w);
+    case '+':
+      return (i, j, h, w) => (f(i, j, h, w) as number) + (g(i, j, h, w) as number);
+    case '-':
+      return (i, j, h, w) => (f(i, j, h, w) as number) - (g(i, j, h, w) as number);
+    case '*':
+      return (i, j, h, w) => (f(i, j, h, w) as number) * (g(i, j, h, w) as number);
+    case '/':
+      return (i, j, h, w) => (f(i, j, h, w) as number) / (g(i, j, h, w) as number);
+    case '%':
+      return (i, j, h, w) => (f(i, j, h, w) as number) % (g(i, j, h, w) as number);
+    case '**':
+      return (i, j, h, w) => (f(i, j, h, w) as number) ** (g(i, j, h, w) as number);
+    case '<':
+      return (i, j, h, w) => (f(i, j, h, w) as number) < (g(i, j, h, w) as number);
+    case '<=':
+      return (i, j, h, w) => (f(i, j, h, w) as number) <= (g(i, j, h, w) as number);
+    case '>':
+      return (i, j, h, w) => (f(i, j, h, w) as number) > (g(i, j, h, w) as number);
+    case '>=':
+      return (i, j, h, w) => (f(i, j, h, w) as number) >= (g(i, j, h, w) as number);
+    // The formula language's own loose `==` and `!=` (docs/expressions.md).
+    case '==':
+      // eslint-disable-next-line eqeqeq
+      return (i, j, h, w) => f(i, j, h, w) == g(i, j, h, w);
+    case '!=':
+      // eslint-disable-next-line eqeqeq
+      return (i, j, h, w) => f(i, j, h, w) != g(i, j, h, w);
+    case '===':
+      return (i, j, h, w) => f(i, j, h, w) === g(i, j, h, w);
+    case '!==':
+      return (i, j, h, w) => f(i, j, h, w) !== g(i, j, h, w);
+    case '&':
+      return (i, j, h, w) => (f(i, j, h, w) as number) & (g(i, j, h, w) as number);
+    case '|':
+      return (i, j, h, w) => (f(i, j, h, w) as number) | (g(i, j, h, w) as number);
+    case '^':
+      return (i, j, h, w) => (f(i, j, h, w) as number) ^ (g(i, j, h, w) as number);
+    case '<<':
+      return (i, j, h, w) => (f(i, j, h, w) as number) << (g(i, j, h, w) as number);
+    case '>>':
+      return (i, j, h, w) => (f(i, j, h, w) as number) >> (g(i, j, h, w) as number);
+    case '>>>':
+      return (i, j, h, w) => (f(i, j, h, w) as number) >>> (g(i, j, h, w) as number);
+    case '&&':
+      return (i, j, h, w) => f(i, j, h, w) && g(i, j, h, w);
+    case '||':
+      return (i, j, h, w) => f(i, j, h, w) || g(i, j, h, w);
     // Values are only numbers and booleans, never null or undefined, so `a ?? b` is always `a`.
-    case '??': return f;
+    case '??':
+      return f;
   }
 }
 

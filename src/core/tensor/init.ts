@@ -10,7 +10,10 @@ import type { MatrixArg } from '../params/schema';
 
 /** What an initializer reads of a matrix's settings. */
 /** What an initializer reads; `init` is any text, since an unknown one is reported, not assumed away. */
-export type InitSpec = Pick<MatrixArg, 'name' | 'h' | 'w' | 'min' | 'max' | 'dropout' | 'seed' | 'expr'> & { init: string };
+export type InitSpec = Pick<
+  MatrixArg,
+  'name' | 'h' | 'w' | 'min' | 'max' | 'dropout' | 'seed' | 'expr'
+> & { init: string };
 
 export interface InitResult {
   data: Float32Array;
@@ -18,7 +21,15 @@ export interface InitResult {
   error?: string;
 }
 
-const DROPOUT_KINDS = new Set(['rows', 'cols', 'row major', 'col major', 'uniform', 'gaussian', 'pt linear']);
+const DROPOUT_KINDS = new Set([
+  'rows',
+  'cols',
+  'row major',
+  'col major',
+  'uniform',
+  'gaussian',
+  'pt linear',
+]);
 
 export function initMatrix(s: InitSpec): InitResult {
   const { h, w, min, max } = s;
@@ -29,16 +40,22 @@ export function initMatrix(s: InitSpec): InitResult {
   let error: string | undefined;
   switch (s.init) {
     case 'rows':
-      for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) out[i * w + j] = min + span * (h > 1 ? i / (h - 1) : 0);
+      for (let i = 0; i < h; i++)
+        for (let j = 0; j < w; j++) out[i * w + j] = min + span * (h > 1 ? i / (h - 1) : 0);
       break;
     case 'cols':
-      for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) out[i * w + j] = min + span * (w > 1 ? j / (w - 1) : 0);
+      for (let i = 0; i < h; i++)
+        for (let j = 0; j < w; j++) out[i * w + j] = min + span * (w > 1 ? j / (w - 1) : 0);
       break;
     case 'row major':
-      for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) out[i * w + j] = min + span * (n > 1 ? (i * w + j) / (n - 1) : 0);
+      for (let i = 0; i < h; i++)
+        for (let j = 0; j < w; j++)
+          out[i * w + j] = min + span * (n > 1 ? (i * w + j) / (n - 1) : 0);
       break;
     case 'col major':
-      for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) out[i * w + j] = min + span * (n > 1 ? (j * h + i) / (n - 1) : 0);
+      for (let i = 0; i < h; i++)
+        for (let j = 0; j < w; j++)
+          out[i * w + j] = min + span * (n > 1 ? (j * h + i) / (n - 1) : 0);
       break;
     case 'uniform':
       for (let x = 0; x < n; x++) out[x] = min + span * rng.next();

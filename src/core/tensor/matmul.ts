@@ -20,7 +20,11 @@ export function transpose(b: Float32Array, K: number, J: number): Float32Array {
 
 /** C = A @ B with B given transposed (`bt` is J x K). `onRows` reports progress between row blocks. */
 export function matmulT(
-  a: Float32Array, bt: Float32Array, I: number, K: number, J: number,
+  a: Float32Array,
+  bt: Float32Array,
+  I: number,
+  K: number,
+  J: number,
   out: Float32Array = new Float32Array(I * J),
   onRows?: (done: number) => void,
 ): Float32Array {
@@ -30,7 +34,11 @@ export function matmulT(
 
 /** The JavaScript kernel: same contract as `matmulT`. */
 export function matmulTScalar(
-  a: Float32Array, bt: Float32Array, I: number, K: number, J: number,
+  a: Float32Array,
+  bt: Float32Array,
+  I: number,
+  K: number,
+  J: number,
   out: Float32Array = new Float32Array(I * J),
   onRows?: (done: number) => void,
 ): Float32Array {
@@ -47,7 +55,14 @@ export function matmulTScalar(
       const j1 = Math.min(j + 1, J - 1);
       const b0 = j * K;
       const b1 = j1 * K;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0,
+        s20 = 0,
+        s21 = 0,
+        s30 = 0,
+        s31 = 0;
       for (let k = 0; k < K; k++) {
         const y0 = bt[b0 + k]!;
         const y1 = bt[b1 + k]!;
@@ -80,7 +95,11 @@ export function matmulTScalar(
 
 /** C = A @ B, B as it is (K x J). */
 export function matmul(
-  a: Float32Array, b: Float32Array, I: number, K: number, J: number,
+  a: Float32Array,
+  b: Float32Array,
+  I: number,
+  K: number,
+  J: number,
   out: Float32Array = new Float32Array(I * J),
   onRows?: (done: number) => void,
 ): Float32Array {
@@ -93,7 +112,11 @@ export function matmul(
  * the WebAssembly kernel packs B once for all of them; the JavaScript one transposes it once, and
  * only if it is needed. `b` must not change while the returned function is in use.
  */
-export function rowProducts(b: Float32Array, K: number, J: number): (a: Float32Array, rows: number, out: Float32Array) => Float32Array {
+export function rowProducts(
+  b: Float32Array,
+  K: number,
+  J: number,
+): (a: Float32Array, rows: number, out: Float32Array) => Float32Array {
   let bt: Float32Array | null = null;
   return (a, rows, out) => {
     if (wasmMatmul(a, b, rows, K, J, out)) return out;

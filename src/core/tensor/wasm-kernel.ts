@@ -13,7 +13,16 @@ interface KernelExports {
   packB(b: number, K: number, J: number, dst: number): void;
   packBT(bt: number, K: number, J: number, dst: number): void;
   packA(a: number, rows: number, K: number, dst: number): void;
-  multiply(pa: number, pb: number, rows: number, K: number, J: number, c: number, ldc: number, mp: number): void;
+  multiply(
+    pa: number,
+    pb: number,
+    rows: number,
+    K: number,
+    J: number,
+    c: number,
+    ldc: number,
+    mp: number,
+  ): void;
 }
 
 interface Kernel {
@@ -39,8 +48,17 @@ function load(): Kernel | null {
   kernel = null;
   try {
     if (WebAssembly.validate(kernelBytes)) {
-      const { memory, packB, packBT, packA, multiply } = new WebAssembly.Instance(new WebAssembly.Module(kernelBytes), {}).exports;
-      if (memory instanceof WebAssembly.Memory && typeof packB === 'function' && typeof packBT === 'function' && typeof packA === 'function' && typeof multiply === 'function') {
+      const { memory, packB, packBT, packA, multiply } = new WebAssembly.Instance(
+        new WebAssembly.Module(kernelBytes),
+        {},
+      ).exports;
+      if (
+        memory instanceof WebAssembly.Memory &&
+        typeof packB === 'function' &&
+        typeof packBT === 'function' &&
+        typeof packA === 'function' &&
+        typeof multiply === 'function'
+      ) {
         // The module's exports have these signatures (wasm/matmul.ts).
         const exports = {
           memory,
@@ -80,7 +98,15 @@ const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
  * `out` untouched) when WebAssembly is not available or memory cannot grow. `bt` is packed into
  * the module once for consecutive calls with the same array, so it must not change between them.
  */
-export function wasmMatmulT(a: Float32Array, bt: Float32Array, I: number, K: number, J: number, out: Float32Array, onRows?: (done: number) => void): boolean {
+export function wasmMatmulT(
+  a: Float32Array,
+  bt: Float32Array,
+  I: number,
+  K: number,
+  J: number,
+  out: Float32Array,
+  onRows?: (done: number) => void,
+): boolean {
   return run(a, bt, true, I, K, J, out, onRows);
 }
 
@@ -89,11 +115,28 @@ export function wasmMatmulT(a: Float32Array, bt: Float32Array, I: number, K: num
  * contract as `wasmMatmulT`: `b` is packed once for consecutive calls with the same array (row
  * slices of one product), so it must not change in place between them.
  */
-export function wasmMatmul(a: Float32Array, b: Float32Array, I: number, K: number, J: number, out: Float32Array, onRows?: (done: number) => void): boolean {
+export function wasmMatmul(
+  a: Float32Array,
+  b: Float32Array,
+  I: number,
+  K: number,
+  J: number,
+  out: Float32Array,
+  onRows?: (done: number) => void,
+): boolean {
   return run(a, b, false, I, K, J, out, onRows);
 }
 
-function run(a: Float32Array, b: Float32Array, transposed: boolean, I: number, K: number, J: number, out: Float32Array, onRows?: (done: number) => void): boolean {
+function run(
+  a: Float32Array,
+  b: Float32Array,
+  transposed: boolean,
+  I: number,
+  K: number,
+  J: number,
+  out: Float32Array,
+  onRows?: (done: number) => void,
+): boolean {
   const k = load();
   if (!k || I === 0 || J === 0) return Boolean(k);
   if (K === 0) {
@@ -111,7 +154,8 @@ function run(a: Float32Array, b: Float32Array, transposed: boolean, I: number, K
   const need = c + chunk * Jp * 4;
   const memory = k.exports.memory;
   try {
-    if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+    if (memory.buffer.byteLength < need)
+      memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
   } catch {
     return false;
   }

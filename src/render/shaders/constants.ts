@@ -30,9 +30,18 @@ export const CELLS_PER_PIXEL = { near: 0.2, far: 0.6 } as const;
  *   minLight / maxLight: lightness of the smallest and of the largest |value|;
  *   elemScale: the largest ball's diameter in cells (a ball's radius is 0.5 * elemScale * size).
  */
-export const VIZ_PACKING = ['minSize', 'minLight', 'maxLight', 'elemScale'] as const satisfies readonly (keyof VizParams)[];
+export const VIZ_PACKING = [
+  'minSize',
+  'minLight',
+  'maxLight',
+  'elemScale',
+] as const satisfies readonly (keyof VizParams)[];
 /** The hue settings packed into `uHue` (vec3), x, y, z: read as ZERO_HUE, HUE_GAP, HUE_SPREAD. */
-export const HUE_PACKING = ['zeroHue', 'hueGap', 'hueSpread'] as const satisfies readonly (keyof VizParams)[];
+export const HUE_PACKING = [
+  'zeroHue',
+  'hueGap',
+  'hueSpread',
+] as const satisfies readonly (keyof VizParams)[];
 
 /** `uViz` and `uHue` components, in packing order, of a set of look settings. */
 export function packViz(v: VizParams): [number, number, number, number] {
@@ -72,10 +81,14 @@ function glslInt(x: number): string {
  */
 export function glslConstants(): string {
   const lines: string[] = [];
-  for (const [k, v] of Object.entries(REVEAL)) lines.push(`#define REVEAL_${macroWord(k)} ${glslInt(v)}`);
-  for (const [k, v] of Object.entries(PLANE)) lines.push(`#define PLANE_${macroWord(k)} ${glslInt(v)}`);
-  for (const [k, v] of Object.entries(PROGRAM)) lines.push(`#define MODE_${macroWord(k)} ${glslInt(v)}`);
-  for (const [k, v] of Object.entries(CELLS_PER_PIXEL)) lines.push(`#define ${macroWord(k)}_CELLS_PER_PIXEL ${glslFloat(v)}`);
+  for (const [k, v] of Object.entries(REVEAL))
+    lines.push(`#define REVEAL_${macroWord(k)} ${glslInt(v)}`);
+  for (const [k, v] of Object.entries(PLANE))
+    lines.push(`#define PLANE_${macroWord(k)} ${glslInt(v)}`);
+  for (const [k, v] of Object.entries(PROGRAM))
+    lines.push(`#define MODE_${macroWord(k)} ${glslInt(v)}`);
+  for (const [k, v] of Object.entries(CELLS_PER_PIXEL))
+    lines.push(`#define ${macroWord(k)}_CELLS_PER_PIXEL ${glslFloat(v)}`);
   VIZ_PACKING.forEach((k, i) => lines.push(`#define VIZ_${macroWord(k)} uViz.${SWIZZLE[i]}`));
   HUE_PACKING.forEach((k, i) => lines.push(`#define ${macroWord(k)} uHue.${SWIZZLE[i]}`));
   return lines.join('\n') + '\n';

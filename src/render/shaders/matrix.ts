@@ -27,25 +27,26 @@ import { flatPath } from './flat';
  * Every uniform of a matrix: one object shared by all its program variants and its balls
  * (ball.ts adds the rectangle of cells), so a change reaches every variant at once.
  */
-export type MatrixUniforms = LookUniforms & CellUniforms & {
-  /** The values shown (computed, or an override such as partial sums); read by the bake pass. */
-  uValues: THREE.IUniform<THREE.Texture>;
-  /** Baked colour (rgb) and size (a, 0 = no ball) of every cell, pooled levels as mip levels. */
-  uLook: THREE.IUniform<THREE.Texture | null>;
-  /** Coarsest pooled level. */
-  uMaxLevel: THREE.IUniform<number>;
-  /** The finest baked level of the look texture: the far path reads no finer level. */
-  uFinest: THREE.IUniform<number>;
-  uOpacity: THREE.IUniform<number>;
-  /** Product planes: the argument values, which index is fixed (PLANE in core/layout/interior) and its value. */
-  uLeft: THREE.IUniform<THREE.Texture | null>;
-  uRight: THREE.IUniform<THREE.Texture | null>;
-  uPlane: THREE.IUniform<number>;
-  uFixed: THREE.IUniform<number>;
-  /** The box drawn, in local space: corner and size (the unit box's position maps onto it). */
-  uBoxMin: THREE.IUniform<THREE.Vector3>;
-  uBoxSize: THREE.IUniform<THREE.Vector3>;
-};
+export type MatrixUniforms = LookUniforms &
+  CellUniforms & {
+    /** The values shown (computed, or an override such as partial sums); read by the bake pass. */
+    uValues: THREE.IUniform<THREE.Texture>;
+    /** Baked colour (rgb) and size (a, 0 = no ball) of every cell, pooled levels as mip levels. */
+    uLook: THREE.IUniform<THREE.Texture | null>;
+    /** Coarsest pooled level. */
+    uMaxLevel: THREE.IUniform<number>;
+    /** The finest baked level of the look texture: the far path reads no finer level. */
+    uFinest: THREE.IUniform<number>;
+    uOpacity: THREE.IUniform<number>;
+    /** Product planes: the argument values, which index is fixed (PLANE in core/layout/interior) and its value. */
+    uLeft: THREE.IUniform<THREE.Texture | null>;
+    uRight: THREE.IUniform<THREE.Texture | null>;
+    uPlane: THREE.IUniform<number>;
+    uFixed: THREE.IUniform<number>;
+    /** The box drawn, in local space: corner and size (the unit box's position maps onto it). */
+    uBoxMin: THREE.IUniform<THREE.Vector3>;
+    uBoxSize: THREE.IUniform<THREE.Vector3>;
+  };
 
 /** A matrix's uniforms before anything is known: `empty` (a placeholder texture) draws nothing. */
 export function matrixUniforms(empty: THREE.Texture): MatrixUniforms {

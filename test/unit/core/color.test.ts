@@ -1,19 +1,47 @@
 // Unit tests for src/core/color.ts against the formulas of docs/colors.md, re-implemented here.
 import { describe, it, expect } from 'vitest';
-import { hslToRgb, lookOf, rangeFor, type Sensitivity, type VizParams } from '../../../src/core/color';
+import {
+  hslToRgb,
+  lookOf,
+  rangeFor,
+  type Sensitivity,
+  type VizParams,
+} from '../../../src/core/color';
 
-const DEFAULTS: VizParams = { minSize: 0.2, minLight: 0.4, maxLight: 0.7, elemScale: 1.25, zeroHue: 0.77, hueGap: 0.74, hueSpread: 0.04 };
+const DEFAULTS: VizParams = {
+  minSize: 0.2,
+  minLight: 0.4,
+  maxLight: 0.7,
+  elemScale: 1.25,
+  zeroHue: 0.77,
+  hueGap: 0.74,
+  hueSpread: 0.04,
+};
 
 /** docs/colors.md, written out. */
-function specRange(s: Sensitivity, localMax: number, localMin: number, globalMax: number): { absmin: number; absmax: number } {
+function specRange(
+  s: Sensitivity,
+  localMax: number,
+  localMin: number,
+  globalMax: number,
+): { absmin: number; absmax: number } {
   switch (s) {
-    case 'global': return { absmin: 0, absmax: globalMax };
-    case 'local': return { absmin: 0, absmax: localMax };
-    case 'superlocal': return { absmin: localMin, absmax: localMax };
-    case 'semilocal': return { absmin: 0, absmax: Math.sqrt(localMax * globalMax) };
+    case 'global':
+      return { absmin: 0, absmax: globalMax };
+    case 'local':
+      return { absmin: 0, absmax: localMax };
+    case 'superlocal':
+      return { absmin: localMin, absmax: localMax };
+    case 'semilocal':
+      return { absmin: 0, absmax: Math.sqrt(localMax * globalMax) };
   }
 }
-function specLook(x: number, absmin: number, absmax: number, v: VizParams): { size: number; hue: number; lightness: number } {
+function specLook(
+  x: number,
+  absmin: number,
+  absmax: number,
+  v: VizParams,
+): { size: number; hue: number; lightness: number } {
   const t = Math.min(1, Math.max(0, (Math.abs(x) - absmin) / (absmax - absmin)));
   const sign = x > 0 ? 1 : -1;
   const s = (x - sign * absmin) / (absmax - absmin);
@@ -51,8 +79,24 @@ describe('rangeFor', () => {
 describe('lookOf against docs/colors.md', () => {
   const variants: VizParams[] = [
     DEFAULTS,
-    { minSize: 0, minLight: 0.1, maxLight: 0.9, elemScale: 1, zeroHue: 0.1, hueGap: 0.3, hueSpread: 0.5 },
-    { minSize: 0.5, minLight: 0.6, maxLight: 0.3, elemScale: 2, zeroHue: 0.95, hueGap: 0.9, hueSpread: 1 },
+    {
+      minSize: 0,
+      minLight: 0.1,
+      maxLight: 0.9,
+      elemScale: 1,
+      zeroHue: 0.1,
+      hueGap: 0.3,
+      hueSpread: 0.5,
+    },
+    {
+      minSize: 0.5,
+      minLight: 0.6,
+      maxLight: 0.3,
+      elemScale: 2,
+      zeroHue: 0.95,
+      hueGap: 0.9,
+      hueSpread: 1,
+    },
   ];
   const localMax = 3;
   const localMin = 0.25;
@@ -137,7 +181,10 @@ describe('special values', () => {
   });
 
   it('an empty range (all magnitudes equal, or all zero) never gives NaN', () => {
-    for (const rr of [{ absmin: 0, absmax: 0 }, { absmin: 3, absmax: 3 }]) {
+    for (const rr of [
+      { absmin: 0, absmax: 0 },
+      { absmin: 3, absmax: 3 },
+    ]) {
       for (const x of [3, -3, 1e-9]) {
         const l = lookOf(x, rr, DEFAULTS);
         expect(Number.isFinite(l.size)).toBe(true);
@@ -173,7 +220,8 @@ describe('default hues', () => {
 
 describe('hslToRgb (CSS formula)', () => {
   it('primary and grey colours', () => {
-    const near = (a: number[], b: number[]): void => a.forEach((x, i) => expect(x).toBeCloseTo(b[i]!, 9));
+    const near = (a: number[], b: number[]): void =>
+      a.forEach((x, i) => expect(x).toBeCloseTo(b[i]!, 9));
     near(hslToRgb(0, 1, 0.5), [1, 0, 0]);
     near(hslToRgb(1 / 3, 1, 0.5), [0, 1, 0]);
     near(hslToRgb(2 / 3, 1, 0.5), [0, 0, 1]);

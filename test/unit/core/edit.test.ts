@@ -101,7 +101,12 @@ describe('editing expr keeps settings by name', () => {
   it('an invalid expr keeps the previous tree and gives a notice with the position', () => {
     let p = normalize({ expr: 'A @ B @ C' }).params;
     p = edit(p, ['left', 'left', 'h'], 11);
-    const cases: [string, number][] = [['A @ (B', 4], ['A @', 3], ['A @ B)', 5], ['(A @ @ B)', 5]];
+    const cases: [string, number][] = [
+      ['A @ (B', 4],
+      ['A @', 3],
+      ['A @ B)', 5],
+      ['(A @ @ B)', 5],
+    ];
     for (const [bad, pos] of cases) {
       const r = applyEdit(p, ['expr'], bad);
       expect(shapeOf(r.params), bad).toBe('((A B) C)');
@@ -137,7 +142,7 @@ describe('shared dimensions', () => {
     expect(leaf(q, 'right').h).toBe(12);
   });
 
-  it('A @ B @ C: setting C.h updates B.w (the left child\'s columns)', () => {
+  it("A @ B @ C: setting C.h updates B.w (the left child's columns)", () => {
     const q = edit(normalize({ expr: 'A @ B @ C' }).params, ['right', 'h'], 7);
     expect(leaf(q, 'left', 'right').w).toBe(7);
     expect(leaf(q, 'right').h).toBe(7);
@@ -352,8 +357,18 @@ describe('other edits', () => {
     const r = at(q, 'right');
     if (!l.matmul || !r.matmul) throw new Error('structure');
     // blocks from positive/left/top/front: left child P'=0, Lr'=(1!=0)=1, Rb'=1, Bk'=(1==0)=0
-    expect([l.layout.polarity, l.layout.leftPlacement, l.layout.rightPlacement, l.layout.resultPlacement]).toEqual(['negative', 'right', 'bottom', 'front']);
+    expect([
+      l.layout.polarity,
+      l.layout.leftPlacement,
+      l.layout.rightPlacement,
+      l.layout.resultPlacement,
+    ]).toEqual(['negative', 'right', 'bottom', 'front']);
     // right child: P'=0, Lr'=!0=1, Rb'=(1!=0)=1, Bk'=(1==0)=0
-    expect([r.layout.polarity, r.layout.leftPlacement, r.layout.rightPlacement, r.layout.resultPlacement]).toEqual(['negative', 'right', 'bottom', 'front']);
+    expect([
+      r.layout.polarity,
+      r.layout.leftPlacement,
+      r.layout.rightPlacement,
+      r.layout.resultPlacement,
+    ]).toEqual(['negative', 'right', 'bottom', 'front']);
   });
 });

@@ -11,7 +11,8 @@ function run(epilog: string, values: number[], h: number, w: number, k = 1): num
 }
 function close(got: number[], want: number[], digits = 6): void {
   expect(got.length).toBe(want.length);
-  for (let x = 0; x < want.length; x++) expect(got[x]!, `element ${x}`).toBeCloseTo(want[x]!, digits);
+  for (let x = 0; x < want.length; x++)
+    expect(got[x]!, `element ${x}`).toBeCloseTo(want[x]!, digits);
 }
 /** Reference row softmax in float64, with optional causal mask. */
 function softmaxRef(v: number[], h: number, w: number, scale: number, causal: boolean): number[] {
@@ -40,7 +41,11 @@ describe('elementwise epilogs', () => {
 
   it('gelu (erf form) at known points', () => {
     // 0.5 x (1 + erf(x / sqrt 2)); reference values from the standard normal CDF
-    close(run('gelu', [1, -1, 0, 2, -3, 0.5], 1, 6), [0.8413447, -0.1586553, 0, 1.9544997, -0.0040497, 0.3457312], 6);
+    close(
+      run('gelu', [1, -1, 0, 2, -3, 0.5], 1, 6),
+      [0.8413447, -0.1586553, 0, 1.9544997, -0.0040497, 0.3457312],
+      6,
+    );
   });
 
   it('gelu is the erf form, not the tanh approximation', () => {
@@ -117,13 +122,15 @@ describe('softmax family', () => {
   it('softmax is stable with huge inputs (1000, 1001)', () => {
     close(run('softmax', [1000, 1001], 1, 2), [0.2689414, 0.7310586]);
     close(run('softmax', [-1000, -1001, 3e30, 3e30], 2, 2), [0.7310586, 0.2689414, 0.5, 0.5]);
-    for (const x of run('softmax', [1e30, 1e30, -1e30, 0], 1, 4)) expect(Number.isFinite(x)).toBe(true);
+    for (const x of run('softmax', [1e30, 1e30, -1e30, 0], 1, 4))
+      expect(Number.isFinite(x)).toBe(true);
   });
 
   it('rows sum to 1', () => {
     const v = Array.from({ length: 5 * 7 }, (_, x) => Math.sin(x * 1.7) * 4);
     const r = run('softmax', v, 5, 7);
-    for (let i = 0; i < 5; i++) expect(r.slice(i * 7, i * 7 + 7).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    for (let i = 0; i < 5; i++)
+      expect(r.slice(i * 7, i * 7 + 7).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
   });
 
   it('softmax(x/sqrt(k)) divides by sqrt(k) first', () => {

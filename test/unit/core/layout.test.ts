@@ -3,9 +3,21 @@
 // cellPoint/interiorPoint.
 import { describe, it, expect } from 'vitest';
 import { SPEC3_EXAMPLES } from './helpers';
-import { cellPoint, computeLayout, interiorPoint, type Layout, type MatmulPlacement, type MatrixPlacement, type Vec3 } from '../../../src/core/layout/layout';
+import {
+  cellPoint,
+  computeLayout,
+  interiorPoint,
+  type Layout,
+  type MatmulPlacement,
+  type MatrixPlacement,
+  type Vec3,
+} from '../../../src/core/layout/layout';
 import { childChoices, type Choices } from '../../../src/core/layout/schemes';
-import { PLANE, interiorPlanePlacement, partialSumPlacement } from '../../../src/core/layout/interior';
+import {
+  PLANE,
+  interiorPlanePlacement,
+  partialSumPlacement,
+} from '../../../src/core/layout/interior';
 import { scatterMultiplier } from '../../../src/core/layout/spacing';
 import { normalize } from '../../../src/core/params/normalize';
 import type { Arg, Params } from '../../../src/core/params/schema';
@@ -15,7 +27,11 @@ const sub = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 const addv = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 const mul = (a: Vec3, s: number): Vec3 => [a[0] * s, a[1] * s, a[2] * s];
 const dotv = (a: Vec3, b: Vec3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-const crossv = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+const crossv = (a: Vec3, b: Vec3): Vec3 => [
+  a[1] * b[2] - a[2] * b[1],
+  a[2] * b[0] - a[0] * b[2],
+  a[0] * b[1] - a[1] * b[0],
+];
 const norm = (a: Vec3): number => Math.sqrt(dotv(a, a));
 const unit = (a: Vec3): Vec3 => mul(a, 1 / norm(a));
 const mid = (a: Vec3, b: Vec3): Vec3 => mul(addv(a, b), 0.5);
@@ -23,7 +39,12 @@ const EPS = 1e-9;
 
 const ALL_CHOICES: Choices[] = [];
 for (let b = 0; b < 16; b++) {
-  ALL_CHOICES.push({ positive: !!(b & 1), leftRight: !!(b & 2), rightBottom: !!(b & 4), resultBack: !!(b & 8) });
+  ALL_CHOICES.push({
+    positive: !!(b & 1),
+    leftRight: !!(b & 2),
+    rightBottom: !!(b & 4),
+    resultBack: !!(b & 8),
+  });
 }
 const label = (c: Choices): string =>
   `${c.positive ? 'positive' : 'negative'}/${c.leftRight ? 'right' : 'left'}/${c.rightBottom ? 'bottom' : 'top'}/${c.resultBack ? 'back' : 'front'}`;
@@ -36,7 +57,10 @@ const layoutGroup = (c: Choices): Record<string, string> => ({
 
 // ---- scheme rules (docs/layout.md) written out; the wheel as a plain copy -------------------
 function specChild(scheme: string, side: 'left' | 'right', c: Choices): Choices {
-  const P = c.positive, Lr = c.leftRight, Rb = c.rightBottom, Bk = c.resultBack;
+  const P = c.positive,
+    Lr = c.leftRight,
+    Rb = c.rightBottom,
+    Bk = c.resultBack;
   if (scheme === 'wheel') return { positive: P, leftRight: Lr, rightBottom: Rb, resultBack: Bk };
   if (scheme === 'blocks') {
     return side === 'left'
@@ -59,14 +83,18 @@ function specChild(scheme: string, side: 'left' | 'right', c: Choices): Choices 
 function placedChild(scheme: string, side: 'left' | 'right', c: Choices): Choices {
   const r = specChild(scheme, side, c);
   if (scheme !== 'wheel') return r;
-  return { ...r, resultBack: side === 'left' ? c.positive === c.leftRight : c.positive === c.rightBottom };
+  return {
+    ...r,
+    resultBack: side === 'left' ? c.positive === c.leftRight : c.positive === c.rightBottom,
+  };
 }
 
 describe('scheme truth tables (docs/layout.md)', () => {
   for (const scheme of ['blocks', 'zigzag', 'wheel'] as const) {
     for (const side of ['left', 'right'] as const) {
       it(`${scheme}, ${side} child, all 16 parent layouts`, () => {
-        for (const c of ALL_CHOICES) expect(childChoices(scheme, side, c), label(c)).toEqual(specChild(scheme, side, c));
+        for (const c of ALL_CHOICES)
+          expect(childChoices(scheme, side, c), label(c)).toEqual(specChild(scheme, side, c));
       });
     }
   }
@@ -74,16 +102,41 @@ describe('scheme truth tables (docs/layout.md)', () => {
   it('a few rows by hand (default parent: negative/left/top/front)', () => {
     const d: Choices = { positive: false, leftRight: false, rightBottom: false, resultBack: false };
     // blocks left: P'=1, Lr'=(0!=0)=0, Rb'=!0=1, Bk'=(0==0)=1
-    expect(childChoices('blocks', 'left', d)).toEqual({ positive: true, leftRight: false, rightBottom: true, resultBack: true });
+    expect(childChoices('blocks', 'left', d)).toEqual({
+      positive: true,
+      leftRight: false,
+      rightBottom: true,
+      resultBack: true,
+    });
     // blocks right: P'=1, Lr'=!0=1, Rb'=(0!=0)=0, Bk'=(0==0)=1
-    expect(childChoices('blocks', 'right', d)).toEqual({ positive: true, leftRight: true, rightBottom: false, resultBack: true });
+    expect(childChoices('blocks', 'right', d)).toEqual({
+      positive: true,
+      leftRight: true,
+      rightBottom: false,
+      resultBack: true,
+    });
     // zigzag left: P'=1, Lr'=0, Rb'=0, Bk'=1
-    expect(childChoices('zigzag', 'left', d)).toEqual({ positive: true, leftRight: false, rightBottom: false, resultBack: true });
+    expect(childChoices('zigzag', 'left', d)).toEqual({
+      positive: true,
+      leftRight: false,
+      rightBottom: false,
+      resultBack: true,
+    });
     // zigzag right: P'=1, Lr'=0, Rb'=0, Bk'=1
-    expect(childChoices('zigzag', 'right', d)).toEqual({ positive: true, leftRight: false, rightBottom: false, resultBack: true });
+    expect(childChoices('zigzag', 'right', d)).toEqual({
+      positive: true,
+      leftRight: false,
+      rightBottom: false,
+      resultBack: true,
+    });
     // positive/right/bottom/back under blocks, left: P'=0, Lr'=(1!=1)=0, Rb'=0, Bk'=(1==1)=1
     const q: Choices = { positive: true, leftRight: true, rightBottom: true, resultBack: true };
-    expect(childChoices('blocks', 'left', q)).toEqual({ positive: false, leftRight: false, rightBottom: false, resultBack: true });
+    expect(childChoices('blocks', 'left', q)).toEqual({
+      positive: false,
+      leftRight: false,
+      rightBottom: false,
+      resultBack: true,
+    });
     expect(childChoices('wheel', 'right', q)).toEqual(q);
   });
 
@@ -103,7 +156,10 @@ describe('scatterMultiplier (docs/layout.md, spacing)', () => {
       for (const molecule of [1, 2, 3, 8]) {
         for (const blast of [-2, -1, -0.5, 0, 0.5, 1, 2]) {
           const total = 7;
-          expect(scatterMultiplier(count, molecule, blast, total), `${count} ${molecule} ${blast}`).toBeCloseTo(spec(count, molecule, blast, total), 12);
+          expect(
+            scatterMultiplier(count, molecule, blast, total),
+            `${count} ${molecule} ${blast}`,
+          ).toBeCloseTo(spec(count, molecule, blast, total), 12);
         }
       }
     }
@@ -138,9 +194,17 @@ function withShapes(p: Params, first = 3): Params {
   walk(p.right);
   return normalize(p).params;
 }
-function state(expr: string, layout: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Params {
+function state(
+  expr: string,
+  layout: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): Params {
   const p = normalize({ expr }).params;
-  const q = normalize({ ...JSON.parse(JSON.stringify(p)), layout: { ...p.layout, ...layout }, ...extra }).params;
+  const q = normalize({
+    ...JSON.parse(JSON.stringify(p)),
+    layout: { ...p.layout, ...layout },
+    ...extra,
+  }).params;
   return withShapes(q);
 }
 
@@ -191,9 +255,21 @@ function checkCube(lay: Layout, m: MatmulPlacement): Frame {
   expect(Math.abs(dotv(dI, dK))).toBeLessThan(EPS);
   expect(Math.abs(dotv(dJ, dK))).toBeLessThan(EPS);
   // R's rows run along k like L's columns; the result's rows along i like L's; its columns like R's
-  expectParallel(unit(sub(cellPoint(R, K - 1, 0), cellPoint(R, 0, 0))), dK, `R rows along k ${tag}`);
-  expectParallel(unit(sub(cellPoint(Res, I - 1, 0), cellPoint(Res, 0, 0))), dI, `result rows along i ${tag}`);
-  expectParallel(unit(sub(cellPoint(Res, 0, J - 1), cellPoint(Res, 0, 0))), dJ, `result cols along j ${tag}`);
+  expectParallel(
+    unit(sub(cellPoint(R, K - 1, 0), cellPoint(R, 0, 0))),
+    dK,
+    `R rows along k ${tag}`,
+  );
+  expectParallel(
+    unit(sub(cellPoint(Res, I - 1, 0), cellPoint(Res, 0, 0))),
+    dI,
+    `result rows along i ${tag}`,
+  );
+  expectParallel(
+    unit(sub(cellPoint(Res, 0, J - 1), cellPoint(Res, 0, 0))),
+    dJ,
+    `result cols along j ${tag}`,
+  );
   for (let i = 0; i < I; i++) {
     for (let k = 0; k < K; k++) {
       const l = cellPoint(L, i, k);
@@ -201,7 +277,10 @@ function checkCube(lay: Layout, m: MatmulPlacement): Frame {
         const r = cellPoint(R, k, j);
         const o = cellPoint(Res, i, j);
         // shared k edge: L column k and R row k in the same plane perpendicular to k
-        expect(Math.abs(dotv(l, dK) - dotv(r, dK)), `k plane ${tag} i${i} k${k} j${j}`).toBeLessThan(EPS);
+        expect(
+          Math.abs(dotv(l, dK) - dotv(r, dK)),
+          `k plane ${tag} i${i} k${k} j${j}`,
+        ).toBeLessThan(EPS);
         // shared i edge: L row i and result row i in the same plane perpendicular to i
         expect(Math.abs(dotv(l, dI) - dotv(o, dI)), `i plane ${tag}`).toBeLessThan(EPS);
         // shared j edge: R column j and result column j
@@ -241,11 +320,13 @@ function geometricChoices(lay: Layout, m: MatmulPlacement): Choices {
 function interiorSpan(m: MatmulPlacement, d: Vec3): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const i of [0, m.I - 1]) for (const j of [0, m.J - 1]) for (const k of [0, m.K - 1]) {
-    const v = dotv(interiorPoint(m, i, j, k), d);
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
+  for (const i of [0, m.I - 1])
+    for (const j of [0, m.J - 1])
+      for (const k of [0, m.K - 1]) {
+        const v = dotv(interiorPoint(m, i, j, k), d);
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
   return [lo, hi];
 }
 function planeCoord(p: MatrixPlacement, d: Vec3): number {
@@ -374,7 +455,10 @@ function checkExpression(p: Params): Layout {
     if (m.path.length === 0) continue;
     const parent = byKey.get(m.path.length === 1 ? 'root' : m.path.slice(0, -1).join('.'))!;
     const side = m.path[m.path.length - 1] as 'left' | 'right';
-    if (scheme !== 'custom') expect(g, `${scheme} ${m.key}`).toEqual(placedChild(scheme, side, geometricChoices(lay, parent)));
+    if (scheme !== 'custom')
+      expect(g, `${scheme} ${m.key}`).toEqual(
+        placedChild(scheme, side, geometricChoices(lay, parent)),
+      );
     // the child's result is the parent's argument: the child's interior lines along its k
     // end on the very cells the parent's interior lines along j (left) or i (right) end on
     const face = lay.matrices.get(m.key)!;
@@ -385,15 +469,30 @@ function checkExpression(p: Params): Layout {
         const cell = cellPoint(face, a, b);
         const fromChild = sub(interiorPoint(m, a, b, 0), cell);
         expectAlongOnly(fromChild, cf.dI, cf.dJ, `child ${m.key} result cell`);
-        const fromParent = side === 'left' ? sub(interiorPoint(parent, a, 0, b), cell) : sub(interiorPoint(parent, 0, b, a), cell);
-        expectAlongOnly(fromParent, side === 'left' ? pf.dI : pf.dK, side === 'left' ? pf.dK : pf.dJ, `parent argument cell ${m.key}`);
+        const fromParent =
+          side === 'left'
+            ? sub(interiorPoint(parent, a, 0, b), cell)
+            : sub(interiorPoint(parent, 0, b, a), cell);
+        expectAlongOnly(
+          fromParent,
+          side === 'left' ? pf.dI : pf.dK,
+          side === 'left' ? pf.dK : pf.dJ,
+          `parent argument cell ${m.key}`,
+        );
       }
     }
   }
   return lay;
 }
 
-const EXPRS = ['A @ B @ C', 'A @ (B @ C)', '(A @ B) @ (C @ D)', 'A @ B @ C @ D', 'A @ (B @ (C @ D))', '(A @ (B @ C)) @ ((D @ E) @ F)'];
+const EXPRS = [
+  'A @ B @ C',
+  'A @ (B @ C)',
+  '(A @ B) @ (C @ D)',
+  'A @ B @ C @ D',
+  'A @ (B @ (C @ D))',
+  '(A @ (B @ C)) @ ((D @ E) @ F)',
+];
 
 describe('nested expressions: every cube valid, children follow the scheme, faces coincide', () => {
   for (const scheme of ['blocks', 'zigzag', 'wheel']) {
@@ -417,7 +516,8 @@ describe('nested expressions: every cube valid, children follow the scheme, face
     Object.assign(raw.right.layout, layoutGroup(want.right!));
     const p = withShapes(normalize(raw).params);
     const lay = checkExpression(p);
-    for (const m of lay.matmuls) if (m.path.length === 1) expect(geometricChoices(lay, m)).toEqual(want[m.key]);
+    for (const m of lay.matmuls)
+      if (m.path.length === 1) expect(geometricChoices(lay, m)).toEqual(want[m.key]);
   });
 });
 
@@ -501,9 +601,18 @@ describe('scatter (docs/layout.md, spacing)', () => {
         const face1 = b.matrices.get(childKey)!;
         expect(norm(sub(cellPoint(face1, 0, 0), cellPoint(face0, 0, 0)))).toBeCloseTo(10, 9);
         // the plain argument did not move
-        expect(cellPoint(b.matrices.get(plainKey)!, 0, 0)).toEqual(cellPoint(a.matrices.get(plainKey)!, 0, 0));
+        expect(cellPoint(b.matrices.get(plainKey)!, 0, 0)).toEqual(
+          cellPoint(a.matrices.get(plainKey)!, 0, 0),
+        );
         // the child's leaves moved with it
-        expect(norm(sub(cellPoint(b.matrices.get(`${childKey}.left`)!, 0, 0), cellPoint(a.matrices.get(`${childKey}.left`)!, 0, 0)))).toBeCloseTo(10, 9);
+        expect(
+          norm(
+            sub(
+              cellPoint(b.matrices.get(`${childKey}.left`)!, 0, 0),
+              cellPoint(a.matrices.get(`${childKey}.left`)!, 0, 0),
+            ),
+          ),
+        ).toBeCloseTo(10, 9);
         // and everything is still a valid set of cubes
         checkExpression(state(expr, { scheme, scatter: 10 }));
       }
@@ -514,7 +623,9 @@ describe('scatter (docs/layout.md, spacing)', () => {
     const shiftOf = (layout: Record<string, unknown>, key: string): number => {
       const a = computeLayout(state('A @ B @ C @ D', {}));
       const b = computeLayout(state('A @ B @ C @ D', layout));
-      return norm(sub(cellPoint(b.matrices.get(key)!, 0, 0), cellPoint(a.matrices.get(key)!, 0, 0)));
+      return norm(
+        sub(cellPoint(b.matrices.get(key)!, 0, 0), cellPoint(a.matrices.get(key)!, 0, 0)),
+      );
     };
     // left child (A @ B @ C) has 2 matmuls
     expect(shiftOf({ scatter: 5 }, 'left')).toBeCloseTo(5, 9);
@@ -541,7 +652,11 @@ describe('blocks and gaps (docs/layout.md, docs/animation.md)', () => {
   }
 
   it('i blocks 2 (I = 8), k blocks 3 (K = 9), gap 4: steps of 1 and 1 + gap at block edges', () => {
-    const p = normalize({ left: { h: 8, w: 9 }, right: { w: 4 }, block: { 'i blocks': 2, 'k blocks': 3 } }).params;
+    const p = normalize({
+      left: { h: 8, w: 9 },
+      right: { w: 4 },
+      block: { 'i blocks': 2, 'k blocks': 3 },
+    }).params;
     const lay = computeLayout(p);
     const m = lay.matmuls[0]!;
     checkCube(lay, m);
@@ -561,7 +676,12 @@ describe('blocks and gaps (docs/layout.md, docs/animation.md)', () => {
   });
 
   it('uneven blocks: 10 rows in 3 blocks are 4, 4, 2', () => {
-    const p = normalize({ left: { h: 10, w: 2 }, right: { w: 11 }, block: { 'i blocks': 3, 'j blocks': 4 }, layout: { gap: 2 } }).params;
+    const p = normalize({
+      left: { h: 10, w: 2 },
+      right: { w: 11 },
+      block: { 'i blocks': 3, 'j blocks': 4 },
+      layout: { gap: 2 },
+    }).params;
     const lay = computeLayout(p);
     checkCube(lay, lay.matmuls[0]!);
     expect(gapsAlong(lay.matrices.get('left')!, 'rows')).toEqual([1, 1, 1, 3, 1, 1, 1, 3, 1]);
@@ -571,7 +691,12 @@ describe('blocks and gaps (docs/layout.md, docs/animation.md)', () => {
 
   it('with blocks every cube invariant still holds, for all 16 root layouts', () => {
     for (const c of ALL_CHOICES) {
-      const p = normalize({ left: { h: 6, w: 5 }, right: { w: 4 }, block: { 'i blocks': 2, 'k blocks': 2, 'j blocks': 3 }, layout: layoutGroup(c) }).params;
+      const p = normalize({
+        left: { h: 6, w: 5 },
+        right: { w: 4 },
+        block: { 'i blocks': 2, 'k blocks': 2, 'j blocks': 3 },
+        layout: layoutGroup(c),
+      }).params;
       const lay = computeLayout(p);
       checkCube(lay, lay.matmuls[0]!);
       expect(geometricChoices(lay, lay.matmuls[0]!)).toEqual(c);
@@ -615,12 +740,17 @@ describe('interior and partial-sum planes', () => {
           expect([pl.rows.n, pl.cols.n], `axes ${tag}`).toEqual(shape);
           expect(pl.key).toBe(`${m.key}#3`);
           expect(pl.owner).toBe(m.key);
-          expect(Math.abs(Math.abs(dotv(unit(pl.normal), normalAxis)) - 1), `normal ${tag}`).toBeLessThan(EPS);
+          expect(
+            Math.abs(Math.abs(dotv(unit(pl.normal), normalAxis)) - 1),
+            `normal ${tag}`,
+          ).toBeLessThan(EPS);
           for (let r = 0; r < pl.h; r++) {
             for (let c = 0; c < pl.w; c++) {
               const [i, j, k] = ijk(fixed, r, c);
               const at = cellPoint(pl, r, c);
-              expect(norm(sub(at, productPoint(f, i, j, k))), `${tag} cell ${r},${c}`).toBeLessThan(EPS);
+              expect(norm(sub(at, productPoint(f, i, j, k))), `${tag} cell ${r},${c}`).toBeLessThan(
+                EPS,
+              );
               expectInBox(m, at, tag);
             }
           }
@@ -631,13 +761,19 @@ describe('interior and partial-sum planes', () => {
 
   it('every cell of an interior plane sits at its product, for all 16 root layouts with blocks', () => {
     for (const c of ALL_CHOICES) {
-      const p = normalize({ left: { h: 6, w: 5 }, right: { w: 4 }, block: { 'i blocks': 2, 'k blocks': 2, 'j blocks': 3 }, layout: { ...layoutGroup(c), gap: 2 } }).params;
+      const p = normalize({
+        left: { h: 6, w: 5 },
+        right: { w: 4 },
+        block: { 'i blocks': 2, 'k blocks': 2, 'j blocks': 3 },
+        layout: { ...layoutGroup(c), gap: 2 },
+      }).params;
       checkInteriorPlanes(computeLayout(p));
     }
   });
 
   it('and in the child cubes of nested expressions', () => {
-    for (const scheme of ['blocks', 'zigzag', 'wheel']) checkInteriorPlanes(computeLayout(state(SPEC3_EXAMPLES[1]!, { scheme })));
+    for (const scheme of ['blocks', 'zigzag', 'wheel'])
+      checkInteriorPlanes(computeLayout(state(SPEC3_EXAMPLES[1]!, { scheme })));
   });
 
   it('a wrong plane is caught: the k plane at fixed 1 is not where k = 0 products are', () => {
@@ -651,14 +787,25 @@ describe('interior and partial-sum planes', () => {
   /** The last k of every block, read off the left argument: where a step along k is longer than one cell. */
   function blockEnds(f: Frame, K: number): number[] {
     const ends: number[] = [];
-    for (let k = 0; k + 1 < K; k++) if (norm(sub(cellPoint(f.L, 0, k + 1), cellPoint(f.L, 0, k))) > 1 + EPS) ends.push(k);
+    for (let k = 0; k + 1 < K; k++)
+      if (norm(sub(cellPoint(f.L, 0, k + 1), cellPoint(f.L, 0, k))) > 1 + EPS) ends.push(k);
     return [...ends, K - 1];
   }
 
-  for (const [K, blocks, gap] of [[9, 3, 4], [10, 3, 2], [7, 1, 1], [5, 5, 3]] as const) {
+  for (const [K, blocks, gap] of [
+    [9, 3, 4],
+    [10, 3, 2],
+    [7, 1, 1],
+    [5, 5, 3],
+  ] as const) {
     it(`partial-sum planes: K = ${K} in ${blocks} k blocks, gap ${gap}: halfway across the gap after each block, laid out like the result`, () => {
       for (const c of [ALL_CHOICES[0]!, ALL_CHOICES[5]!, ALL_CHOICES[10]!, ALL_CHOICES[15]!]) {
-        const p = normalize({ left: { h: 3, w: K }, right: { w: 4 }, block: { 'k blocks': blocks }, layout: { ...layoutGroup(c), gap } }).params;
+        const p = normalize({
+          left: { h: 3, w: K },
+          right: { w: 4 },
+          block: { 'k blocks': blocks },
+          layout: { ...layoutGroup(c), gap },
+        }).params;
         const lay = computeLayout(p);
         const m = lay.matmuls[0]!;
         const f = checkCube(lay, m);
@@ -671,12 +818,20 @@ describe('interior and partial-sum planes', () => {
           expect(pl.key).toBe(`${m.key}~${b}`);
           const tLast = dotv(cellPoint(f.L, 0, kLast), f.dK);
           // Halfway between the block's last k and the next k (one cell and a gap further).
-          const want = kLast + 1 < K ? (tLast + dotv(cellPoint(f.L, 0, kLast + 1), f.dK)) / 2 : tLast + (1 + gap) / 2;
+          const want =
+            kLast + 1 < K
+              ? (tLast + dotv(cellPoint(f.L, 0, kLast + 1), f.dK)) / 2
+              : tLast + (1 + gap) / 2;
           for (let r = 0; r < m.I; r++) {
             for (let col = 0; col < m.J; col++) {
               const at = cellPoint(pl, r, col);
               // in line with result cell (r, col) along k, at the expected k position
-              expectAlongOnly(sub(at, cellPoint(f.Res, r, col)), f.dI, f.dJ, `${tag} cell ${r},${col}`);
+              expectAlongOnly(
+                sub(at, cellPoint(f.Res, r, col)),
+                f.dI,
+                f.dJ,
+                `${tag} cell ${r},${col}`,
+              );
               expect(dotv(at, f.dK), `${tag} k position`).toBeCloseTo(want, 9);
               expectInBox(m, at, tag);
             }

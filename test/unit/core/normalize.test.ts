@@ -185,7 +185,12 @@ describe('clamping of every documented range', () => {
   }
 
   it('integer fields are rounded: blocks, spotlight, h, w', () => {
-    const r = normalize({ block: { 'i blocks': 3.4, 'k blocks': 2.6 }, deco: { spotlight: 4.7 }, left: { h: 10.4, w: 7.6 }, right: { w: 5.5 } });
+    const r = normalize({
+      block: { 'i blocks': 3.4, 'k blocks': 2.6 },
+      deco: { spotlight: 4.7 },
+      left: { h: 10.4, w: 7.6 },
+      right: { w: 5.5 },
+    });
     expect(r.params.block.iBlocks).toBe(3);
     expect(r.params.block.kBlocks).toBe(3);
     expect(r.params.deco.spotlight).toBe(5);
@@ -202,7 +207,9 @@ describe('clamping of every documented range', () => {
     expect(l.h).toBe(1);
     expect(l.w).toBe(4096);
     expect((r.params.right as unknown as AnyObj).w).toBe(1);
-    expect(r.notices.filter((n) => /left\.h|left\.w|right\.w/.test(n)).length).toBeGreaterThanOrEqual(3);
+    expect(
+      r.notices.filter((n) => /left\.h|left\.w|right\.w/.test(n)).length,
+    ).toBeGreaterThanOrEqual(3);
   });
 
   it('h: 1e12 is clamped to 4096', () => {
@@ -213,8 +220,12 @@ describe('clamping of every documented range', () => {
 
   it('dropout: 0..1', () => {
     expect((normalize({ left: { dropout: 2 } }).params.left as unknown as AnyObj).dropout).toBe(1);
-    expect((normalize({ left: { dropout: -0.5 } }).params.left as unknown as AnyObj).dropout).toBe(0);
-    expect((normalize({ left: { dropout: 0.25 } }).params.left as unknown as AnyObj).dropout).toBe(0.25);
+    expect((normalize({ left: { dropout: -0.5 } }).params.left as unknown as AnyObj).dropout).toBe(
+      0,
+    );
+    expect((normalize({ left: { dropout: 0.25 } }).params.left as unknown as AnyObj).dropout).toBe(
+      0.25,
+    );
   });
 
   it('NaN and Infinity never get into the state', () => {
@@ -225,7 +236,17 @@ describe('clamping of every documented range', () => {
       cam: { x: NaN, y: Infinity, target: { z: -Infinity } },
     });
     const l = r.params.left as unknown as AnyObj;
-    for (const v of [l.h, l.w, l.min, r.params.layout.gap, r.params.layout.scatter, r.params.viz.zeroHue, r.params.cam.x, r.params.cam.y, r.params.cam.target.z]) {
+    for (const v of [
+      l.h,
+      l.w,
+      l.min,
+      r.params.layout.gap,
+      r.params.layout.scatter,
+      r.params.viz.zeroHue,
+      r.params.cam.x,
+      r.params.cam.y,
+      r.params.cam.target.z,
+    ]) {
       expect(Number.isFinite(v as number)).toBe(true);
     }
     expect(l.h as number).toBeGreaterThanOrEqual(1);
@@ -242,7 +263,11 @@ describe('clamping of every documented range', () => {
 
 describe('wrong types', () => {
   it('numbers written as strings are accepted', () => {
-    const r = normalize({ layout: { gap: '8', scatter: ' 12.5 ' }, left: { h: '16' }, cam: { x: '-10' } });
+    const r = normalize({
+      layout: { gap: '8', scatter: ' 12.5 ' },
+      left: { h: '16' },
+      cam: { x: '-10' },
+    });
     expect(r.params.layout.gap).toBe(8);
     expect(r.params.layout.scatter).toBe(12.5);
     expect((r.params.left as unknown as AnyObj).h).toBe(16);
@@ -267,7 +292,10 @@ describe('wrong types', () => {
   });
 
   it('booleans from "true"/"false"', () => {
-    const r = normalize({ anim: { 'hide inputs': 'true' }, deco: { shape: 'false', axes: 'true', 'interior spotlight': true } });
+    const r = normalize({
+      anim: { 'hide inputs': 'true' },
+      deco: { shape: 'false', axes: 'true', 'interior spotlight': true },
+    });
     expect(r.params.anim.hideInputs).toBe(true);
     expect(r.params.deco.shape).toBe(false);
     expect(r.params.deco.axes).toBe(true);
@@ -283,7 +311,13 @@ describe('wrong types', () => {
   });
 
   it('unknown choices give the default and a notice', () => {
-    const r = normalize({ epilog: 'exp', layout: { scheme: 'spiral', polarity: 'up' }, viz: { sensitivity: 'LOCAL' }, anim: { alg: 'strassen' }, left: { init: 'ones' } });
+    const r = normalize({
+      epilog: 'exp',
+      layout: { scheme: 'spiral', polarity: 'up' },
+      viz: { sensitivity: 'LOCAL' },
+      anim: { alg: 'strassen' },
+      left: { init: 'ones' },
+    });
     expect(r.params.epilog).toBe('none');
     expect(r.params.layout.scheme).toBe('blocks');
     expect(r.params.layout.polarity).toBe('negative');
@@ -294,24 +328,73 @@ describe('wrong types', () => {
   });
 
   it('every documented choice is accepted without a notice', () => {
-    for (const e of ['none', 'relu', 'gelu', 'sigmoid', 'silu', 'tanh', 'x**2', 'layernorm', 'softmax', 'softmax(x/sqrt(k))', 'softmax(tril(x/sqrt(k)))', 'x/k', 'x/sqrt(k)']) {
+    for (const e of [
+      'none',
+      'relu',
+      'gelu',
+      'sigmoid',
+      'silu',
+      'tanh',
+      'x**2',
+      'layernorm',
+      'softmax',
+      'softmax(x/sqrt(k))',
+      'softmax(tril(x/sqrt(k)))',
+      'x/k',
+      'x/sqrt(k)',
+    ]) {
       const r = normalize({ epilog: e });
       expect(r.params.epilog).toBe(e);
       expect(r.notices).toEqual([]);
     }
-    for (const a of ['none', 'dotprod (row major)', 'dotprod (col major)', 'axpy', 'vmprod', 'mvprod', 'vvprod']) {
+    for (const a of [
+      'none',
+      'dotprod (row major)',
+      'dotprod (col major)',
+      'axpy',
+      'vmprod',
+      'mvprod',
+      'vvprod',
+    ]) {
       expect(normalize({ anim: { alg: a } }).params.anim.alg).toBe(a);
     }
-    for (const f of ['none', 'sync', 'async']) expect(normalize({ anim: { fuse: f } }).params.anim.fuse).toBe(f);
-    for (const s of ['blocks', 'zigzag', 'wheel', 'custom']) expect(normalize({ layout: { scheme: s } }).params.layout.scheme).toBe(s);
-    for (const s of ['global', 'semilocal', 'local', 'superlocal']) expect(normalize({ viz: { sensitivity: s } }).params.viz.sensitivity).toBe(s);
-    for (const i of ['rows', 'cols', 'row major', 'col major', 'uniform', 'gaussian', 'pt linear', 'tril mask', 'triu mask', 'eye', 'diff', 'url', 'expr']) {
+    for (const f of ['none', 'sync', 'async'])
+      expect(normalize({ anim: { fuse: f } }).params.anim.fuse).toBe(f);
+    for (const s of ['blocks', 'zigzag', 'wheel', 'custom'])
+      expect(normalize({ layout: { scheme: s } }).params.layout.scheme).toBe(s);
+    for (const s of ['global', 'semilocal', 'local', 'superlocal'])
+      expect(normalize({ viz: { sensitivity: s } }).params.viz.sensitivity).toBe(s);
+    for (const i of [
+      'rows',
+      'cols',
+      'row major',
+      'col major',
+      'uniform',
+      'gaussian',
+      'pt linear',
+      'tril mask',
+      'triu mask',
+      'eye',
+      'diff',
+      'url',
+      'expr',
+    ]) {
       expect((normalize({ left: { init: i } }).params.left as unknown as AnyObj).init).toBe(i);
     }
   });
 
   it("a child matmul's anim.alg accepts 'inherit'", () => {
-    const r = normalize({ expr: 'A @ B @ C', left: { name: 'A @ B', matmul: true, left: { name: 'A' }, right: { name: 'B' }, anim: { alg: 'vmprod' } }, right: { name: 'C' } });
+    const r = normalize({
+      expr: 'A @ B @ C',
+      left: {
+        name: 'A @ B',
+        matmul: true,
+        left: { name: 'A' },
+        right: { name: 'B' },
+        anim: { alg: 'vmprod' },
+      },
+      right: { name: 'C' },
+    });
     const l = r.params.left;
     expect(l.matmul && l.anim.alg).toBe('vmprod');
   });
@@ -321,7 +404,16 @@ describe('wrong types', () => {
     const r = normalize({ epilog: 'softmax(tril(x/8))' });
     expect(r.params.epilog).toBe('softmax(tril(x/8))');
     expect(r.notices).toEqual([]);
-    const c = normalize({ left: { matmul: true, name: 'A @ B', epilog: 'softmax(tril(x/8))', left: { name: 'A' }, right: { name: 'B' } }, right: { name: 'C' } });
+    const c = normalize({
+      left: {
+        matmul: true,
+        name: 'A @ B',
+        epilog: 'softmax(tril(x/8))',
+        left: { name: 'A' },
+        right: { name: 'B' },
+      },
+      right: { name: 'C' },
+    });
     expect(c.params.left.matmul && c.params.left.epilog).toBe('softmax(tril(x/8))');
   });
 });
@@ -370,7 +462,9 @@ describe('hostile trees', () => {
     const inputs: unknown[] = [
       JSON.parse('{"__proto__": {"polluted": 1}}'),
       JSON.parse('{"viz": {"__proto__": {"polluted": 1}}, "left": {"__proto__": {"polluted": 1}}}'),
-      JSON.parse('{"left": {"matmul": true, "left": {"__proto__": {"polluted": 1}}, "right": {}}, "right": {}}'),
+      JSON.parse(
+        '{"left": {"matmul": true, "left": {"__proto__": {"polluted": 1}}, "right": {}}, "right": {}}',
+      ),
       JSON.parse('{"constructor": {"prototype": {"polluted": 1}}}'),
       { __proto__: { polluted: 1 } },
     ];
@@ -402,7 +496,8 @@ describe('hostile trees', () => {
   it('100-deep nested {matmul:true, left:{...}, right:{...}}: cut to a bounded depth with a notice', () => {
     // Guard: while naming is exponential in depth this case runs for longer than the age of the
     // universe (MAX_DEPTH 64 -> 2^64 steps); refuse instead of hanging the suite.
-    if (timeNormalizeChain(18) > 50) throw new Error('naming is exponential in depth; not running the 100-deep case');
+    if (timeNormalizeChain(18) > 50)
+      throw new Error('naming is exponential in depth; not running the 100-deep case');
     let node: AnyObj = { name: 'X' };
     for (let d = 0; d < 100; d++) node = { matmul: true, left: node, right: { name: `R${d}` } };
     const r = normalize({ left: node, right: { name: 'Z' } });
@@ -422,7 +517,8 @@ describe('hostile trees', () => {
 
   it('16-deep nested tree with left and right: structure kept, shapes consistent, expr describes it', () => {
     let node: AnyObj = { name: 'X', h: 3, w: 5 };
-    for (let d = 0; d < 15; d++) node = { matmul: true, left: node, right: { name: `R${d}`, h: 1, w: d + 2 } };
+    for (let d = 0; d < 15; d++)
+      node = { matmul: true, left: node, right: { name: `R${d}`, h: 1, w: d + 2 } };
     const r = normalize({ left: node, right: { name: 'Z', h: 1, w: 4 } });
     let depth = 0;
     let a: Arg = r.params.left;
@@ -589,12 +685,23 @@ describe('names and expr', () => {
 
   it('settings in the tree follow names when the structure comes from expr (fromExpr)', () => {
     const r = normalize(
-      { expr: 'A @ B @ C', left: { name: 'A', h: 7, w: 5, init: 'uniform', seed: 11 }, right: { name: 'B', w: 9 } },
+      {
+        expr: 'A @ B @ C',
+        left: { name: 'A', h: 7, w: 5, init: 'uniform', seed: 11 },
+        right: { name: 'B', w: 9 },
+      },
       { fromExpr: true },
     );
     const l = r.params.left;
-    if (!l.matmul || l.left.matmul || l.right.matmul || r.params.right.matmul) throw new Error('structure');
-    expect([l.left.name, l.left.h, l.left.w, l.left.init, l.left.seed]).toEqual(['A', 7, 5, 'uniform', 11]);
+    if (!l.matmul || l.left.matmul || l.right.matmul || r.params.right.matmul)
+      throw new Error('structure');
+    expect([l.left.name, l.left.h, l.left.w, l.left.init, l.left.seed]).toEqual([
+      'A',
+      7,
+      5,
+      'uniform',
+      11,
+    ]);
     expect([l.right.name, l.right.h, l.right.w]).toEqual(['B', 5, 9]);
     expect(r.params.right.name).toBe('C');
     expect(r.params.right.h).toBe(9);
@@ -611,7 +718,10 @@ describe('names and expr', () => {
       } catch {
         reparsed = '<unparsable>';
       }
-      expect(reparsed, `name ${JSON.stringify(bad)} gave expr ${JSON.stringify(r.params.expr)}`).toBe(shapeOfParams(r.params));
+      expect(
+        reparsed,
+        `name ${JSON.stringify(bad)} gave expr ${JSON.stringify(r.params.expr)}`,
+      ).toBe(shapeOfParams(r.params));
     }
   });
 });

@@ -21,14 +21,24 @@ function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
   let s = (seed * 2654435761) >>> 0 || 1;
   const out = new Float32Array(n);
   for (let p = 0; p < n; p++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     out[p] = lo + (s / 4294967296) * (hi - lo);
   }
   return out;
 }
 
 /** The float64 product and, per entry, sum_k |a_ik b_kj| (what the error bound scales with). */
-function reference(a: Float32Array, b: Float32Array, I: number, K: number, J: number): { s: Float64Array; abs: Float64Array } {
+function reference(
+  a: Float32Array,
+  b: Float32Array,
+  I: number,
+  K: number,
+  J: number,
+): { s: Float64Array; abs: Float64Array } {
   const s = new Float64Array(I * J);
   const abs = new Float64Array(I * J);
   for (let i = 0; i < I; i++) {
@@ -77,7 +87,11 @@ interface Worst {
   bound: number;
 }
 
-function compare(got: ArrayLike<number>, want: ArrayLike<number>, bound: (x: number) => number): Worst {
+function compare(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  bound: (x: number) => number,
+): Worst {
   const w: Worst = { abs: 0, ofBound: 0, rel: 0, bound: 0 };
   for (let x = 0; x < want.length; x++) {
     const e = Math.abs(got[x]! - want[x]!);
@@ -92,7 +106,9 @@ function compare(got: ArrayLike<number>, want: ArrayLike<number>, bound: (x: num
 }
 
 function report(what: string, w: Worst): void {
-  console.log(`${what}: max |error| ${w.abs.toExponential(2)}, max relative ${w.rel.toExponential(2)}, largest bound ${w.bound.toExponential(2)}, worst error / its bound ${w.ofBound.toFixed(3)}`);
+  console.log(
+    `${what}: max |error| ${w.abs.toExponential(2)}, max relative ${w.rel.toExponential(2)}, largest bound ${w.bound.toExponential(2)}, worst error / its bound ${w.ofBound.toFixed(3)}`,
+  );
 }
 
 type Kernel = (a: Float32Array, b: Float32Array, I: number, K: number, J: number) => Float32Array;
@@ -108,7 +124,11 @@ describe('float32 accumulation against a float64 reference', () => {
 
   // [I, K, J, lo, hi]: uniform signed values, and all-positive ones (no cancellation, so the
   // rounding errors of every step add up in the same direction as far as they can).
-  const cases: [number, number, number, number, number][] = [[48, 768, 160, -1, 1], [24, 3072, 96, -1, 1], [16, 3072, 64, 0, 1]];
+  const cases: [number, number, number, number, number][] = [
+    [48, 768, 160, -1, 1],
+    [24, 3072, 96, -1, 1],
+    [16, 3072, 64, 0, 1],
+  ];
   for (const [name, kernel] of kernels) {
     for (const [I, K, J, lo, hi] of cases) {
       it(`${name}: ${I}x${K} @ ${K}x${J}, values in [${lo}, ${hi})`, () => {
@@ -128,7 +148,9 @@ describe('float32 accumulation against a float64 reference', () => {
   }
 
   it('softmax(x/sqrt(k)) after a product with K = 768', () => {
-    const I = 32, K = 768, J = 128;
+    const I = 32,
+      K = 768,
+      J = 128;
     const a = rand(I * K, 11);
     const b = rand(K * J, 12);
     const ref = reference(a, b, I, K, J);
@@ -141,20 +163,30 @@ describe('float32 accumulation against a float64 reference', () => {
       let m = -Infinity;
       for (let j = 0; j < J; j++) m = Math.max(m, ref.s[i * J + j]! * scale);
       let sum = 0;
-      for (let j = 0; j < J; j++) sum += (want[i * J + j] = Math.exp(ref.s[i * J + j]! * scale - m));
+      for (let j = 0; j < J; j++) sum += want[i * J + j] = Math.exp(ref.s[i * J + j]! * scale - m);
       for (let j = 0; j < J; j++) want[i * J + j]! /= sum;
       // If every logit of a row moves by at most d, every probability moves by a factor within
       // exp(+-2d): |dp| <= p (exp(2d) - 1). d is the product's bound, scaled.
-      for (let j = 0; j < J; j++) delta[i] = Math.max(delta[i]!, scale * (gamma(K + 1) * ref.abs[i * J + j]! + U * Math.abs(ref.s[i * J + j]!)));
+      for (let j = 0; j < J; j++)
+        delta[i] = Math.max(
+          delta[i]!,
+          scale * (gamma(K + 1) * ref.abs[i * J + j]! + U * Math.abs(ref.s[i * J + j]!)),
+        );
     }
     // Plus the epilog's own float64 arithmetic on float32 inputs and its float32 store: a few u.
-    const w = compare(got, want, (x) => want[x]! * (Math.expm1(2 * delta[Math.floor(x / J)]!) + 4 * U) + 1e-30);
+    const w = compare(
+      got,
+      want,
+      (x) => want[x]! * (Math.expm1(2 * delta[Math.floor(x / J)]!) + 4 * U) + 1e-30,
+    );
     report(`softmax(x/sqrt(k)) ${I}x${K}x${J}`, w);
     expect(w.ofBound).toBeLessThanOrEqual(1);
   });
 
   it('layernorm after a product with K = 3072', () => {
-    const I = 16, K = 3072, J = 96;
+    const I = 16,
+      K = 3072,
+      J = 96;
     const a = rand(I * K, 21);
     const b = rand(K * J, 22, -0.1, 0.1);
     const ref = reference(a, b, I, K, J);
@@ -169,17 +201,25 @@ describe('float32 accumulation against a float64 reference', () => {
     const sigma = Math.sqrt(v / n + 1e-5);
     const want = Float64Array.from(ref.s, (s) => (s - mean) / sigma);
     let d = 0;
-    for (let x = 0; x < n; x++) d = Math.max(d, gamma(K + 1) * ref.abs[x]! + U * Math.abs(ref.s[x]!));
+    for (let x = 0; x < n; x++)
+      d = Math.max(d, gamma(K + 1) * ref.abs[x]! + U * Math.abs(ref.s[x]!));
     // Every input moves by at most d: the mean by at most d, each deviation by at most 2d, the
     // standard deviation (an RMS of deviations) by at most 2d. So y = dev / sigma moves by at most
     // (2d + |y| 2d) / (sigma - 2d); plus a few u of the epilog's own rounding.
-    const w = compare(got, want, (x) => (2 * d * (1 + Math.abs(want[x]!))) / (sigma - 2 * d) + 4 * U * (1 + Math.abs(want[x]!)));
+    const w = compare(
+      got,
+      want,
+      (x) =>
+        (2 * d * (1 + Math.abs(want[x]!))) / (sigma - 2 * d) + 4 * U * (1 + Math.abs(want[x]!)),
+    );
     report(`layernorm ${I}x${K}x${J}`, w);
     expect(w.ofBound).toBeLessThanOrEqual(1);
   });
 
   it('gelu after a product with K = 768', () => {
-    const I = 32, K = 768, J = 192;
+    const I = 32,
+      K = 768,
+      J = 192;
     const a = rand(I * K, 31);
     const b = rand(K * J, 32, -0.1, 0.1);
     const ref = reference(a, b, I, K, J);
@@ -188,7 +228,15 @@ describe('float32 accumulation against a float64 reference', () => {
     const want = Float64Array.from(ref.s, (s) => 0.5 * s * (1 + erf64(s / Math.SQRT2)));
     // gelu's slope lies in [-0.17, 1.13], so an input error d becomes at most 1.13 d; the tool's
     // erf (a fit with |error| < 1.2e-7) adds at most 0.5 |s| 1.2e-7, the float32 store u |gelu|.
-    const w = compare(got, want, (x) => 1.13 * (gamma(K + 1) * ref.abs[x]! + U * Math.abs(ref.s[x]!)) + 0.5 * Math.abs(ref.s[x]!) * 1.2e-7 + 2 * U * Math.abs(want[x]!) + 1e-30);
+    const w = compare(
+      got,
+      want,
+      (x) =>
+        1.13 * (gamma(K + 1) * ref.abs[x]! + U * Math.abs(ref.s[x]!)) +
+        0.5 * Math.abs(ref.s[x]!) * 1.2e-7 +
+        2 * U * Math.abs(want[x]!) +
+        1e-30,
+    );
     report(`gelu ${I}x${K}x${J}`, w);
     expect(w.ofBound).toBeLessThanOrEqual(1);
   });

@@ -2,7 +2,14 @@
 // original tool's three link forms, decoded from hand-written query strings.
 import { describe, it, expect } from 'vitest';
 import {
-  decodeNumbered, decodeQuery, encodeCompressed, encodeNumbered, encodeReadable, encodeState, MAX_QUERY, READABLE_LIMIT,
+  decodeNumbered,
+  decodeQuery,
+  encodeCompressed,
+  encodeNumbered,
+  encodeReadable,
+  encodeState,
+  MAX_QUERY,
+  READABLE_LIMIT,
 } from '../../../src/core/params/url';
 import { normalize } from '../../../src/core/params/normalize';
 import { defaultParams, toExternal, type Arg, type Params } from '../../../src/core/params/schema';
@@ -36,7 +43,9 @@ function sampleStates(): Params[] {
   a.cam = { x: 10.5, y: -3, z: 99, target: { x: 1, y: 2, z: -3 } };
   out.push(normalize(a).params);
 
-  const b = normalize({ expr: 'out = (attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV) @ wO' }).params;
+  const b = normalize({
+    expr: 'out = (attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV) @ wO',
+  }).params;
   b.epilog = 'gelu';
   if (b.left.matmul) {
     b.left.epilog = 'softmax(tril(x/sqrt(k)))';
@@ -95,9 +104,12 @@ describe('our own links round-trip', () => {
     expect(new URLSearchParams(q).get('expr')).toBe('A @ B');
 
     // Few operands (normalize is slow on deep trees, see normalize.test.ts) but long names.
-    const names = Array.from({ length: 12 }, (_, i) => `matrix_with_a_rather_long_descriptive_name_number_${i}`);
+    const names = Array.from(
+      { length: 12 },
+      (_, i) => `matrix_with_a_rather_long_descriptive_name_number_${i}`,
+    );
     const big = normalize({ expr: names.join(' @ ') }).params;
-    (leafAt(big, 'right')).w = 7;
+    leafAt(big, 'right').w = 7;
     const readable = encodeReadable(big);
     expect(readable.length).toBeGreaterThan(READABLE_LIMIT);
     const enc = encodeState(big);
@@ -121,7 +133,9 @@ describe('our own links round-trip', () => {
   });
 
   it('hand-written readable link', () => {
-    const d = decodeQuery('expr=A%20%40%20B&left.h=7&right.w=3&layout.gap=9&deco.shape=false&viz.zero%20hue=0.5');
+    const d = decodeQuery(
+      'expr=A%20%40%20B&left.h=7&right.w=3&layout.gap=9&deco.shape=false&viz.zero%20hue=0.5',
+    );
     expect(d.params.expr).toBe('A @ B');
     expect(leafAt(d.params, 'left').h).toBe(7);
     expect(leafAt(d.params, 'right').w).toBe(3);
@@ -150,15 +164,38 @@ describe('the original ?params=<JSON> form', () => {
     expect(d.notices).toEqual([]);
     expect(p.expr).toBe('A @ B');
     expect(p.epilog).toBe('relu');
-    expect(leafAt(p, 'left')).toMatchObject({ name: 'A', h: 8, w: 16, init: 'uniform', min: -2, max: 3, dropout: 0.1 });
+    expect(leafAt(p, 'left')).toMatchObject({
+      name: 'A',
+      h: 8,
+      w: 16,
+      init: 'uniform',
+      min: -2,
+      max: 3,
+      dropout: 0.1,
+    });
     expect(leafAt(p, 'right')).toMatchObject({ name: 'B', h: 16, w: 4, init: 'eye' });
     expect(ext.anim).toMatchObject({ alg: 'vmprod', speed: 50, 'hide inputs': true, spin: -2.5 });
     expect(ext.block).toMatchObject({ 'i blocks': 4, 'k blocks': 2, 'j blocks': 1 });
     expect(ext.layout).toMatchObject({
-      scheme: 'wheel', gap: 6, 'left placement': 'right', 'right placement': 'bottom', 'result placement': 'back', polarity: 'positive',
+      scheme: 'wheel',
+      gap: 6,
+      'left placement': 'right',
+      'right placement': 'bottom',
+      'result placement': 'back',
+      polarity: 'positive',
     });
-    expect(ext.deco).toMatchObject({ legends: 3, 'row guides': 0.25, 'interior spotlight': true, shape: true });
-    expect(ext.viz).toMatchObject({ sensitivity: 'local', 'hue gap': 0.5, 'elem scale': 1, 'zero hue': 0.77 });
+    expect(ext.deco).toMatchObject({
+      legends: 3,
+      'row guides': 0.25,
+      'interior spotlight': true,
+      shape: true,
+    });
+    expect(ext.viz).toMatchObject({
+      sensitivity: 'local',
+      'hue gap': 0.5,
+      'elem scale': 1,
+      'zero hue': 0.77,
+    });
   });
 
   it('a nested tree with a child matmul, and an expr that gives the structure', () => {
@@ -173,12 +210,20 @@ describe('the original ?params=<JSON> form', () => {
     if (!p.left.matmul) return;
     expect(p.left.epilog).toBe('gelu');
     expect(leafAt(p, 'left', 'left')).toMatchObject({ name: 'x', h: 5, w: 9 });
-    expect(leafAt(p, 'left', 'right')).toMatchObject({ name: 'W1', h: 9, w: 11, init: 'pt linear' });
+    expect(leafAt(p, 'left', 'right')).toMatchObject({
+      name: 'W1',
+      h: 9,
+      w: 11,
+      init: 'pt linear',
+    });
     expect(leafAt(p, 'right')).toMatchObject({ name: 'W2', h: 11, w: 3 });
   });
 
   it('unknown properties are ignored with a notice, out-of-range values clamped', () => {
-    const d = decodeQuery('params=' + encodeURIComponent('{"expr":"L @ R","sparkle":1,"left":{"h":99999},"layout":{"gap":-4}}'));
+    const d = decodeQuery(
+      'params=' +
+        encodeURIComponent('{"expr":"L @ R","sparkle":1,"left":{"h":99999},"layout":{"gap":-4}}'),
+    );
     expect(leafAt(d.params, 'left').h).toBe(4096);
     expect(d.params.layout.gap).toBe(1);
     expect(d.notices.length).toBe(3);
@@ -201,14 +246,33 @@ describe("the original's numbered compressed form", () => {
     const q = [
       '0=(A%20%40%20B)%20%40%20C',
       '2.3=true',
-      '4.5=16', '4.6=8', '4.16=42',
-      '7.6=5', '7.9=tril%20mask',
-      '8.6=3', '8.9=uniform',
+      '4.5=16',
+      '4.6=8',
+      '4.16=42',
+      '7.6=5',
+      '7.9=tril%20mask',
+      '8.6=3',
+      '8.9=uniform',
       '10.11=true',
       '12.13=right',
       '14.15=0.125',
-      'expr=0', 'name=1', 'left=2', 'matmul=3', 'left.left=4', 'h=5', 'w=6', 'left.right=7', 'right=8',
-      'init=9', 'anim=10', 'hide%20inputs=11', 'layout=12', 'left%20placement=13', 'viz=14', 'zero%20hue=15', 'seed=16',
+      'expr=0',
+      'name=1',
+      'left=2',
+      'matmul=3',
+      'left.left=4',
+      'h=5',
+      'w=6',
+      'left.right=7',
+      'right=8',
+      'init=9',
+      'anim=10',
+      'hide%20inputs=11',
+      'layout=12',
+      'left%20placement=13',
+      'viz=14',
+      'zero%20hue=15',
+      'seed=16',
     ].join('&');
     const raw = decodeNumbered(new URLSearchParams(q));
     expect(raw).toEqual({
@@ -232,9 +296,11 @@ describe("the original's numbered compressed form", () => {
   });
 
   it('values are cast by the type of the last segment: boolean, number, string', () => {
-    const raw = decodeNumbered(new URLSearchParams(
-      '0.1=true&0.2=12&0.3=007&0.4=false&0.5=-1.5e-1&0.6=abc&left=0&matmul=1&h=2&name=3&shape=4&min=5&init=6',
-    ));
+    const raw = decodeNumbered(
+      new URLSearchParams(
+        '0.1=true&0.2=12&0.3=007&0.4=false&0.5=-1.5e-1&0.6=abc&left=0&matmul=1&h=2&name=3&shape=4&min=5&init=6',
+      ),
+    );
     const left = raw.left as AnyObj;
     expect(left.matmul).toBe(true);
     expect(left.h).toBe(12);
@@ -259,7 +325,11 @@ describe("the original's numbered compressed form", () => {
   });
 
   it('decodeNumbered itself reads the camera entries', () => {
-    const raw = decodeNumbered(new URLSearchParams('0=A%20%40%20B&1.2=10&1.3=-20&1.4=30&5.2=1.5&expr=0&cam=1&x=2&y=3&z=4&cam.target=5'));
+    const raw = decodeNumbered(
+      new URLSearchParams(
+        '0=A%20%40%20B&1.2=10&1.3=-20&1.4=30&5.2=1.5&expr=0&cam=1&x=2&y=3&z=4&cam.target=5',
+      ),
+    );
     expect(raw).toEqual({ expr: 'A @ B', cam: { x: 10, y: -20, z: 30, target: { x: 1.5 } } });
   });
 
@@ -347,7 +417,8 @@ describe('hostile queries', () => {
 
   it('prototype pollution attempts through every form are harmless', () => {
     const qs = [
-      'params=' + encodeURIComponent('{"__proto__":{"polluted":1},"left":{"__proto__":{"polluted":2}}}'),
+      'params=' +
+        encodeURIComponent('{"__proto__":{"polluted":1},"left":{"__proto__":{"polluted":2}}}'),
       'params=' + encodeURIComponent('{"constructor":{"prototype":{"polluted":3}}}'),
       '__proto__.polluted=1&left.__proto__.polluted=1&constructor.prototype.polluted=1',
       '0.1=1&__proto__=0&polluted=1',

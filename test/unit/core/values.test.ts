@@ -6,7 +6,13 @@ import { kernelKind, wasmMatmul, wasmMatmulT } from '../../../src/core/tensor/wa
 import { useWasmKernel } from '../../../src/compute/kernel';
 
 useWasmKernel();
-import { computeValues, poolLevel, poolLevels, statsOf, type MatrixValues } from '../../../src/core/model/values';
+import {
+  computeValues,
+  poolLevel,
+  poolLevels,
+  statsOf,
+  type MatrixValues,
+} from '../../../src/core/model/values';
 import { initMatrix } from '../../../src/core/tensor/init';
 import { normalize } from '../../../src/core/params/normalize';
 import type { Arg, MatrixArg, Params } from '../../../src/core/params/schema';
@@ -16,12 +22,22 @@ function rand(n: number, seed: number): Float32Array {
   let s = (seed * 2654435761) >>> 0 || 1;
   const out = new Float32Array(n);
   for (let p = 0; p < n; p++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     out[p] = (s / 4294967296) * 2 - 1;
   }
   return out;
 }
-function tripleLoop(a: ArrayLike<number>, b: ArrayLike<number>, I: number, K: number, J: number): Float64Array {
+function tripleLoop(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  I: number,
+  K: number,
+  J: number,
+): Float64Array {
   const out = new Float64Array(I * J);
   for (let i = 0; i < I; i++) {
     for (let j = 0; j < J; j++) {
@@ -38,20 +54,49 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-5
     const w = want[x]!;
     const g = got[x]!;
     if (Number.isNaN(w)) expect(Number.isNaN(g), `element ${x}`).toBe(true);
-    else expect(Math.abs(g - w), `element ${x}: ${g} vs ${w}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(w)));
+    else
+      expect(Math.abs(g - w), `element ${x}: ${g} vs ${w}`).toBeLessThanOrEqual(
+        tol * Math.max(1, Math.abs(w)),
+      );
   }
 }
 
 describe('each kernel vs a plain triple loop', () => {
-  type Kernel = (a: Float32Array, bt: Float32Array, I: number, K: number, J: number, out: Float32Array, onRows?: (r: number) => void) => void;
+  type Kernel = (
+    a: Float32Array,
+    bt: Float32Array,
+    I: number,
+    K: number,
+    J: number,
+    out: Float32Array,
+    onRows?: (r: number) => void,
+  ) => void;
   const kernels: [string, Kernel][] = [
-    ['JavaScript', (a, bt, I, K, J, out, onRows) => void matmulTScalar(a, bt, I, K, J, out, onRows)],
-    ['WebAssembly', (a, bt, I, K, J, out, onRows) => expect(wasmMatmulT(a, bt, I, K, J, out, onRows)).toBe(true)],
+    [
+      'JavaScript',
+      (a, bt, I, K, J, out, onRows) => void matmulTScalar(a, bt, I, K, J, out, onRows),
+    ],
+    [
+      'WebAssembly',
+      (a, bt, I, K, J, out, onRows) => expect(wasmMatmulT(a, bt, I, K, J, out, onRows)).toBe(true),
+    ],
     // The same kernel packing B from its rows (K x J) instead of its transpose.
-    ['WebAssembly, B as it is', (a, bt, I, K, J, out, onRows) => expect(wasmMatmul(a, transpose(bt, J, K), I, K, J, out, onRows)).toBe(true)],
+    [
+      'WebAssembly, B as it is',
+      (a, bt, I, K, J, out, onRows) =>
+        expect(wasmMatmul(a, transpose(bt, J, K), I, K, J, out, onRows)).toBe(true),
+    ],
   ];
   // Odd sizes, k not a multiple of 4, and big enough for the column blocks and row chunks.
-  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [2, 4, 2], [9, 130, 5], [37, 131, 41], [300, 70, 900], [1, 20000, 3]];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [2, 4, 2],
+    [9, 130, 5],
+    [37, 131, 41],
+    [300, 70, 900],
+    [1, 20000, 3],
+  ];
   for (const [name, kernel] of kernels) {
     for (const [I, K, J] of shapes) {
       it(`${name}: ${I}x${K} @ ${K}x${J}`, () => {
@@ -83,7 +128,9 @@ describe('each kernel vs a plain triple loop', () => {
     });
   }
   it('row slices of one product with one B (rowProducts), and B reused in both layouts', () => {
-    const I = 37, K = 50, J = 21;
+    const I = 37,
+      K = 50,
+      J = 21;
     const a = rand(I * K, 8);
     const b = rand(K * J, 9);
     const product = rowProducts(b, K, J);
@@ -115,7 +162,16 @@ describe('each kernel vs a plain triple loop', () => {
 });
 
 describe('matmul vs a plain triple loop', () => {
-  const shapes: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [13, 17, 6], [33, 1, 9], [4, 4, 4], [2, 3, 1], [7, 2, 11], [64, 48, 5]];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [5, 7, 3],
+    [13, 17, 6],
+    [33, 1, 9],
+    [4, 4, 4],
+    [2, 3, 1],
+    [7, 2, 11],
+    [64, 48, 5],
+  ];
   for (const [I, K, J] of shapes) {
     it(`${I}x${K} @ ${K}x${J}`, () => {
       const a = rand(I * K, I * 100 + K);
@@ -132,7 +188,13 @@ describe('matmul vs a plain triple loop', () => {
 
   it('2x3 @ 3x2 by hand', () => {
     // [[1,2,3],[4,5,6]] @ [[7,8],[9,10],[11,12]] = [[58,64],[139,154]]
-    const c = matmul(Float32Array.of(1, 2, 3, 4, 5, 6), Float32Array.of(7, 8, 9, 10, 11, 12), 2, 3, 2);
+    const c = matmul(
+      Float32Array.of(1, 2, 3, 4, 5, 6),
+      Float32Array.of(7, 8, 9, 10, 11, 12),
+      2,
+      3,
+      2,
+    );
     expect(Array.from(c)).toEqual([58, 64, 139, 154]);
   });
 
@@ -146,7 +208,9 @@ describe('matmul vs a plain triple loop', () => {
   });
 
   it('NaN in A[i, k] makes row i NaN and nothing else', () => {
-    const I = 5, K = 7, J = 3;
+    const I = 5,
+      K = 7,
+      J = 3;
     const a = rand(I * K, 3);
     const b = rand(K * J, 4);
     a[2 * K + 3] = NaN;
@@ -158,12 +222,15 @@ describe('matmul vs a plain triple loop', () => {
   });
 
   it('NaN in B[k, j] makes column j NaN; Infinity * 0 is NaN', () => {
-    const I = 6, K = 4, J = 5;
+    const I = 6,
+      K = 4,
+      J = 5;
     const a = rand(I * K, 5);
     const b = rand(K * J, 6);
     b[1 * J + 4] = NaN;
     const c = matmul(a, b, I, K, J);
-    for (let i = 0; i < I; i++) for (let j = 0; j < J; j++) expect(Number.isNaN(c[i * J + j]!)).toBe(j === 4);
+    for (let i = 0; i < I; i++)
+      for (let j = 0; j < J; j++) expect(Number.isNaN(c[i * J + j]!)).toBe(j === 4);
     const inf = matmul(Float32Array.of(Infinity, 1), Float32Array.of(0, 2), 1, 2, 1);
     expect(Number.isNaN(inf[0]!)).toBe(true);
     const big = matmul(Float32Array.of(Infinity, 1), Float32Array.of(1, 2), 1, 2, 1);
@@ -197,7 +264,13 @@ function leafValues(a: MatrixArg): Float64Array {
 function relu(v: Float64Array): Float64Array {
   return v.map((x) => (x < 0 ? 0 : x));
 }
-function softmaxRows(v: Float64Array, h: number, w: number, scale: number, causal: boolean): Float64Array {
+function softmaxRows(
+  v: Float64Array,
+  h: number,
+  w: number,
+  scale: number,
+  causal: boolean,
+): Float64Array {
   const out = new Float64Array(h * w);
   for (let i = 0; i < h; i++) {
     const lim = causal ? Math.min(i, w - 1) : w - 1;
@@ -211,24 +284,37 @@ function softmaxRows(v: Float64Array, h: number, w: number, scale: number, causa
 }
 function applyRef(epilog: string, v: Float64Array, h: number, w: number, k: number): Float64Array {
   switch (epilog) {
-    case 'none': return v;
-    case 'relu': return relu(v);
-    case 'tanh': return v.map(Math.tanh);
-    case 'x**2': return v.map((x) => x * x);
-    case 'x/k': return v.map((x) => x / k);
-    case 'softmax': return softmaxRows(v, h, w, 1, false);
-    case 'softmax(x/sqrt(k))': return softmaxRows(v, h, w, 1 / Math.sqrt(k), false);
-    case 'softmax(tril(x/sqrt(k)))': return softmaxRows(v, h, w, 1 / Math.sqrt(k), true);
+    case 'none':
+      return v;
+    case 'relu':
+      return relu(v);
+    case 'tanh':
+      return v.map(Math.tanh);
+    case 'x**2':
+      return v.map((x) => x * x);
+    case 'x/k':
+      return v.map((x) => x / k);
+    case 'softmax':
+      return softmaxRows(v, h, w, 1, false);
+    case 'softmax(x/sqrt(k))':
+      return softmaxRows(v, h, w, 1 / Math.sqrt(k), false);
+    case 'softmax(tril(x/sqrt(k)))':
+      return softmaxRows(v, h, w, 1 / Math.sqrt(k), true);
     case 'layernorm': {
       const n = v.length;
       const mean = v.reduce((a, b) => a + b, 0) / n;
       const vr = v.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
       return v.map((x) => (x - mean) / Math.sqrt(vr + 1e-5));
     }
-    default: throw new Error(`no reference for ${epilog}`);
+    default:
+      throw new Error(`no reference for ${epilog}`);
   }
 }
-interface RefVal { h: number; w: number; v: Float64Array }
+interface RefVal {
+  h: number;
+  w: number;
+  v: Float64Array;
+}
 /** Independent evaluation: leaves from initMatrix, products and epilogs computed here. */
 function evaluate(p: Params): Map<string, RefVal> {
   const out = new Map<string, RefVal>();
@@ -241,7 +327,11 @@ function evaluate(p: Params): Map<string, RefVal> {
       const L = go(m.left, path === 'root' ? 'left' : `${path}.left`);
       const R = go(m.right, path === 'root' ? 'right' : `${path}.right`);
       expect(L.w).toBe(R.h);
-      r = { h: L.h, w: R.w, v: applyRef(m.epilog, tripleLoop(L.v, R.v, L.h, L.w, R.w), L.h, R.w, L.w) };
+      r = {
+        h: L.h,
+        w: R.w,
+        v: applyRef(m.epilog, tripleLoop(L.v, R.v, L.h, L.w, R.w), L.h, R.w, L.w),
+      };
     }
     out.set(path, r);
     return r;
@@ -255,11 +345,31 @@ function attentionState(): Params {
     name: 'out',
     epilog: 'layernorm',
     left: {
-      name: 'attn', matmul: true, epilog: 'softmax(tril(x/sqrt(k)))',
-      left: { name: 'Q', matmul: true, epilog: 'relu', left: { name: 'x', h: 6, w: 5, init: 'gaussian', seed: 1 }, right: { name: 'wQ', w: 4, init: 'uniform', seed: 2 } },
-      right: { name: 'K', matmul: true, epilog: 'x/k', left: { name: 'wK', h: 4, w: 5, init: 'pt linear', seed: 3 }, right: { name: 'xt', w: 6, init: 'cols' } },
+      name: 'attn',
+      matmul: true,
+      epilog: 'softmax(tril(x/sqrt(k)))',
+      left: {
+        name: 'Q',
+        matmul: true,
+        epilog: 'relu',
+        left: { name: 'x', h: 6, w: 5, init: 'gaussian', seed: 1 },
+        right: { name: 'wQ', w: 4, init: 'uniform', seed: 2 },
+      },
+      right: {
+        name: 'K',
+        matmul: true,
+        epilog: 'x/k',
+        left: { name: 'wK', h: 4, w: 5, init: 'pt linear', seed: 3 },
+        right: { name: 'xt', w: 6, init: 'cols' },
+      },
     },
-    right: { name: 'V', matmul: true, epilog: 'tanh', left: { name: 'x', init: 'gaussian', seed: 1 }, right: { name: 'wV', w: 3, init: 'row major', min: -2, max: 0.5 } },
+    right: {
+      name: 'V',
+      matmul: true,
+      epilog: 'tanh',
+      left: { name: 'x', init: 'gaussian', seed: 1 },
+      right: { name: 'wV', w: 3, init: 'row major', min: -2, max: 0.5 },
+    },
   }).params;
 }
 
@@ -269,7 +379,19 @@ describe('computeValues', () => {
     expect(p.expr).toBe('out = (attn = (Q = x @ wQ) @ (K = wK @ xt)) @ (V = x @ wV)');
     const ref = evaluate(p);
     const got = computeValues(p).values;
-    for (const key of ['root', 'left', 'left.left', 'left.right', 'right', 'left.left.left', 'left.left.right', 'left.right.left', 'left.right.right', 'right.left', 'right.right']) {
+    for (const key of [
+      'root',
+      'left',
+      'left.left',
+      'left.right',
+      'right',
+      'left.left.left',
+      'left.left.right',
+      'left.right.left',
+      'left.right.right',
+      'right.left',
+      'right.right',
+    ]) {
       const r = ref.get(key)!;
       const g = got.get(key);
       expect(g, key).toBeDefined();
@@ -278,14 +400,17 @@ describe('computeValues', () => {
     }
     // the causal attention matrix: zeros above the diagonal
     const attn = got.get('left')!;
-    for (let i = 0; i < attn.h; i++) for (let j = i + 1; j < attn.w; j++) expect(attn.data[i * attn.w + j]).toBe(0);
+    for (let i = 0; i < attn.h; i++)
+      for (let j = i + 1; j < attn.w; j++) expect(attn.data[i * attn.w + j]).toBe(0);
   });
 
   it('left- and right-associative chains and a binary tree', () => {
     for (const expr of ['A @ B @ C @ D', 'A @ (B @ (C @ D))', '(A @ B) @ (C @ D)']) {
       const p = normalize({ expr }).params;
       // uneven shapes and varied inits, set through normalize so shapes are consistent
-      const q = normalize(JSON.parse(JSON.stringify(p).replace(/"h":32,"w":32/g, '"h":5,"w":3'))).params;
+      const q = normalize(
+        JSON.parse(JSON.stringify(p).replace(/"h":32,"w":32/g, '"h":5,"w":3')),
+      ).params;
       q.epilog = 'softmax';
       const ref = evaluate(q);
       const got = computeValues(q).values;
@@ -296,7 +421,12 @@ describe('computeValues', () => {
   it('statistics: maxAbs, minAbs, nonFinite', () => {
     const s = statsOf(Float32Array.of(0.5, -3, NaN, 2, Infinity, -0.25));
     expect(s).toEqual({ maxAbs: 3, minAbs: 0.25, nonFinite: 2 });
-    const v = computeValues(normalize({ left: { h: 3, w: 2, init: 'eye' }, right: { w: 2, init: 'rows', min: 1, max: 4 } }).params).values.get('root')!;
+    const v = computeValues(
+      normalize({
+        left: { h: 3, w: 2, init: 'eye' },
+        right: { w: 2, init: 'rows', min: 1, max: 4 },
+      }).params,
+    ).values.get('root')!;
     // eye 3x2 @ rows 2x2 ([1,1],[4,4]) = [[1,1],[4,4],[0,0]]
     expect(Array.from(v.data)).toEqual([1, 1, 4, 4, 0, 0]);
     expect(v.stats.maxAbs).toBe(4);
@@ -305,12 +435,20 @@ describe('computeValues', () => {
 
   it('progress reaches 1', () => {
     let last = 0;
-    computeValues(attentionState(), { onProgress: (f) => { last = f; } });
+    computeValues(attentionState(), {
+      onProgress: (f) => {
+        last = f;
+      },
+    });
     expect(last).toBeCloseTo(1, 9);
   });
 
   /** The attention state computed once with a cache filled by key (as compute-client and the worker do), and a copy to edit. */
-  function computedOnce(): { cache: Map<string, MatrixValues>; first: ReturnType<typeof computeValues>; q: Params } {
+  function computedOnce(): {
+    cache: Map<string, MatrixValues>;
+    first: ReturnType<typeof computeValues>;
+    q: Params;
+  } {
     const p = attentionState();
     const cache = new Map<string, MatrixValues>();
     const first = computeValues(p, { cache });
@@ -325,7 +463,16 @@ describe('computeValues', () => {
     q.right.right.seed = 99;
     q.right.right.init = 'uniform';
     const second = computeValues(q, { cache });
-    for (const key of ['left', 'left.left', 'left.right', 'left.left.left', 'left.left.right', 'left.right.left', 'left.right.right', 'right.left']) {
+    for (const key of [
+      'left',
+      'left.left',
+      'left.right',
+      'left.left.left',
+      'left.left.right',
+      'left.right.left',
+      'left.right.right',
+      'right.left',
+    ]) {
       expect(second.values.get(key), key).toBe(first.values.get(key));
     }
     for (const key of ['right', 'right.right', 'root']) {
@@ -341,14 +488,19 @@ describe('computeValues', () => {
     if (!q.left.matmul || !q.left.left.matmul) throw new Error('structure');
     q.left.left.epilog = 'x**2';
     const second = computeValues(q, { cache });
-    for (const key of ['left.right', 'right', 'left.left.left', 'left.left.right']) expect(second.values.get(key), key).toBe(first.values.get(key));
-    for (const key of ['left.left', 'left', 'root']) expect(second.values.get(key), key).not.toBe(first.values.get(key));
+    for (const key of ['left.right', 'right', 'left.left.left', 'left.left.right'])
+      expect(second.values.get(key), key).toBe(first.values.get(key));
+    for (const key of ['left.left', 'left', 'root'])
+      expect(second.values.get(key), key).not.toBe(first.values.get(key));
     const ref = evaluate(q);
     for (const [key, r] of ref) expectClose(second.values.get(key)!.data, r.v, 1e-4);
   });
 
   it('an init: expr leaf with a bad formula carries its error', () => {
-    const p = normalize({ left: { h: 2, w: 2, init: 'expr', expr: 'i +' }, right: { w: 2 } }).params;
+    const p = normalize({
+      left: { h: 2, w: 2, init: 'expr', expr: 'i +' },
+      right: { w: 2 },
+    }).params;
     const v = computeValues(p).values;
     expect(v.get('left')!.error).toBeTruthy();
     expect(Array.from(v.get('left')!.data)).toEqual([0, 0, 0, 0]);
@@ -358,28 +510,40 @@ describe('computeValues', () => {
 
 describe('poolLevel', () => {
   it('keeps the value of largest magnitude with its sign (4x4 -> 2x2)', () => {
-    const src = Float32Array.of(
-      1, -2, 0.5, 0.25,
-      0.1, 0.2, 3, -4,
-      -9, 8, 0, 0,
-      7, 6, 0, -0.5,
-    );
+    const src = Float32Array.of(1, -2, 0.5, 0.25, 0.1, 0.2, 3, -4, -9, 8, 0, 0, 7, 6, 0, -0.5);
     const l = poolLevel({ h: 4, w: 4, data: src });
     expect([l.h, l.w]).toEqual([2, 2]);
     expect(Array.from(l.data)).toEqual([-2, -4, -9, -0.5]);
   });
 
   it('GL mip sizes: max(1, floor(n/2))', () => {
-    const cases: [number, number][] = [[5, 7], [1, 9], [33, 1], [2, 2], [1, 1], [3, 3], [4096, 3]];
+    const cases: [number, number][] = [
+      [5, 7],
+      [1, 9],
+      [33, 1],
+      [2, 2],
+      [1, 1],
+      [3, 3],
+      [4096, 3],
+    ];
     for (const [h, w] of cases) {
       const l = poolLevel({ h, w, data: rand(h * w, h + w) });
-      expect([l.h, l.w], `${h}x${w}`).toEqual([Math.max(1, Math.floor(h / 2)), Math.max(1, Math.floor(w / 2))]);
+      expect([l.h, l.w], `${h}x${w}`).toEqual([
+        Math.max(1, Math.floor(h / 2)),
+        Math.max(1, Math.floor(w / 2)),
+      ]);
       expect(l.data.length).toBe(l.h * l.w);
     }
   });
 
   it('poolLevels go down to 1x1 with mip sizes, and nothing is lost on odd shapes', () => {
-    for (const [h, w] of [[5, 7], [33, 1], [13, 17], [1, 9], [6, 6]] as const) {
+    for (const [h, w] of [
+      [5, 7],
+      [33, 1],
+      [13, 17],
+      [1, 9],
+      [6, 6],
+    ] as const) {
       const data = rand(h * w, h * w);
       // put the largest magnitude in the last row and column (where odd leftovers are)
       data[h * w - 1] = -50;
@@ -400,12 +564,18 @@ describe('poolLevel', () => {
   });
 
   it('each pooled value is one of the values of its 2x2 block (even shape, by hand)', () => {
-    const h = 6, w = 8;
+    const h = 6,
+      w = 8;
     const data = rand(h * w, 42);
     const l = poolLevel({ h, w, data });
     for (let a = 0; a < 3; a++) {
       for (let b = 0; b < 4; b++) {
-        const block = [data[2 * a * w + 2 * b]!, data[2 * a * w + 2 * b + 1]!, data[(2 * a + 1) * w + 2 * b]!, data[(2 * a + 1) * w + 2 * b + 1]!];
+        const block = [
+          data[2 * a * w + 2 * b]!,
+          data[2 * a * w + 2 * b + 1]!,
+          data[(2 * a + 1) * w + 2 * b]!,
+          data[(2 * a + 1) * w + 2 * b + 1]!,
+        ];
         const best = block.reduce((x, y) => (Math.abs(y) > Math.abs(x) ? y : x));
         expect(l.data[a * 4 + b]).toBe(best);
       }

@@ -2,7 +2,6 @@ import { describe, it, expect } from 'vitest';
 import { detectDelimiter, parseDelimited, parseCell } from '../../../src/data/csv';
 import { errorOf } from './fixtures';
 
-
 describe('parseDelimited', () => {
   it('reads a comma-separated matrix row by row', () => {
     const t = parseDelimited('1,2,3\n4,5,6\n');
@@ -74,8 +73,12 @@ describe('parseDelimited', () => {
   });
 
   it('reports empty cells and blank rows inside the data', () => {
-    expect(errorOf(() => parseDelimited('1,2\n3,\n')).message).toBe('empty cell at row 2, column 2 is not a number');
-    expect(errorOf(() => parseDelimited('1,2\n\n3,4\n')).message).toBe('row 2 is empty, expected 2 cells');
+    expect(errorOf(() => parseDelimited('1,2\n3,\n')).message).toBe(
+      'empty cell at row 2, column 2 is not a number',
+    );
+    expect(errorOf(() => parseDelimited('1,2\n\n3,4\n')).message).toBe(
+      'row 2 is empty, expected 2 cells',
+    );
   });
 
   it('accepts nan, inf, -inf, exponents, signs and spaces', () => {
@@ -110,7 +113,9 @@ describe('parseDelimited', () => {
   it('refuses empty files and header-only files', () => {
     expect(errorOf(() => parseDelimited('')).message).toBe('no data: the file is empty');
     expect(errorOf(() => parseDelimited('\n \n')).kind).toBe('parse');
-    expect(errorOf(() => parseDelimited('a,b\n')).message).toBe('no data: the file has a header row but no numbers');
+    expect(errorOf(() => parseDelimited('a,b\n')).message).toBe(
+      'no data: the file has a header row but no numbers',
+    );
   });
 
   it('reports an unclosed quote', () => {

@@ -15,11 +15,7 @@ describe('fillFromData', () => {
 
   it('wraps around rows and columns', () => {
     const out = fillFromData(src, 3, 5);
-    expect(Array.from(out)).toEqual([
-      1, 2, 3, 1, 2,
-      4, 5, 6, 4, 5,
-      1, 2, 3, 1, 2,
-    ]);
+    expect(Array.from(out)).toEqual([1, 2, 3, 1, 2, 4, 5, 6, 4, 5, 1, 2, 3, 1, 2]);
   });
 
   it('follows value(i, j) = data[i % rows][j % cols] everywhere', () => {
@@ -32,12 +28,20 @@ describe('fillFromData', () => {
   });
 
   it('wraps a single row down and a single column across', () => {
-    expect(Array.from(fillFromData({ rows: 1, cols: 2, data: new Float32Array([7, 8]) }, 2, 3))).toEqual([7, 8, 7, 7, 8, 7]);
-    expect(Array.from(fillFromData({ rows: 2, cols: 1, data: new Float32Array([7, 8]) }, 3, 2))).toEqual([7, 7, 8, 8, 7, 7]);
+    expect(
+      Array.from(fillFromData({ rows: 1, cols: 2, data: new Float32Array([7, 8]) }, 2, 3)),
+    ).toEqual([7, 8, 7, 7, 8, 7]);
+    expect(
+      Array.from(fillFromData({ rows: 2, cols: 1, data: new Float32Array([7, 8]) }, 3, 2)),
+    ).toEqual([7, 7, 8, 8, 7, 7]);
   });
 
   it('refuses empty data', () => {
-    expect(() => fillFromData({ rows: 0, cols: 3, data: new Float32Array(0) }, 2, 2)).toThrow(/no data to fill/);
-    expect(() => fillFromData({ rows: 2, cols: 2, data: new Float32Array(3) }, 2, 2)).toThrow(/no data to fill/);
+    expect(() => fillFromData({ rows: 0, cols: 3, data: new Float32Array(0) }, 2, 2)).toThrow(
+      /no data to fill/,
+    );
+    expect(() => fillFromData({ rows: 2, cols: 2, data: new Float32Array(3) }, 2, 2)).toThrow(
+      /no data to fill/,
+    );
   });
 });

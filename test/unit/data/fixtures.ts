@@ -5,7 +5,12 @@ import { DataError } from '../../../src/data/types';
 export type Writer = (view: DataView, offset: number, value: number, littleEndian: boolean) => void;
 
 /** Writes values with a DataView setter into fresh bytes. */
-export function pack(values: readonly number[], size: number, write: Writer, littleEndian = true): Uint8Array {
+export function pack(
+  values: readonly number[],
+  size: number,
+  write: Writer,
+  littleEndian = true,
+): Uint8Array {
   const bytes = new Uint8Array(values.length * size);
   const view = new DataView(bytes.buffer);
   values.forEach((v, i) => write(view, i * size, v, littleEndian));
@@ -70,12 +75,19 @@ export interface StEntry {
 }
 
 /** A .safetensors file: u64 LE header length, JSON header (space-padded to 8 bytes), data. */
-export function safetensorsFile(entries: StEntry[], metadata?: Record<string, string>): ArrayBuffer {
+export function safetensorsFile(
+  entries: StEntry[],
+  metadata?: Record<string, string>,
+): ArrayBuffer {
   const json: Record<string, unknown> = {};
   if (metadata) json.__metadata__ = metadata;
   let at = 0;
   for (const e of entries) {
-    json[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: e.offsets ?? [at, at + e.bytes.length] };
+    json[e.name] = {
+      dtype: e.dtype,
+      shape: e.shape,
+      data_offsets: e.offsets ?? [at, at + e.bytes.length],
+    };
     at += e.bytes.length;
   }
   let text = JSON.stringify(json);
@@ -84,7 +96,11 @@ export function safetensorsFile(entries: StEntry[], metadata?: Record<string, st
 }
 
 /** Length prefix + given header text + data, for corrupt variants. */
-export function rawSafetensors(headerText: string, data: Uint8Array, declaredLength?: number): ArrayBuffer {
+export function rawSafetensors(
+  headerText: string,
+  data: Uint8Array,
+  declaredLength?: number,
+): ArrayBuffer {
   const header = ascii(headerText);
   const len = new Uint8Array(8);
   new DataView(len.buffer).setBigUint64(0, BigInt(declaredLength ?? header.length), true);

@@ -18,7 +18,6 @@ import { npyFile, pack, safetensorsFile, writeF32, rejection } from './fixtures'
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-
 // ------------------------------------------------------------ pure helpers
 
 describe('loader decisions', () => {
@@ -38,16 +37,24 @@ describe('loader decisions', () => {
     expect(pickParser('blob')).toBeNull();
     const npy = new Uint8Array(npyFile({ descr: '<f4', shape: [1], payload: new Uint8Array(4) }));
     expect(pickParser('blob', npy)).toBe('npy');
-    const st = new Uint8Array(safetensorsFile([{ name: 'w', dtype: 'F32', shape: [1], bytes: new Uint8Array(4) }]));
+    const st = new Uint8Array(
+      safetensorsFile([{ name: 'w', dtype: 'F32', shape: [1], bytes: new Uint8Array(4) }]),
+    );
     expect(pickParser('blob', st)).toBe('safetensors');
     expect(pickParser('blob', utf8('1,2\n3,4\n'))).toBe('delimited');
     expect(pickParser('blob', new Uint8Array([1, 0, 2, 0]))).toBeNull();
-    expect(pickParser('blob', new Uint8Array([1, 0, 2, 0]), 'text/csv; charset=utf-8')).toBe('delimited');
+    expect(pickParser('blob', new Uint8Array([1, 0, 2, 0]), 'text/csv; charset=utf-8')).toBe(
+      'delimited',
+    );
   });
 
   it('httpError says the status and the URL', () => {
     const e = httpError(404, '', 'https://x.org/m.csv');
-    expect([e.kind, e.message, e.detail.status]).toEqual(['http', '404 Not Found for https://x.org/m.csv', 404]);
+    expect([e.kind, e.message, e.detail.status]).toEqual([
+      'http',
+      '404 Not Found for https://x.org/m.csv',
+      404,
+    ]);
     expect(httpError(500, 'Oops', 'u').message).toBe('500 Oops for u');
     expect(httpError(599, '', 'u').message).toBe('599 error for u');
   });
@@ -55,28 +62,43 @@ describe('loader decisions', () => {
   it('classifyFetchError tells CORS/network refusals from cancellations', () => {
     const cors = classifyFetchError(new TypeError('Failed to fetch'), 'https://x.org/a.csv');
     expect(cors.kind).toBe('cors');
-    expect(cors.message).toBe('the server refused the request (CORS or network) for https://x.org/a.csv');
+    expect(cors.message).toBe(
+      'the server refused the request (CORS or network) for https://x.org/a.csv',
+    );
     const abort = classifyFetchError(new DOMException('aborted', 'AbortError'), 'u');
     expect([abort.kind, abort.message]).toEqual(['network', 'the request for u was cancelled']);
-    expect(classifyFetchError(new Error('socket hang up'), 'u').message).toBe('could not load u: socket hang up');
+    expect(classifyFetchError(new Error('socket hang up'), 'u').message).toBe(
+      'could not load u: socket hang up',
+    );
     const own = new DataError('http', 'x');
     expect(classifyFetchError(own, 'u')).toBe(own);
   });
 
   it('tooLarge and totalFromContentRange', () => {
     const e = tooLarge(600 * 1024 * 1024, 512 * 1024 * 1024, 'big.npy');
-    expect([e.kind, e.message]).toEqual(['too-large', 'big.npy is 600 MiB, over the 512 MiB limit']);
-    expect(tooLarge(1.5 * 1024 * 1024, 1000, 'x').message).toBe('x is 1.5 MiB, over the 1000 bytes limit');
+    expect([e.kind, e.message]).toEqual([
+      'too-large',
+      'big.npy is 600 MiB, over the 512 MiB limit',
+    ]);
+    expect(tooLarge(1.5 * 1024 * 1024, 1000, 'x').message).toBe(
+      'x is 1.5 MiB, over the 1000 bytes limit',
+    );
     expect(totalFromContentRange('bytes 0-7/548105171')).toBe(548105171);
     expect(totalFromContentRange('bytes 0-7/*')).toBeUndefined();
     expect(totalFromContentRange(null)).toBeUndefined();
   });
 
   it('chooseTensor takes the only tensor or asks for one', () => {
-    const h = (names: string[]) => ({ tensors: names.map((name) => ({ name, dtype: 'F32', shape: [1], begin: 0, end: 4 })), metadata: {}, dataStart: 0 });
+    const h = (names: string[]) => ({
+      tensors: names.map((name) => ({ name, dtype: 'F32', shape: [1], begin: 0, end: 4 })),
+      metadata: {},
+      dataStart: 0,
+    });
     expect(chooseTensor(h(['w']), undefined)).toBe('w');
     expect(chooseTensor(h(['a', 'b']), 'b')).toBe('b');
-    expect(() => chooseTensor(h(['a', 'b']), undefined)).toThrow('the file has 2 tensors; pick one (a, b)');
+    expect(() => chooseTensor(h(['a', 'b']), undefined)).toThrow(
+      'the file has 2 tensors; pick one (a, b)',
+    );
   });
 });
 
@@ -104,7 +126,8 @@ function serve(routes: Record<string, Route>) {
       log.push({ url, range, bytes: 0 });
       return new Response('missing', { status: 404, statusText: 'Not Found' });
     }
-    if (route.reject || (route.rejectRange && range !== null)) throw new TypeError('Failed to fetch');
+    if (route.reject || (route.rejectRange && range !== null))
+      throw new TypeError('Failed to fetch');
     if (route.status !== undefined) {
       log.push({ url, range, bytes: 0 });
       return new Response('error', { status: route.status });
@@ -120,7 +143,8 @@ function serve(routes: Record<string, Route>) {
       const b = Math.min(Number(m[2]) + 1, all.length);
       body = all.subarray(a, b);
       status = 206;
-      if (route.exposeContentRange !== false) headers.set('Content-Range', `bytes ${a}-${b - 1}/${all.length}`);
+      if (route.exposeContentRange !== false)
+        headers.set('Content-Range', `bytes ${a}-${b - 1}/${all.length}`);
     }
     if (!route.noLength) headers.set('Content-Length', String(body.length));
     log.push({ url, range, bytes: body.length });
@@ -161,7 +185,10 @@ describe('loadUrl', () => {
 
   it('caches by URL: one fetch for concurrent and later calls', async () => {
     const log = serve({ 'https://d.org/m.csv': { body: utf8(CSV) } });
-    const [a, b] = await Promise.all([loadUrl('https://d.org/m.csv'), loadUrl('https://d.org/m.csv')]);
+    const [a, b] = await Promise.all([
+      loadUrl('https://d.org/m.csv'),
+      loadUrl('https://d.org/m.csv'),
+    ]);
     const c = await loadUrl('https://d.org/m.csv');
     expect(a).toBe(b);
     expect(c).toBe(a);
@@ -186,9 +213,15 @@ describe('loadUrl', () => {
       'https://d.org/bad.csv': { body: utf8('1,2\n3,4,5\n') },
     });
     const notFound = await rejection(loadUrl('https://d.org/none.csv'));
-    expect([notFound.kind, notFound.message]).toEqual(['http', '404 Not Found for https://d.org/none.csv']);
+    expect([notFound.kind, notFound.message]).toEqual([
+      'http',
+      '404 Not Found for https://d.org/none.csv',
+    ]);
     const cors = await rejection(loadUrl('https://d.org/cors.csv'));
-    expect([cors.kind, cors.message]).toEqual(['cors', 'the server refused the request (CORS or network) for https://d.org/cors.csv']);
+    expect([cors.kind, cors.message]).toEqual([
+      'cors',
+      'the server refused the request (CORS or network) for https://d.org/cors.csv',
+    ]);
     const bad = await rejection(loadUrl('https://d.org/bad.csv'));
     expect([bad.kind, bad.message]).toEqual(['shape', 'row 2 has 3 cells, expected 2']);
   });
@@ -206,7 +239,9 @@ describe('loadUrl', () => {
   });
 
   it('reads .npy, and sniffs files without a known extension', async () => {
-    const npy = new Uint8Array(npyFile({ descr: '<f4', shape: [1, 2], payload: pack([3, 4], 4, writeF32) }));
+    const npy = new Uint8Array(
+      npyFile({ descr: '<f4', shape: [1, 2], payload: pack([3, 4], 4, writeF32) }),
+    );
     serve({
       'https://d.org/w.npy': { body: npy },
       'https://d.org/raw': { body: npy },
@@ -221,7 +256,8 @@ describe('loadUrl', () => {
 
   it('parses a large CSV (over the inline limit) correctly', async () => {
     const rows: string[] = [];
-    for (let i = 0; i < 300; i++) rows.push(Array.from({ length: 200 }, (_, j) => String(i + j / 1000)).join(','));
+    for (let i = 0; i < 300; i++)
+      rows.push(Array.from({ length: 200 }, (_, j) => String(i + j / 1000)).join(','));
     const body = utf8(rows.join('\n'));
     expect(body.length).toBeGreaterThan(256 * 1024);
     serve({ 'https://d.org/big.csv': { body } });
@@ -287,8 +323,12 @@ describe('safetensors over HTTP', () => {
 
   it('asks for a tensor name when there are several, and names a missing one', async () => {
     serve({ [URL_]: { body: file, ranges: true } });
-    expect((await rejection(loadUrl(URL_))).message).toBe('the file has 2 tensors; pick one (big, small)');
-    expect((await rejection(loadUrl(URL_, { tensor: 'w' }))).message).toMatch(/^no tensor named 'w'/);
+    expect((await rejection(loadUrl(URL_))).message).toBe(
+      'the file has 2 tensors; pick one (big, small)',
+    );
+    expect((await rejection(loadUrl(URL_, { tensor: 'w' }))).message).toMatch(
+      /^no tensor named 'w'/,
+    );
   });
 
   it('reports a tensor over the limit without downloading it', async () => {
@@ -325,7 +365,11 @@ describe('loadFile', () => {
   });
 
   it('refuses files over the limit and files of unknown format', async () => {
-    expect((await rejection(loadFile(new File([CSV], 'm.csv'), { maxBytes: 4 }))).kind).toBe('too-large');
-    expect((await rejection(loadFile(new File([new Uint8Array([0, 0, 1])], 'm.bin')))).kind).toBe('format');
+    expect((await rejection(loadFile(new File([CSV], 'm.csv'), { maxBytes: 4 }))).kind).toBe(
+      'too-large',
+    );
+    expect((await rejection(loadFile(new File([new Uint8Array([0, 0, 1])], 'm.bin')))).kind).toBe(
+      'format',
+    );
   });
 });

@@ -21,7 +21,14 @@ describe('worker protocol', () => {
   });
 
   it('parses .npy from a Blob', async () => {
-    const blob = new Blob([npyFile({ descr: '<f4', shape: [2, 3], fortran: true, payload: pack([1, 4, 2, 5, 3, 6], 4, writeF32) })]);
+    const blob = new Blob([
+      npyFile({
+        descr: '<f4',
+        shape: [2, 3],
+        fortran: true,
+        payload: pack([1, 4, 2, 5, 3, 6], 4, writeF32),
+      }),
+    ]);
     const { reply } = await handleRequest({ kind: 'npy', data: blob });
     const { tensor } = unwrapReply(reply) as { tensor: { data: Float32Array } };
     expect(Array.from(tensor.data)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -33,11 +40,19 @@ describe('worker protocol', () => {
       { name: 'b', dtype: 'BF16', shape: [2], bytes: pack([0x3f80, 0xc000], 2, writeU16) },
     ]);
     const h = await handleRequest({ kind: 'safetensors-header', data: file.slice(0) });
-    const { header } = unwrapReply(h.reply) as { header: Awaited<ReturnType<typeof readSafetensorsHeader>> };
+    const { header } = unwrapReply(h.reply) as {
+      header: Awaited<ReturnType<typeof readSafetensorsHeader>>;
+    };
     expect(h.transfer).toEqual([]);
     const b = header.tensors[1];
     const only = file.slice(b.begin, b.end);
-    const t = await handleRequest({ kind: 'safetensors-tensor', data: only, header, name: 'b', base: b.begin });
+    const t = await handleRequest({
+      kind: 'safetensors-tensor',
+      data: only,
+      header,
+      name: 'b',
+      base: b.begin,
+    });
     const { tensor } = unwrapReply(t.reply) as { tensor: { data: Float32Array } };
     expect(Array.from(tensor.data)).toEqual([1, -2]);
   });
@@ -47,7 +62,11 @@ describe('worker protocol', () => {
     expect(transfer).toEqual([]);
     expect(reply).toEqual({
       ok: false,
-      error: { kind: 'parse', message: "cell 'x' at row 2, column 2 is not a number", detail: { row: 2, column: 2, cell: 'x' } },
+      error: {
+        kind: 'parse',
+        message: "cell 'x' at row 2, column 2 is not a number",
+        detail: { row: 2, column: 2, cell: 'x' },
+      },
     });
     // structured clone keeps plain objects: simulate it
     const cloned = structuredClone(reply);
@@ -56,10 +75,23 @@ describe('worker protocol', () => {
   });
 
   it('flattens unexpected errors too', () => {
-    expect(toPlainError(new RangeError('boom'))).toEqual({ kind: 'format', message: 'boom', detail: {} });
-    const e = fromPlainError({ kind: 'http', message: '404 Not Found for x', detail: { status: 404 } });
+    expect(toPlainError(new RangeError('boom'))).toEqual({
+      kind: 'format',
+      message: 'boom',
+      detail: {},
+    });
+    const e = fromPlainError({
+      kind: 'http',
+      message: '404 Not Found for x',
+      detail: { status: 404 },
+    });
     expect(e).toBeInstanceOf(DataError);
-    expect([e.kind, e.message, e.detail.status, e.name]).toEqual(['http', '404 Not Found for x', 404, 'DataError']);
+    expect([e.kind, e.message, e.detail.status, e.name]).toEqual([
+      'http',
+      '404 Not Found for x',
+      404,
+      'DataError',
+    ]);
   });
 
   it('shiftSource maps file offsets and refuses bytes before the base', async () => {

@@ -6,11 +6,21 @@ import {
   readSafetensorsTensor,
   type ByteSource,
 } from '../../../src/data/safetensors';
-import { pack, rawSafetensors, safetensorsFile, writeF32, writeF64, writeU16, type StEntry, rejection } from './fixtures';
-
+import {
+  pack,
+  rawSafetensors,
+  safetensorsFile,
+  writeF32,
+  writeF64,
+  writeU16,
+  type StEntry,
+  rejection,
+} from './fixtures';
 
 /** A ByteSource that records every range requested. */
-function counting(buf: ArrayBuffer): ByteSource & { reads: [number, number][]; bytesRead: () => number } {
+function counting(
+  buf: ArrayBuffer,
+): ByteSource & { reads: [number, number][]; bytesRead: () => number } {
   const inner = bytesFromArrayBuffer(buf);
   const reads: [number, number][] = [];
   return {
@@ -28,18 +38,43 @@ const le = true;
 const ENTRIES: StEntry[] = [
   { name: 'f32', dtype: 'F32', shape: [2, 3], bytes: pack([1, 2, 3, 4, 5, 6], 4, writeF32) },
   // float16 bit patterns: 1, -2, 65504, 2^-24
-  { name: 'f16', dtype: 'F16', shape: [2, 2], bytes: pack([0x3c00, 0xc000, 0x7bff, 0x0001], 2, writeU16) },
+  {
+    name: 'f16',
+    dtype: 'F16',
+    shape: [2, 2],
+    bytes: pack([0x3c00, 0xc000, 0x7bff, 0x0001], 2, writeU16),
+  },
   // bfloat16 bit patterns: 1, -2, 3.140625
   { name: 'bf16', dtype: 'BF16', shape: [3], bytes: pack([0x3f80, 0xc000, 0x4049], 2, writeU16) },
   { name: 'f64', dtype: 'F64', shape: [2], bytes: pack([0.1, -7.5], 8, writeF64) },
-  { name: 'i64', dtype: 'I64', shape: [2], bytes: pack([-(2 ** 40), 9], 8, (v, o, x) => v.setBigInt64(o, BigInt(x), le)) },
-  { name: 'i32', dtype: 'I32', shape: [2], bytes: pack([-5, 70000], 4, (v, o, x) => v.setInt32(o, x, le)) },
-  { name: 'i16', dtype: 'I16', shape: [2], bytes: pack([-300, 300], 2, (v, o, x) => v.setInt16(o, x, le)) },
+  {
+    name: 'i64',
+    dtype: 'I64',
+    shape: [2],
+    bytes: pack([-(2 ** 40), 9], 8, (v, o, x) => v.setBigInt64(o, BigInt(x), le)),
+  },
+  {
+    name: 'i32',
+    dtype: 'I32',
+    shape: [2],
+    bytes: pack([-5, 70000], 4, (v, o, x) => v.setInt32(o, x, le)),
+  },
+  {
+    name: 'i16',
+    dtype: 'I16',
+    shape: [2],
+    bytes: pack([-300, 300], 2, (v, o, x) => v.setInt16(o, x, le)),
+  },
   { name: 'i8', dtype: 'I8', shape: [3], bytes: new Uint8Array([0xff, 0x80, 0x05]) },
   { name: 'u8', dtype: 'U8', shape: [3], bytes: new Uint8Array([0xff, 0x80, 0x05]) },
   { name: 'bool', dtype: 'BOOL', shape: [3], bytes: new Uint8Array([1, 0, 1]) },
   { name: 'u16', dtype: 'U16', shape: [1], bytes: pack([65535], 2, writeU16) },
-  { name: 'u32', dtype: 'U32', shape: [1], bytes: pack([4000000000], 4, (v, o, x) => v.setUint32(o, x, le)) },
+  {
+    name: 'u32',
+    dtype: 'U32',
+    shape: [1],
+    bytes: pack([4000000000], 4, (v, o, x) => v.setUint32(o, x, le)),
+  },
 ];
 const EXPECTED: Record<string, { dtype: string; values: number[] }> = {
   f32: { dtype: 'float32', values: [1, 2, 3, 4, 5, 6] },
@@ -65,7 +100,13 @@ describe('safetensors header', () => {
     expect(h.dataStart).toBe(8 + headerLen);
     expect(h.tensors).toEqual([
       { name: 'f32', dtype: 'F32', shape: [2, 3], begin: 8 + headerLen, end: 8 + headerLen + 24 },
-      { name: 'f16', dtype: 'F16', shape: [2, 2], begin: 8 + headerLen + 24, end: 8 + headerLen + 32 },
+      {
+        name: 'f16',
+        dtype: 'F16',
+        shape: [2, 2],
+        begin: 8 + headerLen + 24,
+        end: 8 + headerLen + 32,
+      },
     ]);
   });
 
@@ -73,11 +114,16 @@ describe('safetensors header', () => {
     const file = safetensorsFile(ENTRIES);
     const src = counting(file);
     const h = await readSafetensorsHeader(src);
-    expect(src.reads).toEqual([[0, 8], [8, h.dataStart]]);
+    expect(src.reads).toEqual([
+      [0, 8],
+      [8, h.dataStart],
+    ]);
   });
 
   it('lists tensors of unknown dtypes (reading them is the error)', async () => {
-    const file = safetensorsFile([{ name: 'c', dtype: 'C64', shape: [1], bytes: new Uint8Array(8) }]);
+    const file = safetensorsFile([
+      { name: 'c', dtype: 'C64', shape: [1], bytes: new Uint8Array(8) },
+    ]);
     const src = bytesFromArrayBuffer(file);
     const h = await readSafetensorsHeader(src);
     expect(h.tensors[0].dtype).toBe('C64');
@@ -149,9 +195,13 @@ describe('safetensors errors', () => {
   });
 
   it('refuses files shorter than the length field and absurd lengths', async () => {
-    expect((await rejection(readSafetensorsHeader(bytesFromArrayBuffer(new ArrayBuffer(5))))).kind).toBe('truncated');
+    expect(
+      (await rejection(readSafetensorsHeader(bytesFromArrayBuffer(new ArrayBuffer(5))))).kind,
+    ).toBe('truncated');
     const huge = rawSafetensors('{}', new Uint8Array(0), 2 ** 40);
-    expect((await rejection(readSafetensorsHeader(bytesFromArrayBuffer(huge)))).kind).toBe('format');
+    expect((await rejection(readSafetensorsHeader(bytesFromArrayBuffer(huge)))).kind).toBe(
+      'format',
+    );
   });
 
   it('refuses bad JSON', async () => {
@@ -160,7 +210,9 @@ describe('safetensors errors', () => {
     expect(e.kind).toBe('format');
     expect(e.message).toMatch(/^unreadable safetensors header/);
     const notObject = rawSafetensors('[1, 2]  ', new Uint8Array(0));
-    expect((await rejection(readSafetensorsHeader(bytesFromArrayBuffer(notObject)))).kind).toBe('format');
+    expect((await rejection(readSafetensorsHeader(bytesFromArrayBuffer(notObject)))).kind).toBe(
+      'format',
+    );
   });
 
   it('refuses offsets outside the file', async () => {
@@ -172,9 +224,16 @@ describe('safetensors errors', () => {
 
   it('refuses reversed offsets and malformed entries', async () => {
     const reversed = safetensorsFile([{ ...one, offsets: [8, 0] }]);
-    expect((await rejection(readSafetensorsHeader(bytesFromArrayBuffer(reversed)))).kind).toBe('format');
-    const noShape = rawSafetensors('{"w": {"dtype": "F32", "data_offsets": [0, 8]}}', new Uint8Array(8));
-    expect((await rejection(readSafetensorsHeader(bytesFromArrayBuffer(noShape)))).message).toMatch(/no valid shape/);
+    expect((await rejection(readSafetensorsHeader(bytesFromArrayBuffer(reversed)))).kind).toBe(
+      'format',
+    );
+    const noShape = rawSafetensors(
+      '{"w": {"dtype": "F32", "data_offsets": [0, 8]}}',
+      new Uint8Array(8),
+    );
+    expect((await rejection(readSafetensorsHeader(bytesFromArrayBuffer(noShape)))).message).toMatch(
+      /no valid shape/,
+    );
   });
 
   it('refuses a shape that does not match the byte size', async () => {
@@ -188,7 +247,10 @@ describe('safetensors errors', () => {
     const f = safetensorsFile([one]);
     const inner = bytesFromArrayBuffer(f);
     const h = await readSafetensorsHeader(inner);
-    const short: ByteSource = { size: inner.size, read: async (s, e) => (await inner.read(s, e)).slice(0, 3) };
+    const short: ByteSource = {
+      size: inner.size,
+      read: async (s, e) => (await inner.read(s, e)).slice(0, 3),
+    };
     const e = await rejection(readSafetensorsTensor(short, h, 'w'));
     expect(e.kind).toBe('truncated');
     expect(e.message).toMatch(/should have 8 bytes of data, found 3/);

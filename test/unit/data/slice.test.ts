@@ -18,7 +18,6 @@ function indexed(shape: number[], encode: (idx: number[]) => number): Tensor {
   return { dtype: 'float32', shape, data };
 }
 
-
 describe('slice2d', () => {
   const m = indexed([3, 4], ([i, j]) => 10 * i + j);
 
@@ -86,11 +85,19 @@ describe('slice2d', () => {
 
   it('reports out-of-range specs', () => {
     const t = indexed([2, 3, 4], () => 0);
-    expect(errorOf(() => slice2d(t, { index: [2] })).message).toBe('index 2 is out of range for dimension 0 of size 2');
-    expect(errorOf(() => slice2d(t, { index: [0, 0] })).message).toMatch(/pick 1 leading index, not 2/);
-    expect(errorOf(() => slice2d(t, { index: [0], cols: [2, 5] })).message).toBe("cols [2, 5) reach outside the tensor's 4 cols");
+    expect(errorOf(() => slice2d(t, { index: [2] })).message).toBe(
+      'index 2 is out of range for dimension 0 of size 2',
+    );
+    expect(errorOf(() => slice2d(t, { index: [0, 0] })).message).toMatch(
+      /pick 1 leading index, not 2/,
+    );
+    expect(errorOf(() => slice2d(t, { index: [0], cols: [2, 5] })).message).toBe(
+      "cols [2, 5) reach outside the tensor's 4 cols",
+    );
     expect(errorOf(() => slice2d(t, { index: [0], rows: [-1, 2] })).kind).toBe('shape');
-    expect(errorOf(() => slice2d(t, { index: [0], rows: [1, 1] })).message).toBe('rows [1, 1) is empty');
+    expect(errorOf(() => slice2d(t, { index: [0], rows: [1, 1] })).message).toBe(
+      'rows [1, 1) is empty',
+    );
     expect(errorOf(() => slice2d(t, { index: [0.5] })).kind).toBe('shape');
   });
 });

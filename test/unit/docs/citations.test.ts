@@ -16,7 +16,10 @@ const read = (p: string): string => readFileSync(p, 'utf8');
 
 /** Text outside fenced code blocks (links and headings inside them do not count). */
 function prose(md: string): string {
-  return md.split(/^```.*$/m).filter((_, i) => i % 2 === 0).join('\n');
+  return md
+    .split(/^```.*$/m)
+    .filter((_, i) => i % 2 === 0)
+    .join('\n');
 }
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
@@ -107,7 +110,9 @@ describe('citations of the docs in code', () => {
         const section = m[2];
         if (section === undefined) continue;
         const md = prose(read(page));
-        const heading = [...md.matchAll(/^#{1,6}\s+(.+)$/gm)].some((h) => h[1]!.replace(/`/g, '').includes(section));
+        const heading = [...md.matchAll(/^#{1,6}\s+(.+)$/gm)].some((h) =>
+          h[1]!.replace(/`/g, '').includes(section),
+        );
         const property = md.includes(`| \`${section}\` |`);
         if (!heading && !property) broken.push(`${where}: no heading or property "${section}"`);
       }

@@ -6,8 +6,16 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  type Field, CAM_FIELDS, codeName as schemaCodeName, CHILD_GROUPS, MATMUL_ARG_FIELDS, MATRIX_FIELDS, ROOT_FIELDS, ROOT_GROUPS,
-  SIDE_DEFAULTS, TARGET_FIELDS,
+  type Field,
+  CAM_FIELDS,
+  codeName as schemaCodeName,
+  CHILD_GROUPS,
+  MATMUL_ARG_FIELDS,
+  MATRIX_FIELDS,
+  ROOT_FIELDS,
+  ROOT_GROUPS,
+  SIDE_DEFAULTS,
+  TARGET_FIELDS,
 } from '../../../src/core/params/schema';
 
 const DOC_PATH = fileURLToPath(new URL('../../../docs/parameters.md', import.meta.url));
@@ -37,7 +45,12 @@ interface Section {
 }
 
 const splitRow = (line: string): string[] =>
-  line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split('|')
+    .map((c) => c.trim());
 
 /** Level-2 sections (`## ...`), each with its parameter-table rows. */
 function sections(doc: string): Section[] {
@@ -73,7 +86,10 @@ const SECTIONS = sections(DOC);
 
 function section(headingStart: string): Section {
   const s = SECTIONS.find((x) => x.heading.startsWith(headingStart));
-  if (!s) throw new Error(`docs/parameters.md has no section whose heading starts with "${headingStart}"`);
+  if (!s)
+    throw new Error(
+      `docs/parameters.md has no section whose heading starts with "${headingStart}"`,
+    );
   return s;
 }
 
@@ -115,7 +131,11 @@ interface Group {
 
 const GROUPS: Group[] = [
   { heading: 'The root', fields: ROOT_FIELDS },
-  { heading: 'A matrix argument', fields: MATRIX_FIELDS, sideKeys: Object.keys(SIDE_DEFAULTS.left) },
+  {
+    heading: 'A matrix argument',
+    fields: MATRIX_FIELDS,
+    sideKeys: Object.keys(SIDE_DEFAULTS.left),
+  },
   ...Object.entries(ROOT_GROUPS).map(([name, fields]) => ({ heading: `\`${name}\``, fields })),
   { heading: '`cam`', fields: CAM_FIELDS },
   { heading: '`cam`', fields: TARGET_FIELDS, prefix: 'target.' },
@@ -136,7 +156,10 @@ const choiceKey = (g: Group, f: Field): string => `${GROUPS.indexOf(g)}|${f.key}
     for (const f of g.fields) {
       if (f.kind !== 'choice') continue;
       const done = seen.get(f.key) ?? new Set<string>();
-      OWN_CHOICES.set(choiceKey(g, f), f.choices.filter((c) => !done.has(c)));
+      OWN_CHOICES.set(
+        choiceKey(g, f),
+        f.choices.filter((c) => !done.has(c)),
+      );
       for (const c of f.choices) done.add(c);
       seen.set(f.key, done);
     }
@@ -155,7 +178,9 @@ describe('docs/parameters.md documents the schema', () => {
         const sec = section(g.heading);
         // Child groups repeat names of the root's groups: the row with the matching code name counts.
         const rows = sec.rows.filter((r) => rowName(r) === name);
-        expect(rows.length, `no row for \`${name}\` in section "${sec.heading}"`).toBeGreaterThan(0);
+        expect(rows.length, `no row for \`${name}\` in section "${sec.heading}"`).toBeGreaterThan(
+          0,
+        );
         const sideDependent = g.sideKeys?.includes(f.key) ?? false;
         const want = {
           code: `\`${(g.prefix ?? '') + codeName(userName(f))}\``,
@@ -164,18 +189,25 @@ describe('docs/parameters.md documents the schema', () => {
         };
         // The documented rule and the code's own conversion must agree, or the column misleads.
         expect(schemaCodeName(userName(f)), 'schema codeName').toBe(codeName(userName(f)));
-        const ok = rows.some((r) =>
-          r.cells[1] === want.code &&
-          (want.def === null || r.cells[2] === want.def) &&
-          (want.range === null || (r.cells[3] ?? '').startsWith(want.range)) &&
-          (r.cells[4] ?? '').length > 0,
+        const ok = rows.some(
+          (r) =>
+            r.cells[1] === want.code &&
+            (want.def === null || r.cells[2] === want.def) &&
+            (want.range === null || (r.cells[3] ?? '').startsWith(want.range)) &&
+            (r.cells[4] ?? '').length > 0,
         );
-        expect(ok, `row for \`${name}\` (line ${rows.map((r) => r.line).join(', ')}) should read: ` +
-          `code name ${want.code}, default ${want.def ?? '(any)'}, range starting ${want.range ?? '(any)'}, ` +
-          'and say what it does').toBe(true);
+        expect(
+          ok,
+          `row for \`${name}\` (line ${rows.map((r) => r.line).join(', ')}) should read: ` +
+            `code name ${want.code}, default ${want.def ?? '(any)'}, range starting ${want.range ?? '(any)'}, ` +
+            'and say what it does',
+        ).toBe(true);
         if (f.kind === 'choice') {
           for (const c of OWN_CHOICES.get(choiceKey(g, f)) ?? []) {
-            expect(sec.text.includes(`\`${c}\``), `choice \`${c}\` of \`${name}\` is not named in "${sec.heading}"`).toBe(true);
+            expect(
+              sec.text.includes(`\`${c}\``),
+              `choice \`${c}\` of \`${name}\` is not named in "${sec.heading}"`,
+            ).toBe(true);
           }
         }
       });
@@ -194,7 +226,8 @@ describe('docs/parameters.md documents the schema', () => {
       const names = [...known].find(([h]) => sec.heading.startsWith(h))?.[1];
       for (const r of sec.rows) {
         const n = rowName(r);
-        if (!names || n === undefined || !names.has(n)) stray.push(`line ${r.line}: ${r.cells[0] ?? ''}`);
+        if (!names || n === undefined || !names.has(n))
+          stray.push(`line ${r.line}: ${r.cells[0] ?? ''}`);
       }
     }
     expect(stray).toEqual([]);

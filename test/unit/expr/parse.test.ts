@@ -1,5 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { parseExpr, ExprError, isValidName, MAX_EXPR_OPERANDS, type ExprNode } from '../../../src/core/expr/parse';
+import {
+  parseExpr,
+  ExprError,
+  isValidName,
+  MAX_EXPR_OPERANDS,
+  type ExprNode,
+} from '../../../src/core/expr/parse';
 import { subtreeText } from '../../../src/core/expr/print';
 
 // A compact view of a tree: a leaf is its name; a matmul is [name, named, left, right].
@@ -38,22 +44,34 @@ describe('parseExpr: structure', () => {
 
   it('folds chains to the left and names unnamed matmuls by their text', () => {
     expect(shape(parseExpr('A @ B @ C'))).toEqual([
-      'A @ B @ C', false, ['A @ B', false, 'A', 'B'], 'C',
+      'A @ B @ C',
+      false,
+      ['A @ B', false, 'A', 'B'],
+      'C',
     ]);
     expect(shape(parseExpr('A @ B @ C @ D'))).toEqual([
-      'A @ B @ C @ D', false, ['A @ B @ C', false, ['A @ B', false, 'A', 'B'], 'C'], 'D',
+      'A @ B @ C @ D',
+      false,
+      ['A @ B @ C', false, ['A @ B', false, 'A', 'B'], 'C'],
+      'D',
     ]);
   });
 
   it('honours parentheses for right-associative chains', () => {
     expect(shape(parseExpr('A @ (B @ (C @ D))'))).toEqual([
-      'A @ (B @ (C @ D))', false, 'A', ['B @ (C @ D)', false, 'B', ['C @ D', false, 'C', 'D']],
+      'A @ (B @ (C @ D))',
+      false,
+      'A',
+      ['B @ (C @ D)', false, 'B', ['C @ D', false, 'C', 'D']],
     ]);
   });
 
   it('docs example: out = (attn = Q @ K) @ V', () => {
     expect(shape(parseExpr('out = (attn = Q @ K) @ V'))).toEqual([
-      'out', true, ['attn', true, 'Q', 'K'], 'V',
+      'out',
+      true,
+      ['attn', true, 'Q', 'K'],
+      'V',
     ]);
   });
 
@@ -62,9 +80,11 @@ describe('parseExpr: structure', () => {
       'out = (attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV) @ wO',
     );
     expect(shape(t)).toEqual([
-      'out', true,
+      'out',
+      true,
       [
-        '(attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV)', false,
+        '(attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV)',
+        false,
         ['attn', true, ['Q', true, 'input', 'wQ'], ['K', true, 'wK', 'input_t']],
         ['V', true, 'input', 'wV'],
       ],
@@ -74,16 +94,23 @@ describe('parseExpr: structure', () => {
 
   it('docs example: out = (x1 = (x0 = batch @ w0) @ w1) @ w2', () => {
     expect(shape(parseExpr('out = (x1 = (x0 = batch @ w0) @ w1) @ w2'))).toEqual([
-      'out', true, ['x1', true, ['x0', true, 'batch', 'w0'], 'w1'], 'w2',
+      'out',
+      true,
+      ['x1', true, ['x0', true, 'batch', 'w0'], 'w1'],
+      'w2',
     ]);
   });
 
   it('docs example: low-rank MLP chain', () => {
-    const t = parseExpr('out = batch @ (w0 = w0_L @ w0_R) @ (w1 = w1_L @ w1_R) @ (w2 = w2_L @ w2_R)');
+    const t = parseExpr(
+      'out = batch @ (w0 = w0_L @ w0_R) @ (w1 = w1_L @ w1_R) @ (w2 = w2_L @ w2_R)',
+    );
     expect(shape(t)).toEqual([
-      'out', true,
+      'out',
+      true,
       [
-        'batch @ (w0 = w0_L @ w0_R) @ (w1 = w1_L @ w1_R)', false,
+        'batch @ (w0 = w0_L @ w0_R) @ (w1 = w1_L @ w1_R)',
+        false,
         ['batch @ (w0 = w0_L @ w0_R)', false, 'batch', ['w0', true, 'w0_L', 'w0_R']],
         ['w1', true, 'w1_L', 'w1_R'],
       ],
@@ -114,7 +141,12 @@ describe('parseExpr: structure', () => {
   });
 
   it('trims names but keeps inner spaces and any other characters', () => {
-    expect(shape(parseExpr('  my input\t@W_q.1 '))).toEqual(['my input @ W_q.1', false, 'my input', 'W_q.1']);
+    expect(shape(parseExpr('  my input\t@W_q.1 '))).toEqual([
+      'my input @ W_q.1',
+      false,
+      'my input',
+      'W_q.1',
+    ]);
     expect(shape(parseExpr('α@β'))).toEqual(['α @ β', false, 'α', 'β']);
     expect(shape(parseExpr('out=A@B'))).toEqual(['out', true, 'A', 'B']);
   });

@@ -4,7 +4,13 @@ import { printExpr, subtreeText } from '../../../src/core/expr/print';
 
 const leaf = (name: string): ExprNode => ({ kind: 'leaf', name, start: 0, end: 0 });
 const mm = (left: ExprNode, right: ExprNode, name = ''): ExprNode => ({
-  kind: 'matmul', name, named: name !== '', left, right, start: 0, end: 0,
+  kind: 'matmul',
+  name,
+  named: name !== '',
+  left,
+  right,
+  start: 0,
+  end: 0,
 });
 
 describe('printExpr', () => {
@@ -33,7 +39,11 @@ describe('printExpr', () => {
     expect(printExpr(parseExpr(' out=( A@B )'))).toBe('out = A @ B');
     expect(printExpr(parseExpr('(RR = (RRL @ RRR)) @ X'))).toBe('(RR = RRL @ RRR) @ X');
     expect(
-      printExpr(parseExpr('(L = (LL = LLL @ LLR) @ (LR = LRL @ LRR)) @ (R = (RL = RLL @ RLR) @ (RR = (RRL @ RRR)))')),
+      printExpr(
+        parseExpr(
+          '(L = (LL = LLL @ LLR) @ (LR = LRL @ LRR)) @ (R = (RL = RLL @ RLR) @ (RR = (RRL @ RRR)))',
+        ),
+      ),
     ).toBe('(L = (LL = LLL @ LLR) @ (LR = LRL @ LRR)) @ (R = (RL = RLL @ RLR) @ (RR = RRL @ RRR))');
   });
 
@@ -62,7 +72,7 @@ describe('printExpr', () => {
 });
 
 describe('subtreeText', () => {
-  it('omits the node\'s own name but keeps named descendants', () => {
+  it("omits the node's own name but keeps named descendants", () => {
     const t = parseExpr('out = (attn = Q @ K) @ V');
     expect(subtreeText(t)).toBe('(attn = Q @ K) @ V');
     if (t.kind !== 'matmul') throw new Error('shape');

@@ -12,7 +12,9 @@ describe('docs/expressions.md example formulas', () => {
 
   it('(-Math.trunc(j / 8) % 2) + .5 alternates bands of 8 columns between .5 and -.5', () => {
     const f = compileFormula('(-Math.trunc(j / 8) % 2) + .5');
-    expect([0, 7, 8, 15, 16, 24].map((j) => f(0, j, 32, 32))).toEqual([0.5, 0.5, -0.5, -0.5, 0.5, -0.5]);
+    expect([0, 7, 8, 15, 16, 24].map((j) => f(0, j, 32, 32))).toEqual([
+      0.5, 0.5, -0.5, -0.5, 0.5, -0.5,
+    ]);
   });
 
   it('i == j ? 1 : 0 is the identity', () => {
@@ -32,10 +34,7 @@ describe('docs/expressions.md example formulas', () => {
     expect(f(3, 2, 4, 4)).toBe(1); // even column
     expect(f(1, 3, 4, 4)).toBe(1); // above the diagonal
     expect(Array.from(fillFormula('i > j && j % 2 ? -1 : 1', 4, 4))).toEqual([
-      1, 1, 1, 1,
-      1, 1, 1, 1,
-      1, -1, 1, 1,
-      1, -1, 1, 1,
+      1, 1, 1, 1, 1, 1, 1, 1, 1, -1, 1, 1, 1, -1, 1, 1,
     ]);
   });
 });
@@ -113,29 +112,70 @@ describe('operators follow JavaScript precedence and semantics', () => {
 describe('operators on values only known per element (not constant-folded)', () => {
   // i = 6, j = 4: every operator with a variable on the left, on the right, and on both sides.
   const cases: [string, number][] = [
-    ['i + 1', 7], ['1 + i', 7], ['i + j', 10],
-    ['i - 1', 5], ['1 - i', -5], ['i - j', 2],
-    ['i * 2', 12], ['i * j', 24],
-    ['i / 4', 1.5], ['9 / i', 1.5], ['i / j', 1.5],
-    ['i % 4', 2], ['20 % i', 2], ['i % j', 2],
-    ['i ** 2', 36], ['2 ** j', 16], ['j ** (i - 4)', 16],
-    ['i < 7', 1], ['i < 6', 0], ['7 < i', 0], ['j < i', 1],
-    ['i <= 6', 1], ['i <= j', 0],
-    ['i > j', 1], ['i > 6', 0],
-    ['i >= 7', 0], ['i >= j', 1],
-    ['i == 6', 1], ['i == j', 0], ['i == true', 0], ['(i > j) == 1', 1],
-    ['i != 6', 0], ['i != j', 1],
-    ['i === 6', 1], ['(i > j) === 1', 0], ['(i > j) === true', 1],
-    ['i !== j', 1], ['i !== 6', 0],
-    ['i & j', 4], ['i | j', 6], ['i ^ j', 2], ['i ^ 1', 7],
-    ['i << 2', 24], ['-i >> 1', -3], ['-i >>> 29', 7],
-    ['i && j', 4], ['0 && i', 0], ['(i - 6) && j', 0],
-    ['i || j', 6], ['(i - 6) || j', 4],
-    ['i ?? j', 6], ['(i - 6) ?? j', 0],
-    ['-i', -6], ['+i', 6], ['!i', 0], ['!(i - 6)', 1], ['~i', -7],
-    ['i > 5 ? j : 1', 4], ['i < 5 ? j : 1', 1],
-    ['Math.abs(j - i)', 2], ['Math.atan2(i - 6, j)', 0],
-    ['Math.max(i, j, 5)', 6], ['Math.min(i, j, 5)', 4], ['Math.hypot(i, j - 4, 8)', 10],
+    ['i + 1', 7],
+    ['1 + i', 7],
+    ['i + j', 10],
+    ['i - 1', 5],
+    ['1 - i', -5],
+    ['i - j', 2],
+    ['i * 2', 12],
+    ['i * j', 24],
+    ['i / 4', 1.5],
+    ['9 / i', 1.5],
+    ['i / j', 1.5],
+    ['i % 4', 2],
+    ['20 % i', 2],
+    ['i % j', 2],
+    ['i ** 2', 36],
+    ['2 ** j', 16],
+    ['j ** (i - 4)', 16],
+    ['i < 7', 1],
+    ['i < 6', 0],
+    ['7 < i', 0],
+    ['j < i', 1],
+    ['i <= 6', 1],
+    ['i <= j', 0],
+    ['i > j', 1],
+    ['i > 6', 0],
+    ['i >= 7', 0],
+    ['i >= j', 1],
+    ['i == 6', 1],
+    ['i == j', 0],
+    ['i == true', 0],
+    ['(i > j) == 1', 1],
+    ['i != 6', 0],
+    ['i != j', 1],
+    ['i === 6', 1],
+    ['(i > j) === 1', 0],
+    ['(i > j) === true', 1],
+    ['i !== j', 1],
+    ['i !== 6', 0],
+    ['i & j', 4],
+    ['i | j', 6],
+    ['i ^ j', 2],
+    ['i ^ 1', 7],
+    ['i << 2', 24],
+    ['-i >> 1', -3],
+    ['-i >>> 29', 7],
+    ['i && j', 4],
+    ['0 && i', 0],
+    ['(i - 6) && j', 0],
+    ['i || j', 6],
+    ['(i - 6) || j', 4],
+    ['i ?? j', 6],
+    ['(i - 6) ?? j', 0],
+    ['-i', -6],
+    ['+i', 6],
+    ['!i', 0],
+    ['!(i - 6)', 1],
+    ['~i', -7],
+    ['i > 5 ? j : 1', 4],
+    ['i < 5 ? j : 1', 1],
+    ['Math.abs(j - i)', 2],
+    ['Math.atan2(i - 6, j)', 0],
+    ['Math.max(i, j, 5)', 6],
+    ['Math.min(i, j, 5)', 4],
+    ['Math.hypot(i, j - 4, 8)', 10],
   ];
   for (const [text, want] of cases) {
     it(`${text} = ${want} at i=6, j=4`, () => {

@@ -37,7 +37,11 @@ function largestFloat32(f: () => void): number {
 }
 
 describe('{setParams} messages', () => {
-  const current = fromPartial({ expr: 'L @ R', left: { h: 7 }, anim: { alg: 'axpy', speed: 33 } }).params;
+  const current = fromPartial({
+    expr: 'L @ R',
+    left: { h: 7 },
+    anim: { alg: 'axpy', speed: 33 },
+  }).params;
 
   it('refuses deep nesting with a notice naming the bound (was: stack overflow)', () => {
     let v: unknown = 1;
@@ -49,19 +53,31 @@ describe('{setParams} messages', () => {
   });
 
   it('survives objects that cannot become text (was: "cannot convert object to primitive")', () => {
-    const r = applySetParams(current, { epilog: { toString: 'x' }, anim: { alg: Object.create(null) as unknown } }, false, false);
+    const r = applySetParams(
+      current,
+      { epilog: { toString: 'x' }, anim: { alg: Object.create(null) as unknown } },
+      false,
+      false,
+    );
     expect(r.refused).toBe(false);
     expect(r.params.epilog).toBe('none');
     expect(r.params.anim.alg).toBe('axpy');
   });
 
   it('a bad value for one field keeps the current value and says so (was: reset to the default)', () => {
-    const r = applySetParams(current, { left: { h: 'tall' }, anim: { speed: 'fast', alg: 'sideways' } }, false, false);
+    const r = applySetParams(
+      current,
+      { left: { h: 'tall' }, anim: { speed: 'fast', alg: 'sideways' } },
+      false,
+      false,
+    );
     expect(r.params.left.matmul === false && r.params.left.h).toBe(7);
     expect(r.params.anim.speed).toBe(33);
     expect(r.params.anim.alg).toBe('axpy');
     expect(r.notices).toContain('left.h: "tall" is not a number; kept the current value 7');
-    expect(r.notices).toContain('anim.alg: unknown value "sideways"; kept the current value "axpy"');
+    expect(r.notices).toContain(
+      'anim.alg: unknown value "sideways"; kept the current value "axpy"',
+    );
   });
 
   it('with reset, a bad field takes its default', () => {
@@ -88,7 +104,12 @@ describe('{setParams} messages', () => {
   });
 
   it('a prototype name as a choice is not a choice', () => {
-    const r = applySetParams(current, { epilog: 'toString', layout: { scheme: 'constructor' } }, false, false);
+    const r = applySetParams(
+      current,
+      { epilog: 'toString', layout: { scheme: 'constructor' } },
+      false,
+      false,
+    );
     expect(r.params.epilog).toBe('none');
     expect(r.params.layout.scheme).toBe('blocks');
   });
@@ -117,9 +138,16 @@ describe('links', () => {
 
   it('deep JSON in ?params= is refused before it is parsed', () => {
     const d = decodeQuery('params=' + '{"left":'.repeat(100_000) + '1' + '}'.repeat(100_000));
-    expect(d.notices).toEqual(['link: the params part is nested deeper than 64 levels; opened the defaults']);
+    expect(d.notices).toEqual([
+      'link: the params part is nested deeper than 64 levels; opened the defaults',
+    ]);
     // Brackets inside strings are text, not nesting.
-    const ok = decodeQuery('params=' + encodeURIComponent(JSON.stringify({ expr: 'L @ R', left: { url: '['.repeat(100) + '\\"{' } })));
+    const ok = decodeQuery(
+      'params=' +
+        encodeURIComponent(
+          JSON.stringify({ expr: 'L @ R', left: { url: '['.repeat(100) + '\\"{' } }),
+        ),
+    );
     expect(ok.notices).toEqual([]);
     expect(ok.params.left.matmul === false && ok.params.left.url).toBe('['.repeat(100) + '\\"{');
   });
@@ -127,7 +155,9 @@ describe('links', () => {
   it('a ?z= bomb stops at the expansion limit (was: 98 M characters)', () => {
     const z = LZString.compressToEncodedURIComponent('a'.repeat(1_200_000));
     const d = decodeQuery('z=' + z);
-    expect(d.notices).toEqual(['link: the z part expands to more than 1000000 characters; opened the defaults']);
+    expect(d.notices).toEqual([
+      'link: the z part expands to more than 1000000 characters; opened the defaults',
+    ]);
   });
 
   it('a chain of 1000 operands is refused before parsing (was: 8.6 s, growing ~n^2.9)', () => {
@@ -156,7 +186,7 @@ describe('links', () => {
     expect(parseExpr(n.params.expr).kind).toBe('matmul');
   });
 
-  it('a lone surrogate in a name survives the state\'s own link', () => {
+  it("a lone surrogate in a name survives the state's own link", () => {
     const n = fromPartial({ expr: 'A\uD800 @ B', right: { expr: 'i\uDC00' } });
     const back = decodeQuery(encodeState(n.params)).params;
     expect(back).toEqual(n.params);
@@ -166,19 +196,27 @@ describe('links', () => {
 
 describe('files', () => {
   it('.npy: shape [1e308, 0] is refused (was: accepted)', () => {
-    const e = errorOf(() => parseNpy(npyFile({ descr: '<f4', shape: [1e308, 0], payload: new Uint8Array(0) })));
+    const e = errorOf(() =>
+      parseNpy(npyFile({ descr: '<f4', shape: [1e308, 0], payload: new Uint8Array(0) })),
+    );
     expect(e.kind).toBe('shape');
     expect(e.message).toMatch(/dimension/);
   });
 
   it('.npy: a header of 60,000 open parentheses is a DataError', () => {
-    const e = errorOf(() => parseNpy(npyFile({ shape: [], payload: new Uint8Array(0), headerText: '('.repeat(60_000) })));
+    const e = errorOf(() =>
+      parseNpy(npyFile({ shape: [], payload: new Uint8Array(0), headerText: '('.repeat(60_000) })),
+    );
     expect(e.message).toMatch(/nested deeper than 32 levels/);
   });
 
   it('.safetensors: a deep __metadata__ value does not overflow the stack (was: 19 stack overflows)', async () => {
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
-    const h = await readSafetensorsHeader(bytesFromArrayBuffer(rawSafetensors(`{"__metadata__":{"a":${deep},"b":"ok"}}`, new Uint8Array(0))));
+    const h = await readSafetensorsHeader(
+      bytesFromArrayBuffer(
+        rawSafetensors(`{"__metadata__":{"a":${deep},"b":"ok"}}`, new Uint8Array(0)),
+      ),
+    );
     expect(h.metadata).toEqual({ b: 'ok' });
   });
 

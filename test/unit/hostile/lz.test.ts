@@ -16,18 +16,26 @@ describe('bounded ?z= decompression', () => {
 
   it('agrees with lz-string on arbitrary link text wherever we read it', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$'), maxLength: 60 }), (z) => {
-        let theirs: string | null | undefined;
-        try {
-          theirs = LZString.decompressFromEncodedURIComponent(z);
-        } catch {
-          theirs = undefined;
-        }
-        const mine = decompressUriSafe(z, 1e6);
-        // lz-string turns some malformed input into text (e.g. "wAo", whose first code is not a
-        // literal); we refuse those. Whatever we do read must be what lz-string reads.
-        if (mine.ok) expect(mine.text).toBe(theirs);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom(
+            ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$',
+          ),
+          maxLength: 60,
+        }),
+        (z) => {
+          let theirs: string | null | undefined;
+          try {
+            theirs = LZString.decompressFromEncodedURIComponent(z);
+          } catch {
+            theirs = undefined;
+          }
+          const mine = decompressUriSafe(z, 1e6);
+          // lz-string turns some malformed input into text (e.g. "wAo", whose first code is not a
+          // literal); we refuse those. Whatever we do read must be what lz-string reads.
+          if (mine.ok) expect(mine.text).toBe(theirs);
+        },
+      ),
       { seed: 18, numRuns: 500 },
     );
   });
@@ -36,7 +44,11 @@ describe('bounded ?z= decompression', () => {
     // (lz-string's compressor is slow on such input, so the bomb here is small; the ratio is the point.)
     const bomb = LZString.compressToEncodedURIComponent('a'.repeat(20_000));
     expect(bomb.length).toBeLessThan(300);
-    expect(decompressUriSafe(bomb, 10_000)).toEqual({ ok: false, reason: 'too-long', limit: 10_000 });
+    expect(decompressUriSafe(bomb, 10_000)).toEqual({
+      ok: false,
+      reason: 'too-long',
+      limit: 10_000,
+    });
     expect(decompressUriSafe(bomb, 20_000)).toEqual({ ok: true, text: 'a'.repeat(20_000) });
   });
 

@@ -11,7 +11,11 @@ const core = join(root, 'src/core');
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? tsFiles(join(dir, e.name))
+      : e.name.endsWith('.ts')
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
@@ -35,7 +39,8 @@ describe('the pure core', () => {
       for (const spec of importsOf(f, true)) {
         if (spec.startsWith('.')) {
           const target = resolve(dirname(f), spec);
-          if (relative(core, target).startsWith('..')) outside.push(`${relative(root, f)} -> ${spec}`);
+          if (relative(core, target).startsWith('..'))
+            outside.push(`${relative(root, f)} -> ${spec}`);
         } else if (spec !== 'lz-string') outside.push(`${relative(root, f)} -> ${spec}`);
       }
     }
@@ -43,13 +48,22 @@ describe('the pure core', () => {
   });
 
   it('has no import cycle at run time', () => {
-    const graph = new Map(files.map((f) => [f, importsOf(f, false).filter((s) => s.startsWith('.')).map((s) => resolve(dirname(f), s) + '.ts')]));
+    const graph = new Map(
+      files.map((f) => [
+        f,
+        importsOf(f, false)
+          .filter((s) => s.startsWith('.'))
+          .map((s) => resolve(dirname(f), s) + '.ts'),
+      ]),
+    );
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();
     const visit = (f: string, stack: string[]): void => {
       if (state.get(f) === 'done') return;
       if (state.get(f) === 'open') {
-        cycles.push([...stack.slice(stack.indexOf(f)), f].map((x) => relative(core, x)).join(' -> '));
+        cycles.push(
+          [...stack.slice(stack.indexOf(f)), f].map((x) => relative(core, x)).join(' -> '),
+        );
         return;
       }
       state.set(f, 'open');
@@ -66,22 +80,40 @@ describe('the pure core', () => {
     mkdirSync(out, { recursive: true });
     const config = {
       compilerOptions: {
-        target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', outDir: join(out, 'js'), rootDir: core,
-        noEmit: false, declaration: false, skipLibCheck: true, strict: true, types: ['node'], lib: ['ES2022', 'DOM'],
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'bundler',
+        outDir: join(out, 'js'),
+        rootDir: core,
+        noEmit: false,
+        declaration: false,
+        skipLibCheck: true,
+        strict: true,
+        types: ['node'],
+        lib: ['ES2022', 'DOM'],
       },
       include: [join(core, '**/*.ts')],
     };
     writeFileSync(join(out, 'tsconfig.json'), JSON.stringify(config));
-    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(out, 'tsconfig.json')], { cwd: root, stdio: 'pipe' });
+    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(out, 'tsconfig.json')], {
+      cwd: root,
+      stdio: 'pipe',
+    });
     // Node's loader wants file extensions on relative imports; the compiled files get them here.
     const emitted = files.map((f) => join(out, 'js', relative(core, f)).replace(/\.ts$/, '.js'));
     for (const js of emitted) {
-      const text = readFileSync(js, 'utf8').replace(/(from\s+|import\s+)'(\.{1,2}\/[^']+)'/g, "$1'$2.js'");
+      const text = readFileSync(js, 'utf8').replace(
+        /(from\s+|import\s+)'(\.{1,2}\/[^']+)'/g,
+        "$1'$2.js'",
+      );
       writeFileSync(js, text);
     }
     writeFileSync(join(out, 'package.json'), '{"type":"module"}');
     const script = `for (const f of ${JSON.stringify(emitted)}) await import(f); console.log('loaded ' + ${emitted.length});`;
-    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(stdout.trim()).toBe(`loaded ${files.length}`);
     expect(files.length).toBeGreaterThan(20);
   });

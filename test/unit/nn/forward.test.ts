@@ -35,7 +35,13 @@ describe('forward pass vs tfjs', () => {
       [5],
     ];
     console.log(`project kernel: ${kernelKind()}`);
-    for (const [tokens, product] of inputs.flatMap((t) => [[t, plainProduct], [t, kernelProduct]] as const)) {
+    for (const [tokens, product] of inputs.flatMap(
+      (t) =>
+        [
+          [t, plainProduct],
+          [t, kernelProduct],
+        ] as const,
+    )) {
       const ours = new GptRun(model.weights, tokens, product);
       const ref = forward(params, tf.tensor2d([tokens], undefined, 'int32'), CONFIG, true);
       const errs: string[] = [];
@@ -54,7 +60,9 @@ describe('forward pass vs tfjs', () => {
       }
       const e = relErr(ours.logits(), ref.logits.dataSync());
       errs.push(`logits: ${e.toExponential(2)}`);
-      console.log(`T=${tokens.length}, ${product === plainProduct ? 'plain loop' : 'project kernel'}: ${errs.join(', ')} (tolerance ${TOL})`);
+      console.log(
+        `T=${tokens.length}, ${product === plainProduct ? 'plain loop' : 'project kernel'}: ${errs.join(', ')} (tolerance ${TOL})`,
+      );
       expect(e).toBeLessThan(TOL);
     }
   });
@@ -80,8 +88,12 @@ describe('forward pass vs tfjs', () => {
 
   it('refuses tokens outside the vocabulary and texts longer than the context', async () => {
     const model = await builtinModel();
-    expect(() => new GptRun(model.weights, [model.config.vocabSize], plainProduct)).toThrow(/outside the vocabulary/);
-    expect(() => new GptRun(model.weights, new Array(model.config.nCtx + 1).fill(1), plainProduct)).toThrow(/1 to/);
+    expect(() => new GptRun(model.weights, [model.config.vocabSize], plainProduct)).toThrow(
+      /outside the vocabulary/,
+    );
+    expect(
+      () => new GptRun(model.weights, new Array(model.config.nCtx + 1).fill(1), plainProduct),
+    ).toThrow(/1 to/);
     expect(() => new GptRun(model.weights, [], plainProduct)).toThrow(/1 to/);
   });
 });

@@ -23,7 +23,9 @@ const transpose = (m: Float32Array, rows: number, cols: number): Float32Array =>
 describe('head view values', () => {
   it('equal the forward pass per-head intermediates (2 layers x 2 heads x 2 variants)', async () => {
     const model = await builtinModel();
-    const tokens = charTokenizer(model.vocab!).encode('the code Wq7Kz#Lp3 then Wq7Kz#Lp3 and again');
+    const tokens = charTokenizer(model.vocab!).encode(
+      'the code Wq7Kz#Lp3 then Wq7Kz#Lp3 and again',
+    );
     const run = new GptRun(model.weights, tokens, plainProduct);
     const { dModel: d, nHead } = model.config;
     const hd = d / nHead;
@@ -32,7 +34,12 @@ describe('head view values', () => {
         for (const head of [0, nHead - 1]) {
           const a: HeadActs = run.head(layer, head);
           const mats = headLeaves(run, layer, head, variant, model.weights);
-          const raw = headState(variant, { T: tokens.length, d, hd }, 'none', (leaf) => `test:${encodeURIComponent(leaf)}`);
+          const raw = headState(
+            variant,
+            { T: tokens.length, d, hd },
+            'none',
+            (leaf) => `test:${encodeURIComponent(leaf)}`,
+          );
           const n = normalize(raw);
           expect(n.notices).toEqual([]);
           const p = n.params;
@@ -43,17 +50,22 @@ describe('head view values', () => {
             leafData.set(pathKey(path), m!);
           }
           const { values } = computeValues(p, { leafData });
-          const byName = new Map(matmuls(p).map(({ path, node }) => [node.name, values.get(pathKey(path))!]));
+          const byName = new Map(
+            matmuls(p).map(({ path, node }) => [node.name, values.get(pathKey(path))!]),
+          );
           const T = tokens.length;
-          const want: Record<string, Float32Array> = variant === 'usual'
-            ? { Q: a.q, K_t: transpose(a.k, T, hd), V: a.v, attn: a.attn, z: a.z, out: a.out }
-            : { attn: a.attn, out: a.out };
+          const want: Record<string, Float32Array> =
+            variant === 'usual'
+              ? { Q: a.q, K_t: transpose(a.k, T, hd), V: a.v, attn: a.attn, z: a.z, out: a.out }
+              : { attn: a.attn, out: a.out };
           for (const [name, expected] of Object.entries(want)) {
             const got = byName.get(name);
             expect(got, `${variant} L${layer}H${head} ${name}`).toBeDefined();
             expect(got!.error).toBeUndefined();
             const e = relErr(got!.data, expected);
-            expect(e, `${variant} L${layer}H${head} ${name}: relative error ${e}`).toBeLessThan(1e-5);
+            expect(e, `${variant} L${layer}H${head} ${name}: relative error ${e}`).toBeLessThan(
+              1e-5,
+            );
           }
           if (variant === 'qkov') {
             // In the qkov form z is attn @ input: T x (d + 1), the ones column included.
@@ -72,10 +84,23 @@ describe('head view values', () => {
     };
     expect(algs('none').out).toBe('none');
     const a = algs('attn @ V @ wO');
-    expect([a.out, a.z, a.attn, a.Q, a.K_t, a.V]).toEqual(['vmprod', 'inherit', 'none', 'none', 'none', 'none']);
+    expect([a.out, a.z, a.attn, a.Q, a.K_t, a.V]).toEqual([
+      'vmprod',
+      'inherit',
+      'none',
+      'none',
+      'none',
+      'none',
+    ]);
     const b = algs('Q @ K_t @ V @ wO');
     expect([b.z, b.attn, b.Q]).toEqual(['inherit', 'inherit', 'none']);
     const c = algs('input @ wQ @ K_t @ V @ wO');
-    expect([c.z, c.attn, c.Q, c.K_t, c.V]).toEqual(['inherit', 'inherit', 'inherit', 'none', 'none']);
+    expect([c.z, c.attn, c.Q, c.K_t, c.V]).toEqual([
+      'inherit',
+      'inherit',
+      'inherit',
+      'none',
+      'none',
+    ]);
   });
 });

@@ -16,7 +16,12 @@ const INDUCTION_MIN = 0.3;
 /** heads.json's scores are means over 32 random sequences, ours over 32 others: sampling spread stays within this. */
 const SCORE_TOL = 0.1;
 
-interface HeadInfo { layer: number; head: number; name: string; scores: Record<string, number> }
+interface HeadInfo {
+  layer: number;
+  head: number;
+  name: string;
+  scores: Record<string, number>;
+}
 const { heads } = JSON.parse(readFileSync(HEADS_FILE, 'utf8')) as { heads: HeadInfo[] };
 const named = (n: string): HeadInfo[] => heads.filter((h) => h.name === n);
 
@@ -34,7 +39,13 @@ async function measure(): Promise<(h: HeadInfo) => Record<string, number>> {
   });
   const runsR = random.map((s) => new GptRun(model.weights, s, plainProduct));
   const runsP = repeated.map((s) => new GptRun(model.weights, s, plainProduct));
-  const score = (runs: GptRun[], l: number, h: number, from: number, key: (i: number) => number): number => {
+  const score = (
+    runs: GptRun[],
+    l: number,
+    h: number,
+    from: number,
+    key: (i: number) => number,
+  ): number => {
     let sum = 0;
     let n = 0;
     for (const r of runs) {
@@ -55,28 +66,43 @@ async function measure(): Promise<(h: HeadInfo) => Record<string, number>> {
 }
 
 describe('head scores', () => {
-  it('every head\'s scores in heads.json are reproduced on fresh inputs by the project\'s forward pass', async () => {
+  it("every head's scores in heads.json are reproduced on fresh inputs by the project's forward pass", async () => {
     const ours = await measure();
     for (const h of heads) {
       const s = ours(h);
-      console.log(`${h.layer}.${h.head} ${h.name}: ${Object.entries(s).map(([k, v]) => `${k} ${v.toFixed(3)} (file ${h.scores[k]})`).join(', ')}`);
-      for (const [k, v] of Object.entries(s)) expect(Math.abs(v - h.scores[k]!), `${h.layer}.${h.head} ${k}`).toBeLessThan(SCORE_TOL);
+      console.log(
+        `${h.layer}.${h.head} ${h.name}: ${Object.entries(s)
+          .map(([k, v]) => `${k} ${v.toFixed(3)} (file ${h.scores[k]})`)
+          .join(', ')}`,
+      );
+      for (const [k, v] of Object.entries(s))
+        expect(Math.abs(v - h.scores[k]!), `${h.layer}.${h.head} ${k}`).toBeLessThan(SCORE_TOL);
     }
   });
 
   const hasBoth = named('previous-token').length > 0 && named('induction').length > 0;
-  it.skipIf(!hasBoth)('named previous-token and induction heads score above their thresholds on fresh inputs', async () => {
-    const ours = await measure();
-    for (const h of named('previous-token')) {
-      const s = ours(h)['previous-token']!;
-      console.log(`previous-token head ${h.layer}.${h.head}: ${s.toFixed(3)} (threshold ${PREV_MIN})`);
-      expect(s).toBeGreaterThan(PREV_MIN);
-    }
-    for (const h of named('induction')) {
-      const s = ours(h).induction!;
-      console.log(`induction head ${h.layer}.${h.head}: ${s.toFixed(3)} (threshold ${INDUCTION_MIN})`);
-      expect(s).toBeGreaterThan(INDUCTION_MIN);
-    }
-  });
-  if (!hasBoth) console.log('heads.json names no previous-token and induction head pair: the threshold test is skipped (see docs/explorer.md)');
+  it.skipIf(!hasBoth)(
+    'named previous-token and induction heads score above their thresholds on fresh inputs',
+    async () => {
+      const ours = await measure();
+      for (const h of named('previous-token')) {
+        const s = ours(h)['previous-token']!;
+        console.log(
+          `previous-token head ${h.layer}.${h.head}: ${s.toFixed(3)} (threshold ${PREV_MIN})`,
+        );
+        expect(s).toBeGreaterThan(PREV_MIN);
+      }
+      for (const h of named('induction')) {
+        const s = ours(h).induction!;
+        console.log(
+          `induction head ${h.layer}.${h.head}: ${s.toFixed(3)} (threshold ${INDUCTION_MIN})`,
+        );
+        expect(s).toBeGreaterThan(INDUCTION_MIN);
+      }
+    },
+  );
+  if (!hasBoth)
+    console.log(
+      'heads.json names no previous-token and induction head pair: the threshold test is skipped (see docs/explorer.md)',
+    );
 });

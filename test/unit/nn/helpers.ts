@@ -6,7 +6,10 @@ import { openGptModel, type GptModel } from '../../../src/data/gpt-load';
 import { tensorNames } from '../../../src/core/nn/weights';
 import type { Product } from '../../../src/core/nn/gpt';
 
-export const MODEL_FILE = resolve(import.meta.dirname, '../../../public/models/builtin/model.safetensors');
+export const MODEL_FILE = resolve(
+  import.meta.dirname,
+  '../../../public/models/builtin/model.safetensors',
+);
 export const HEADS_FILE = resolve(import.meta.dirname, '../../../public/models/builtin/heads.json');
 
 export async function builtinModel(): Promise<GptModel> {

@@ -29,11 +29,27 @@ describe('KeyedPool', () => {
   it('creates each new key once, updates every key, disposes keys that are gone', () => {
     const pool = new KeyedPool<string, Fake>();
     const r = recorder();
-    pool.sync(new Map([['a', 'A1'], ['b', 'B1']]), r.create, r.update, r.dispose);
+    pool.sync(
+      new Map([
+        ['a', 'A1'],
+        ['b', 'B1'],
+      ]),
+      r.create,
+      r.update,
+      r.dispose,
+    );
     expect(r.calls).toEqual(['create a=A1', 'update a#0=A1', 'create b=B1', 'update b#1=B1']);
     r.calls.length = 0;
 
-    pool.sync(new Map([['b', 'B2'], ['c', 'C2']]), r.create, r.update, r.dispose);
+    pool.sync(
+      new Map([
+        ['b', 'B2'],
+        ['c', 'C2'],
+      ]),
+      r.create,
+      r.update,
+      r.dispose,
+    );
     expect(r.calls).toEqual(['update b#1=B2', 'create c=C2', 'update c#2=C2', 'dispose a#0']);
     expect(pool.size).toBe(2);
     expect(pool.get('a')).toBeUndefined();
@@ -71,14 +87,30 @@ describe('KeyedPool', () => {
   it('an empty sync and clear() dispose everything; a key given twice is one object', () => {
     const pool = new KeyedPool<string, Fake>();
     const r = recorder();
-    pool.sync([['a', '1'], ['a', '2']], r.create, r.update, r.dispose);
+    pool.sync(
+      [
+        ['a', '1'],
+        ['a', '2'],
+      ],
+      r.create,
+      r.update,
+      r.dispose,
+    );
     expect(r.calls).toEqual(['create a=1', 'update a#0=1', 'update a#0=2']);
     expect(pool.size).toBe(1);
     r.calls.length = 0;
     pool.sync([], r.create, r.update, r.dispose);
     expect(r.calls).toEqual(['dispose a#0']);
     expect(pool.size).toBe(0);
-    pool.sync([['b', '1'], ['c', '1']], r.create, r.update, r.dispose);
+    pool.sync(
+      [
+        ['b', '1'],
+        ['c', '1'],
+      ],
+      r.create,
+      r.update,
+      r.dispose,
+    );
     r.calls.length = 0;
     pool.clear(r.dispose);
     expect(r.calls).toEqual(['dispose b#1', 'dispose c#2']);

@@ -2,7 +2,13 @@
 // character advances 10 px, except that "AV" is kerned 2 px closer; ascent 8, descent 2. Expected
 // corners are worked out by hand below each case.
 import { describe, it, expect } from 'vitest';
-import { halve, layoutText, ShelfPacker, type FontMetrics, type GlyphBox } from '../../../src/render/text-layout';
+import {
+  halve,
+  layoutText,
+  ShelfPacker,
+  type FontMetrics,
+  type GlyphBox,
+} from '../../../src/render/text-layout';
 
 const font: FontMetrics = {
   measure: (s) => 10 * [...s].length - 2 * (s.split('AV').length - 1),
@@ -20,7 +26,11 @@ const glyph = (ch: string): GlyphBox | null => {
   return BOXES[ch] ?? null;
 };
 /** Corner k (0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right) of glyph g. */
-const corner = (pos: Float32Array, g: number, k: number): number[] => [pos[g * 12 + k * 3]!, pos[g * 12 + k * 3 + 1]!, pos[g * 12 + k * 3 + 2]!];
+const corner = (pos: Float32Array, g: number, k: number): number[] => [
+  pos[g * 12 + k * 3]!,
+  pos[g * 12 + k * 3 + 1]!,
+  pos[g * 12 + k * 3 + 2]!,
+];
 
 describe('layoutText', () => {
   it('places kerned glyphs from the measured widths, the block centred on the origin', () => {

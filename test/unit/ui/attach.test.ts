@@ -27,7 +27,8 @@ describe('findLeaves', () => {
     expect(() => findLeaves(p, 'left')).toThrow(/no matrix "left"/); // a matmul, not a matrix
   });
   it('refuses paths that are not text', () => {
-    for (const bad of [undefined, null, 3, {}, '', 'x'.repeat(201), [1, 2]]) expect(() => findLeaves(p, bad)).toThrow(DataError);
+    for (const bad of [undefined, null, 3, {}, '', 'x'.repeat(201), [1, 2]])
+      expect(() => findLeaves(p, bad)).toThrow(DataError);
   });
 });
 

@@ -11,7 +11,8 @@ describe('imageRequest', () => {
     expect(imageRequest({ transparent: 'yes' })).toEqual({ scale: 1, transparent: false });
   });
   it('refuses other scales', () => {
-    for (const scale of [3, 0, -1, 8, 'x', 1.5, null]) expect(() => imageRequest({ scale })).toThrow(/scale must be 1, 2 or 4/);
+    for (const scale of [3, 0, -1, 8, 'x', 1.5, null])
+      expect(() => imageRequest({ scale })).toThrow(/scale must be 1, 2 or 4/);
   });
 });
 

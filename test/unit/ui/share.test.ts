@@ -22,7 +22,8 @@ describe('shareLink', () => {
   it('is compressed when that is shorter, and opens the same state', () => {
     const p = tree('out = (attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV) @ wO');
     let q = p;
-    for (const side of ['left', 'right'] as const) q = applyEdit(q, [side, 'anim', 'alg'], 'vmprod').params;
+    for (const side of ['left', 'right'] as const)
+      q = applyEdit(q, [side, 'anim', 'alg'], 'vmprod').params;
     const link = shareLink(BASE, q);
     expect(link).toMatch(/\?z=/);
     expect(decodeQuery(link.slice(BASE.length)).params).toEqual(q);
@@ -45,13 +46,20 @@ describe('pythonLine', () => {
   });
   it('asks for the arrays of matrices whose data came from files or notebooks', () => {
     let p = tree('out = (A @ height) @ C');
-    for (const [path, name] of [[['left', 'left'], 'A'], [['left', 'right'], 'height']] as const) {
+    for (const [path, name] of [
+      [['left', 'left'], 'A'],
+      [['left', 'right'], 'height'],
+    ] as const) {
       p = applyEdit(p, [...path, 'init'], 'url').params;
       p = applyEdit(p, [...path, 'url'], `file:${name}.npy`).params;
     }
     const line = pythonLine(p);
-    expect(line).toMatch(/^mm3d\.show\("out = A @ height @ C", A=A, data=\{"height": height\}, query="/);
-    const query = new URLSearchParams(JSON.parse(line.slice(line.indexOf('query=') + 6, -1)) as string);
+    expect(line).toMatch(
+      /^mm3d\.show\("out = A @ height @ C", A=A, data=\{"height": height\}, query="/,
+    );
+    const query = new URLSearchParams(
+      JSON.parse(line.slice(line.indexOf('query=') + 6, -1)) as string,
+    );
     expect(query.get('left.left.url')).toBe('file:A.npy');
     expect(query.get('expr')).toBe(null);
   });
