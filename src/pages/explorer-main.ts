@@ -386,7 +386,7 @@ installKeys(app.scene, (e) => {
 });
 
 // For tests and the bench: read-only handles, no code paths of their own.
-(window as unknown as { mm3d: unknown }).mm3d = {
+window.mm3d = {
   app,
   status: currentStatus,
   inspector,

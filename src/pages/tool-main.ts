@@ -170,7 +170,15 @@ setInterval(() => {
 declare global {
   interface Window {
     /** The running tool, for tests and the console (nothing reads it back as input). */
-    mm3d?: { app: App; status: () => Status; inspector: Inspector; dataDialog: DataDialog };
+    mm3d?: {
+      app: App;
+      status: () => Status;
+      inspector: Inspector;
+      /** The tool page's data dialog. */
+      dataDialog?: DataDialog;
+      /** The explorer page's own handles (explorer-main.ts). */
+      explorer?: object;
+    };
   }
 }
 window.mm3d = { app, status: currentStatus, inspector, dataDialog };
