@@ -6,6 +6,8 @@
  * test checks against this table).
  */
 
+import { ALGS as ANIM_ALGS } from '../anim/types';
+
 export type Field =
   | {
       kind: 'number';
@@ -55,15 +57,8 @@ export type FieldsOf<T extends readonly Field[]> = {
 
 export type FolderState = 'open' | 'closed';
 
-export const ALGS = [
-  'none',
-  'dotprod (row major)',
-  'dotprod (col major)',
-  'axpy',
-  'vmprod',
-  'mvprod',
-  'vvprod',
-] as const;
+/** The algorithms, as the animation defines them (core/anim/types.ts). */
+export const ALGS = ANIM_ALGS;
 export const CHILD_ALGS = ['inherit', ...ALGS] as const;
 export const FUSES = ['none', 'sync', 'async'] as const;
 export const EPILOGS = [
