@@ -3,7 +3,7 @@
 // and the hover readout on a known cell, formula initializers (and hostile formulas that must not
 // run), reseeding.
 import fs from 'node:fs';
-import { decodePng, countColors } from './lib.mjs';
+import { decodePng, countColors, cellScreen } from './lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const params = (page) => page.evaluate(() => window.mm3d.app.params);
@@ -85,22 +85,6 @@ function refParts(url) {
     t: sp.get('t'),
   };
 }
-
-/** Screen position (CSS px) of cell (r, c) of matrix `key`. */
-const cellScreen = (page, key, r, c) =>
-  page.evaluate(
-    ([key, r, c]) => {
-      const app = window.mm3d.app;
-      const p = app.layout.matrices.get(key);
-      const cam = app.scene.camera;
-      cam.updateMatrixWorld();
-      const w = [0, 1, 2].map((a) => p.origin[a] + p.rowDir[a] * r + p.colDir[a] * c);
-      const v = new cam.position.constructor(w[0], w[1], w[2]).project(cam);
-      const el = app.scene.renderer.domElement.getBoundingClientRect();
-      return { x: el.left + ((v.x + 1) / 2) * el.width, y: el.top + ((1 - v.y) / 2) * el.height };
-    },
-    [key, r, c],
-  );
 
 /** Fills and submits the data dialog; returns what it offered. */
 async function useDialog(page, { cols = '', rows = '', transpose = false } = {}) {

@@ -4,7 +4,7 @@
 // in the tool" link reopen the same values; it answers {getStatus}.
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodePng } from './lib.mjs';
+import { decodePng, cellScreen } from './lib.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const heads = JSON.parse(
@@ -64,22 +64,6 @@ function pixelChange(a, b) {
   }
   return n / (x.width * x.height);
 }
-
-/** Screen position (CSS px) of cell (r, c) of the matrix at path key `key`. */
-const cellScreen = (page, key, r, c) =>
-  page.evaluate(
-    ([key, r, c]) => {
-      const app = window.mm3d.app;
-      const p = app.layout.matrices.get(key);
-      const cam = app.scene.camera;
-      cam.updateMatrixWorld();
-      const w = [0, 1, 2].map((a) => p.origin[a] + p.rowDir[a] * r + p.colDir[a] * c);
-      const v = new cam.position.constructor(w[0], w[1], w[2]).project(cam);
-      const el = app.scene.renderer.domElement.getBoundingClientRect();
-      return { x: el.left + ((v.x + 1) / 2) * el.width, y: el.top + ((1 - v.y) / 2) * el.height };
-    },
-    [key, r, c],
-  );
 
 export async function run(t) {
   t.test(

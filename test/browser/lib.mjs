@@ -186,3 +186,19 @@ export async function waitMsg(page, pred, from = 0, timeout = 30000) {
 }
 
 export const msgCount = (page) => page.evaluate(() => window.msgs.length);
+
+/** Screen position (CSS px) of cell (r, c) of the matrix at layout key `key`. */
+export const cellScreen = (page, key, r, c) =>
+  page.evaluate(
+    ([key, r, c]) => {
+      const app = window.mm3d.app;
+      const p = app.layout.matrices.get(key);
+      const cam = app.scene.camera;
+      cam.updateMatrixWorld();
+      const w = [0, 1, 2].map((a) => p.origin[a] + p.rowDir[a] * r + p.colDir[a] * c);
+      const v = new cam.position.constructor(w[0], w[1], w[2]).project(cam);
+      const el = app.scene.renderer.domElement.getBoundingClientRect();
+      return { x: el.left + ((v.x + 1) / 2) * el.width, y: el.top + ((1 - v.y) / 2) * el.height };
+    },
+    [key, r, c],
+  );

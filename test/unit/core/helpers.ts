@@ -21,3 +21,18 @@ export function shapeOfParams(p: Params): string {
 export function shapeOfExpr(e: ExprNode): string {
   return e.kind === 'leaf' ? e.name : `(${shapeOfExpr(e.left)} ${shapeOfExpr(e.right)})`;
 }
+
+/** Deterministic values in [lo, hi) (xorshift), independent of the code under test. */
+export function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  let s = (seed * 2654435761) >>> 0 || 1;
+  const out = new Float32Array(n);
+  for (let p = 0; p < n; p++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[p] = lo + (s / 4294967296) * (hi - lo);
+  }
+  return out;
+}

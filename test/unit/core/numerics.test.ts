@@ -8,6 +8,7 @@ import { matmul, matmulTScalar, transpose } from '../../../src/core/tensor/matmu
 import { applyEpilog } from '../../../src/core/tensor/epilog';
 import { kernelKind } from '../../../src/core/tensor/wasm-kernel';
 import { useWasmKernel } from '../../../src/compute/kernel';
+import { rand } from './helpers';
 
 useWasmKernel();
 
@@ -15,21 +16,6 @@ useWasmKernel();
 const U = 2 ** -24;
 /** The classic bound of recursive summation of n rounded terms: gamma_n = n u / (1 - n u). */
 const gamma = (n: number): number => (n * U) / (1 - n * U);
-
-/** Deterministic values in [lo, hi) (xorshift). */
-function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let p = 0; p < n; p++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[p] = lo + (s / 4294967296) * (hi - lo);
-  }
-  return out;
-}
 
 /** The float64 product and, per entry, sum_k |a_ik b_kj| (what the error bound scales with). */
 function reference(

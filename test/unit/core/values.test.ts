@@ -16,21 +16,8 @@ import {
 import { initMatrix } from '../../../src/core/tensor/init';
 import { normalize } from '../../../src/core/params/normalize';
 import type { Arg, MatrixArg, Params } from '../../../src/core/params/schema';
+import { rand } from './helpers';
 
-/** Deterministic values in [-1, 1) (xorshift), independent of the code under test. */
-function rand(n: number, seed: number): Float32Array {
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const out = new Float32Array(n);
-  for (let p = 0; p < n; p++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[p] = (s / 4294967296) * 2 - 1;
-  }
-  return out;
-}
 function tripleLoop(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
