@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Bench (`npm run bench` builds first, then runs this).
 //
-// For each named scene of test/scenes/scenes.mjs: several runs, each in a fresh browser context at
+// For each named scene of scenes/scenes.mjs: several runs, each in a fresh browser context at
 // 1200x800 (the first run is a warm-up and is discarded when there is more than one). Per run:
 //   open ms   navigation start -> the tool reports ready (the page's own `mm3d:ready` mark;
 //             wall clock from goto as a fallback)
@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serve, launch, newPage } from '../test/browser/harness.mjs';
-import { SCENES, makeCsv } from '../test/scenes/scenes.mjs';
+import { SCENES, makeCsv } from '../scenes/scenes.mjs';
 import { kernelInChromium, kernelRows, kernelTable } from './kernel.mjs';
 
 // Fixtures for the data scenes, made once.
