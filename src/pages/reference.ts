@@ -12,6 +12,7 @@ const { state: page, markReady } = pageState();
 
 const frame = document.getElementById('tool-frame') as HTMLIFrameElement;
 const divider = document.getElementById('divider')!;
+const pane = document.getElementById('tool-pane')!;
 
 // ---- the divider: the tool's share of the height, by pointer or keyboard ----------------------
 
@@ -33,7 +34,9 @@ divider.addEventListener('pointerdown', (e) => {
   e.preventDefault();
 });
 divider.addEventListener('pointermove', (e) => {
-  if (dragging) setShare((e.clientY / window.innerHeight) * 100);
+  // The bar follows the pointer: the tool's pane ends where the pointer is.
+  if (dragging)
+    setShare(((e.clientY - pane.getBoundingClientRect().top) / window.innerHeight) * 100);
 });
 const endDrag = (): void => {
   dragging = false;
