@@ -152,6 +152,20 @@ SCENES.push(
   { name: 'safetensors 1024x3072 file', kind: 'file', query: '', targets: { loadMs: 1500 } },
 );
 
+// The pages around the tool: ready (first picture drawn, text in) < 1 s; the tour and the
+// gallery show pictures only, no WebGL until a figure is opened.
+SCENES.push(
+  { name: 'guide page', kind: 'page', query: 'reference.html', targets: { openMs: 1000 } },
+  { name: 'tour page', kind: 'page', query: 'tour.html', targets: { openMs: 1000 }, noWebgl: true },
+  {
+    name: 'gallery page',
+    kind: 'page',
+    query: 'gallery.html',
+    targets: { openMs: 1000 },
+    noWebgl: true,
+  },
+);
+
 export const sceneByName = (name) => SCENES.find((s) => s.name === name);
 
 /** The 16 combinations of the four binary layout choices (docs/layout.md), as readable queries. */
