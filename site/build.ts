@@ -200,7 +200,7 @@ function figureHtml(f: Figure, eager: boolean): string {
     `<figure class="fig" id="fig-${esc(f.name)}" data-href="${href}">` +
     `<button type="button" class="fig-open" title="open live here">` +
     `<img src="figures/${esc(f.name)}.webp" width="600" height="400" alt="${esc(f.title)}"` +
-    `${eager ? '' : ' loading="lazy"'} decoding="async"><span class="fig-play" aria-hidden="true">▶</span>` +
+    `${eager ? ' fetchpriority="high"' : ' loading="lazy" decoding="async"'}><span class="fig-play" aria-hidden="true">▶</span>` +
     `<span class="visually-hidden">open live: ${esc(f.title)}</span></button>` +
     `<figcaption><b>${esc(f.title)}</b>: ${esc(f.line)} · ` +
     `<a class="fig-tool" href="${href}">open in the tool</a></figcaption></figure>\n`
@@ -234,7 +234,7 @@ export function renderGallery(figures: readonly Figure[]): string {
       (f, i) =>
         `<li class="card"><a href="${esc(figureHref(f))}">` +
         `<img src="figures/${esc(f.name)}.webp" width="600" height="400" alt=""` +
-        `${i < 6 ? '' : ' loading="lazy"'} decoding="async">` +
+        `${i === 0 ? ' fetchpriority="high"' : i < 6 ? '' : ' loading="lazy" decoding="async"'}>` +
         `<b>${esc(f.title)}</b><span>${esc(f.line)}</span></a></li>`,
     )
     .join('\n');
