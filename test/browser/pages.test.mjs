@@ -65,8 +65,9 @@ export async function run(t) {
     'guide: every example sets the tool without a notice and scrolls nothing; the divider moves',
     async (t) => {
       const { page, errors } = await t.page({ width: 1200, height: 900 });
-      await page.goto(`${t.base}/reference.html`);
-      await page.waitForFunction(() => window.mm3dPage?.ready === true, null, { timeout: 60000 });
+      // Not until "load": that waits for the tool in the iframe too.
+      await page.goto(`${t.base}/reference.html`, { waitUntil: 'domcontentloaded' });
+      await page.waitForFunction(() => window.mm3dPage?.ready === true, null, { timeout: 120000 });
       t.assert(
         await page.evaluate(() => performance.getEntriesByName('mm3d:page-ready').length === 1),
         'the page marks mm3d:page-ready',
@@ -152,7 +153,7 @@ export async function run(t) {
       t.noErrors(errors);
       t.log(`${examples.length} examples in one page load`);
     },
-    { timeout: 420000 },
+    { timeout: 600000 },
   );
 
   t.test(
@@ -160,7 +161,7 @@ export async function run(t) {
     async (t) => {
       const { page, errors } = await t.page({ width: 1000, height: 800 });
       await page.addInitScript(countWebgl);
-      await page.goto(`${t.base}/tour.html`);
+      await page.goto(`${t.base}/tour.html`, { waitUntil: 'domcontentloaded' });
       await page.waitForFunction(() => window.mm3dPage?.ready === true, null, { timeout: 30000 });
       const figs = await page.$$eval('figure.fig', (fs) => fs.length);
       t.assert(figs >= 25, `${figs} figures`);
@@ -237,7 +238,7 @@ export async function run(t) {
       t.deepEqual(bad, [], 'figures with problems');
       t.log(`${tool.length} tool figures in one page load, ${other.length} explorer figures`);
     },
-    { timeout: 300000 },
+    { timeout: 600000 },
   );
 
   t.test(
@@ -288,7 +289,7 @@ export async function run(t) {
   t.test('gallery: a card for every named figure, each opening its scene', async (t) => {
     const { page, errors } = await t.page({ width: 1200, height: 800 });
     await page.addInitScript(countWebgl);
-    await page.goto(`${t.base}/gallery.html`);
+    await page.goto(`${t.base}/gallery.html`, { waitUntil: 'domcontentloaded' });
     await page.waitForFunction(() => window.mm3dPage?.ready === true, null, { timeout: 30000 });
     const cards = await page.$$eval('#cards .card a', (as) =>
       as.map((a) => [a.getAttribute('href'), a.querySelector('b').textContent]),
