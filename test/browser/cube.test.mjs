@@ -9,7 +9,7 @@ import {
   waitMsg,
   msgCount,
 } from './lib.mjs';
-import { layoutCombinations, paramsQuery } from '../scenes/scenes.mjs';
+import { layoutCombinations, paramsQuery } from '../../scenes/scenes.mjs';
 
 const params = (page) => page.evaluate(() => window.mm3d.app.params);
 const status = (page) => page.evaluate(() => window.mm3d.status());
