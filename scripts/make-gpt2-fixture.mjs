@@ -3,7 +3,7 @@
 // bench: GPT-2 small's real key names and shapes (vocabulary 50257, context 1024, width 768, MLP
 // 3072, Conv1D weights [in, out]) with as many layers as asked, or smaller shapes for quick tests.
 //
-// Every value is k / 256 * 2^-e for a whole k in [-255, 255], so it is exact in F32, F16 and
+// Every value is k / 256 * 2^-e for a whole k in [-255, 255] (LN weights 1 + j / 128), so it is exact in F32, F16 and
 // BF16 alike: files written with different dtypes hold the same numbers, which lets tests compare
 // them bit for bit. The data is written in chunks (a 12-layer file is ~500 MB; nothing that size
 // is ever held in memory).
@@ -55,13 +55,14 @@ function xorshift(seed) {
 }
 
 /** Scale (a power of two) of each kind of tensor: embeddings and weights small, LN weights near 1. */
-const SCALE = { embed: 2 ** -3, weight: 2 ** -4, small: 2 ** -6, ones: 2 ** -4 };
+const SCALE = { embed: 2 ** -3, weight: 2 ** -4, small: 2 ** -6, ones: 1 };
 
 function fill(out, kind, next) {
   const scale = SCALE[kind] / 256;
   for (let i = 0; i < out.length; i++) {
     const k = (next() % 511) - 255;
-    out[i] = kind === 'ones' ? 1 + k * scale : k * scale;
+    // Near 1, BF16's 8 significant bits leave steps of 1/128: LN weights take 1 + j/128.
+    out[i] = kind === 'ones' ? 1 + (k >> 4) / 128 : k * scale;
   }
 }
 
@@ -167,7 +168,8 @@ export function readFixtureTensor(file, entry, rows) {
       if (size === 4) out[i] = buf.readFloatLE(i * 4);
       else {
         const bits = buf.readUInt16LE(i * 2);
-        if (entry.dtype === 'BF16') out[i] = new Float32Array(new Uint32Array([bits << 16]).buffer)[0];
+        if (entry.dtype === 'BF16')
+          out[i] = new Float32Array(new Uint32Array([bits << 16]).buffer)[0];
         else {
           const e = (bits >> 10) & 31;
           const m = bits & 1023;
