@@ -88,7 +88,10 @@ export async function run(t) {
       t.deepEqual([s.explorer.layer, s.explorer.head, s.explorer.model], [0, 1, url], 'state');
       t.assert(sent < 30 * MB, 'under 30 MiB for layer 0');
       t.assert(sent / layout.size < 0.15, 'under 15 % of the file');
-      t.equal(s.checkpoint.lastLoad.total > 28 * MB, true, 'the view needed one block');
+      t.assert(
+        s.checkpoint.lastLoad.total > 27 * MB,
+        `the view needed one block (${s.checkpoint.lastLoad.total} bytes)`,
+      );
       // GPT-2's tokens in the readout: "Hello", " world", ","...
       const pieces = await page.$$eval('#tokens span', (els) => els.map((e) => e.textContent));
       t.equal(pieces.slice(0, 3).join('|'), 'Hello| world|,', 'BPE tokens shown as text');
