@@ -249,6 +249,9 @@ async function handle(req: ExplorerRequest): Promise<Handled<ExplorerReply>> {
       aborter = new AbortController();
       return { reply: { kind: 'done' } };
     case 'cache':
+      // Let the background writes of opened checkpoints land first, so the size is what is kept.
+      for (const m of await Promise.allSettled(models.values()))
+        if (m.status === 'fulfilled' && m.value.kind === 'checkpoint') await m.value.ck.flush();
       if (req.clear) await cache.clear();
       return { reply: { kind: 'cache', bytes: await cache.size() } };
     case 'head':

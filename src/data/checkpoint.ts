@@ -526,6 +526,8 @@ export class Checkpoint {
   private readonly wteRows = new Map<number, Float32Array>();
   private wpe: Float32Array = new Float32Array(0);
   private readonly entries: Map<string, SafetensorsEntry>;
+  /** The cache writes not finished yet, in order. */
+  private writes: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly shape: CheckpointShape,
@@ -634,6 +636,11 @@ export class Checkpoint {
     return parts;
   }
 
+  /** Resolves when every fetched range is in the cache. */
+  flush(): Promise<void> {
+    return this.writes;
+  }
+
   /** Bytes a view would need that are not loaded yet (before the cache is consulted). */
   bytesNeeded(tokens: readonly number[], layer: number): number {
     return this.plan(tokens, layer).reduce((s, p) => s + p.end - p.begin, 0);
@@ -703,7 +710,9 @@ export class Checkpoint {
       for (const p of g) {
         const b = buf.slice(p.begin - begin, p.end - begin);
         decode(p, b);
-        if (cache) await cache.put(key(p), b);
+        // Stored in the background: writing hundreds of MB to the browser's storage must not
+        // hold up the view (flush() waits for it).
+        if (cache) this.writes = this.writes.then(() => cache.put(key(p), b));
       }
       // Bytes between merged rows were transferred but are not part of the plan's total.
       loaded -= end - begin - g.reduce((s, p) => s + p.end - p.begin, 0);

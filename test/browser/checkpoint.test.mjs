@@ -103,6 +103,9 @@ export async function run(t) {
       });
       t.equal(attn, pieces.length, 'attn has one row per token');
       await t.screenshot(page, 'gpt2-layer0');
+      await page.waitForFunction(() =>
+        /MiB/.test(document.getElementById('cache-size').textContent),
+      );
       const cacheText = await page.textContent('#cache-size');
       t.assert(/MiB/.test(cacheText) && parseFloat(cacheText) > 27, `cache shows ${cacheText}`);
 

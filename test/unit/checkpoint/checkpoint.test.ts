@@ -94,6 +94,7 @@ async function openAndLoad(
     { cache: opts.cache ?? null },
   );
   await ck.load(TOKENS, layer, { onProgress: (p) => opts.progress?.push(p) });
+  await ck.flush();
   // The server counts bytes as it streams; give its last chunks a moment to be counted.
   await new Promise((r) => setTimeout(r, 50));
   return { ck, sent: server.sent() };
