@@ -75,7 +75,7 @@ export async function run(t) {
       const url = server.url('/gpt2.safetensors');
       const q = new URLSearchParams({ model: url, text: TEXT, layer: '0', head: '1' });
       server.reset();
-      await page.goto(`${t.base}/explorer.html?${q}`);
+      await page.goto(`${t.base}/explorer.html?${q}`, { timeout: 120000 });
       await t.waitReady(page, 240000);
       await sleep(300);
       const s = await status(page);
@@ -112,7 +112,7 @@ export async function run(t) {
       // The same link again in this browser: everything from the cache.
       server.reset();
       const again = await context.newPage();
-      await again.goto(`${t.base}/explorer.html?${q}`);
+      await again.goto(`${t.base}/explorer.html?${q}`, { timeout: 120000 });
       await t.waitReady(again, 120000);
       await sleep(300);
       t.log(
@@ -134,7 +134,7 @@ export async function run(t) {
     async (t) => {
       const { server, layout } = await fixture();
       const { page } = await t.page();
-      await page.goto(`${t.base}/explorer.html?layer=1&head=2`);
+      await page.goto(`${t.base}/explorer.html?layer=1&head=2`, { timeout: 120000 });
       await t.waitReady(page, 90000);
       const before = await status(page);
       t.equal(before.explorer.model, 'builtin', 'starts on the built-in model');
@@ -181,7 +181,7 @@ export async function run(t) {
     async (t) => {
       const { file } = await fixture();
       const { page, context } = await t.page();
-      await page.goto(`${t.base}/explorer.html`);
+      await page.goto(`${t.base}/explorer.html`, { timeout: 120000 });
       await t.waitReady(page, 90000);
       await page.setInputFiles('#model-file', file);
       await settle(t, page, 240000);
@@ -193,7 +193,7 @@ export async function run(t) {
       t.assert(search.length < 400, 'the link holds a name, not bytes');
       // Opened elsewhere, the link asks for the file and shows the built-in model meanwhile.
       const other = await context.newPage();
-      await other.goto(`${t.base}/explorer.html?${search}`);
+      await other.goto(`${t.base}/explorer.html?${search}`, { timeout: 120000 });
       await t.waitReady(other, 90000);
       const o = await status(other);
       t.equal(o.explorer.model, 'builtin', 'falls back to the built-in model');

@@ -227,7 +227,7 @@ describe('ranged loading of a GPT-2-layout checkpoint', { timeout: 180_000 }, ()
     expect((await errorOf(loading)).kind).toBe('cancelled');
   });
 
-  it('missing blocks are listed; a local file is read in slices', async () => {
+  it('a local file: a cut one is refused, a whole one is read in slices', async () => {
     // The first 4 KB of the file as a Blob: its header announces tensors the Blob does not hold.
     const part = new Blob([fs.readFileSync(mainFile).subarray(0, 4096)]);
     const e = await errorOf(Checkpoint.open({ kind: 'blob', blob: part, name: 'cut.safetensors' }));
