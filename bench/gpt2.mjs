@@ -78,7 +78,7 @@ export async function gpt2Bench(browser, base, runs = 3) {
       const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
       try {
         server.reset();
-        const cold = await openOnce(context, link(11), 120000);
+        const cold = await openOnce(context, link(11), 600000);
         res.cold.push(cold.ms);
         res.coldBytes.push(server.sent());
         const T = await cold.page.evaluate(() => document.querySelectorAll('#tokens span').length);
@@ -88,7 +88,7 @@ export async function gpt2Bench(browser, base, runs = 3) {
         res.gmacs.push(forwardMacs(T, 768, 12) / (head.ms * 1e6));
         await cold.page.close();
         server.reset();
-        const warm = await openOnce(context, link(11), 120000);
+        const warm = await openOnce(context, link(11), 600000);
         res.warm.push(warm.ms);
         res.warmBytes.push(server.sent());
         await warm.page.close();
@@ -98,7 +98,7 @@ export async function gpt2Bench(browser, base, runs = 3) {
       const fresh = await browser.newContext({ viewport: { width: 1200, height: 800 } });
       try {
         server.reset();
-        const l0 = await openOnce(fresh, link(0), 120000);
+        const l0 = await openOnce(fresh, link(0), 600000);
         res.layer0.push(server.sent());
         await l0.page.close();
       } finally {
