@@ -71,6 +71,7 @@ export async function gpt2Bench(browser, base, runs = 3) {
     warmBytes: [],
     layer0: [],
     gmacs: [],
+    cached: [],
     notes: [],
   };
   try {
@@ -86,6 +87,8 @@ export async function gpt2Bench(browser, base, runs = 3) {
         const q = { model, text, layer: 11, head: 0, variant: 'usual' };
         const head = await cold.page.evaluate((q) => window.mm3d.explorer.client.head(q), q);
         res.gmacs.push(forwardMacs(T, 768, 12) / (head.ms * 1e6));
+        // The cache is written in the background: let it finish before the page goes away.
+        res.cached.push(await cold.page.evaluate(() => window.mm3d.explorer.client.cacheSize()));
         await cold.page.close();
         server.reset();
         const warm = await openOnce(context, link(11), 600000);
