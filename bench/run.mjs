@@ -22,6 +22,7 @@ import path from 'node:path';
 import { serve, launch, newPage } from '../test/browser/harness.mjs';
 import { SCENES, makeCsv } from '../scenes/scenes.mjs';
 import { kernelInChromium, kernelRows, kernelTable } from './kernel.mjs';
+import { gpt2Bench, gpt2Table } from './gpt2.mjs';
 import { explorerSwitchRuns, explorerSwitchTable } from './explorer.mjs';
 
 // Fixtures for the data scenes, made once.
@@ -458,6 +459,16 @@ async function main() {
       kernel = { error: String(e).split('\n')[0] };
     }
   }
+  // The GPT-2 section: a GPT-2-small-sized checkpoint opened in the explorer (bench/gpt2.mjs).
+  let gpt2 = null;
+  if (!filters.length || filters.some((f) => 'gpt2'.includes(f))) {
+    if (!browser.isConnected()) browser = await launch();
+    try {
+      gpt2 = await withTimeout(gpt2Bench(browser, base, Math.min(RUNS, 3)), 1200000, 'gpt2');
+    } catch (e) {
+      gpt2 = { error: String(e).split('\n')[0] };
+    }
+  }
   // The explorer section: switching head and layer once the explorer is open.
   let switches = null;
   if (!filters.length || filters.some((f) => 'explorer switch'.includes(f))) {
@@ -549,6 +560,8 @@ async function main() {
       ),
     );
   }
+  if (gpt2?.error) console.log(`\ngpt2 section FAILED: ${gpt2.error}`);
+  else if (gpt2) console.log(`\n${gpt2Table(gpt2)}`);
   console.log(
     `screenshots (last run of each scene, at ready): ${path.relative(process.cwd(), outDir)}/<scene>.png`,
   );
@@ -565,6 +578,7 @@ async function main() {
         loadEnd: os.loadavg(),
         results,
         kernel: kernel && !kernel.error ? kernelRows(kernel, 'wallS') : kernel,
+        gpt2,
         explorerSwitch: switches,
       },
       null,

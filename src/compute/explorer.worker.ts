@@ -1,30 +1,54 @@
 /**
- * The explorer's model worker: opens a model (the built-in one, shipped beside the pages), runs
- * the forward pass on the WebAssembly product kernel and answers a head's leaves. Runs are kept
- * per (model, text): a run computes blocks only up to the layer asked for and keeps them, so
- * switching head, or to a lower layer, computes nothing again.
+ * The explorer's model worker: opens a model (the built-in one, shipped beside the pages, or a
+ * GPT-2-layout checkpoint from a URL or a local file, read by data/checkpoint.ts with Range
+ * requests and the browser's byte cache), tokenizes texts, runs the forward pass on the
+ * WebAssembly product kernel and answers a head's leaves. Runs are kept per (model, text): a run
+ * computes blocks only up to the layer asked for and keeps them, so switching head, or to a
+ * lower layer, computes nothing again; a checkpoint fetches a block the first time a view needs it.
  */
 import { GptRun } from '../core/nn/gpt';
-import { charTokenizer, tensorNames } from '../core/nn/weights';
+import { type GptWeights, charTokenizer, tensorNames } from '../core/nn/weights';
 import { headLeaves } from '../core/nn/head-view';
 import { matmul } from '../core/tensor/matmul';
 import { bytesFromArrayBuffer } from '../data/safetensors';
 import { type GptModel, openGptModel } from '../data/gpt-load';
-import type { ExplorerReply, ExplorerRequest, HeadName, ModelInfo } from './explorer-protocol';
+import { Checkpoint, CheckpointError, type LoadProgress } from '../data/checkpoint';
+import { defaultByteCache } from '../data/byte-cache';
+import { type Tokenizer, gpt2Tokenizer } from '../data/tokenizer';
+import type {
+  CheckpointProgressMessage,
+  ExplorerReply,
+  ExplorerRequest,
+  HeadName,
+  HeadQuery,
+  ModelInfo,
+  OpenFailure,
+} from './explorer-protocol';
 import { useWasmKernel } from './kernel';
 import { type Handled, serve } from './rpc';
 
 useWasmKernel();
 
-interface Loaded {
-  model: GptModel;
-  info: ModelInfo;
-}
+/** A GPT-2 view reads at most this many tokens (the picture's T x T and T x d matrices stay drawable). */
+const MAX_CHECKPOINT_TOKENS = 256;
+
+type Loaded =
+  | { kind: 'builtin'; model: GptModel; info: ModelInfo }
+  | { kind: 'checkpoint'; ck: Checkpoint; tok: Tokenizer; info: ModelInfo };
 
 const models = new Map<string, Promise<Loaded>>();
 /** Recent runs by model and text (a handful: texts are short). */
-const runs = new Map<string, GptRun>();
+interface RunEntry {
+  run: GptRun;
+  ids: number[];
+  weights: GptWeights;
+}
+const runs = new Map<string, RunEntry>();
 const MAX_RUNS = 8;
+const cache = defaultByteCache();
+let aborter = new AbortController();
+
+declare const self: DedicatedWorkerGlobalScope;
 
 async function fetchOk(url: URL): Promise<Response> {
   const r = await fetch(url);
@@ -32,59 +56,207 @@ async function fetchOk(url: URL): Promise<Response> {
   return r;
 }
 
-function open(id: string, base: string): Promise<Loaded> {
+function progressTo(model: string): (p: LoadProgress) => void {
+  return (p) =>
+    self.postMessage({ checkpointProgress: { ...p, model } } satisfies CheckpointProgressMessage);
+}
+
+async function openBuiltin(base: string): Promise<Loaded> {
+  const [bytes, heads] = await Promise.all([
+    fetchOk(new URL('model.safetensors', base)).then((r) => r.arrayBuffer()),
+    fetchOk(new URL('heads.json', base))
+      .then((r) => r.json() as Promise<{ heads: HeadName[] }>)
+      .catch(() => ({ heads: [] })),
+  ]);
+  const model = await openGptModel(bytesFromArrayBuffer(bytes));
+  if (!model.vocab) throw new Error('the built-in model has no vocabulary in its metadata');
+  await model.ensure(tensorNames(model.config, model.config.nLayer - 1));
+  return {
+    kind: 'builtin',
+    model,
+    info: {
+      config: model.config,
+      vocab: model.vocab,
+      heads: Array.isArray(heads.heads) ? heads.heads : [],
+      family: 'builtin',
+      model: 'builtin',
+      size: 0,
+      notices: [],
+      maxTokens: model.config.nCtx,
+    },
+  };
+}
+
+async function openCheckpoint(id: string, file: Blob | undefined, whole: boolean): Promise<Loaded> {
+  let ck: Checkpoint;
+  if (id.startsWith('file:')) {
+    if (!file)
+      throw new CheckpointError(
+        'layout',
+        `the local file ${id.slice(5, 200)} has to be picked again (links do not carry files)`,
+      );
+    ck = await Checkpoint.open({ kind: 'blob', blob: file, name: id.slice(5) });
+  } else {
+    if (!/^https?:\/\//i.test(id))
+      throw new CheckpointError(
+        'layout',
+        `a model is "built-in", an http(s) URL or a local file; got "${id.slice(0, 80)}"`,
+      );
+    ck = await Checkpoint.open(
+      { kind: 'url', url: id, whole },
+      { cache, signal: aborter.signal, onProgress: progressTo(id) },
+    );
+  }
+  const builtinVocab = ck.shape.vocab;
+  const tok: Tokenizer = builtinVocab
+    ? (() => {
+        const t = charTokenizer(builtinVocab);
+        return { encode: t.encode, decode: (ids) => ids.map(t.decode).join(''), piece: t.decode };
+      })()
+    : await gpt2Tokenizer();
+  return {
+    kind: 'checkpoint',
+    ck,
+    tok,
+    info: {
+      config: ck.config,
+      vocab: builtinVocab ?? [],
+      heads: [],
+      family: ck.shape.family,
+      model: id,
+      size: ck.size,
+      notices: ck.notices,
+      maxTokens: Math.min(ck.config.nCtx, MAX_CHECKPOINT_TOKENS),
+    },
+  };
+}
+
+function open(id: string, base: string, file?: Blob, whole = false): Promise<Loaded> {
   let p = models.get(id);
+  // A new file under the same name, or a whole download after a refusal, replaces what is there.
+  if (p && (file || whole)) p = undefined;
   if (!p) {
-    p = (async () => {
-      if (id !== 'builtin')
-        throw new Error(`unknown model "${id}": only the built-in model is available`);
-      const [bytes, heads] = await Promise.all([
-        fetchOk(new URL('model.safetensors', base)).then((r) => r.arrayBuffer()),
-        fetchOk(new URL('heads.json', base))
-          .then((r) => r.json() as Promise<{ heads: HeadName[] }>)
-          .catch(() => ({ heads: [] })),
-      ]);
-      const model = await openGptModel(bytesFromArrayBuffer(bytes));
-      if (!model.vocab) throw new Error('the built-in model has no vocabulary in its metadata');
-      await model.ensure(tensorNames(model.config, model.config.nLayer - 1));
-      return {
-        model,
-        info: {
-          config: model.config,
-          vocab: model.vocab,
-          heads: Array.isArray(heads.heads) ? heads.heads : [],
-        },
-      };
-    })();
+    p = id === 'builtin' ? openBuiltin(base) : openCheckpoint(id, file, whole);
     models.set(id, p);
-    p.catch(() => models.delete(id));
+    const mine = p;
+    p.catch(() => {
+      if (models.get(id) === mine) models.delete(id);
+    });
   }
   return p;
 }
 
-function runFor(id: string, m: GptModel, text: string): GptRun {
+function tokenize(m: Loaded, text: string): { ids: number[]; text: string; cut: boolean } {
+  if (m.kind === 'builtin') {
+    const tok = charTokenizer(m.model.vocab!);
+    const chars = [...text];
+    const ids = tok.encode(chars.slice(0, m.info.maxTokens).join(''));
+    return { ids, text: ids.map(tok.decode).join(''), cut: chars.length > m.info.maxTokens };
+  }
+  const all = m.tok.encode(text);
+  const ids = all.slice(0, m.info.maxTokens);
+  return {
+    ids,
+    text: ids.length < all.length ? m.tok.decode(ids) : text,
+    cut: ids.length < all.length,
+  };
+}
+
+async function runFor(
+  id: string,
+  m: Loaded,
+  text: string,
+  layer: number,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<RunEntry> {
   const key = `${id}\n${text}`;
-  let run = runs.get(key);
-  if (run) {
+  let entry = runs.get(key);
+  if (m.kind === 'checkpoint') {
+    // Fetches only what is missing (nothing when this layer was loaded before).
+    const ids = entry?.ids ?? tokenize(m, text).ids;
+    await m.ck.load(ids, layer, { signal: aborter.signal, onProgress });
+  }
+  if (entry) {
     runs.delete(key);
   } else {
-    const tokens = charTokenizer(m.vocab!).encode(text);
-    run = new GptRun(m.weights, tokens, (a, b, I, K, J) => matmul(a, b, I, K, J));
+    let weights: GptWeights;
+    let ids: number[];
+    let tokens: number[];
+    if (m.kind === 'builtin') {
+      weights = m.model.weights;
+      ids = tokens = charTokenizer(m.model.vocab!).encode(text);
+    } else {
+      ids = tokenize(m, text).ids;
+      ({ weights, tokens } = m.ck.weightsFor(ids));
+    }
+    const run = new GptRun(weights, tokens, (a, b, I, K, J) => matmul(a, b, I, K, J));
+    entry = { run, ids, weights };
   }
-  runs.set(key, run);
+  runs.set(key, entry);
   while (runs.size > MAX_RUNS) runs.delete(runs.keys().next().value!);
-  return run;
+  return entry;
+}
+
+function failure(e: unknown): OpenFailure {
+  if (e instanceof CheckpointError) return { kind: e.kind, message: e.message, size: e.size };
+  return { kind: 'other', message: e instanceof Error ? e.message : String(e) };
+}
+
+async function headReply(q: HeadQuery): Promise<Handled<ExplorerReply>> {
+  const m = await open(q.model, q.base);
+  const { run, ids, weights } = await runFor(q.model, m, q.text, q.layer);
+  const t0 = performance.now();
+  const leaves = [...headLeaves(run, q.layer, q.head, q.variant, weights)];
+  return { reply: { kind: 'head', tokens: ids, leaves, ms: performance.now() - t0 } };
 }
 
 async function handle(req: ExplorerRequest): Promise<Handled<ExplorerReply>> {
-  if (req.kind === 'open')
-    return { reply: { kind: 'open', info: (await open(req.model, req.base)).info } };
-  const q = req.query;
-  const { model } = await open(q.model, q.base);
-  const t0 = performance.now();
-  const run = runFor(q.model, model, q.text);
-  const leaves = [...headLeaves(run, q.layer, q.head, q.variant, model.weights)];
-  return { reply: { kind: 'head', tokens: [...run.tokens], leaves, ms: performance.now() - t0 } };
+  switch (req.kind) {
+    case 'open':
+      try {
+        return {
+          reply: {
+            kind: 'open',
+            info: (await open(req.model, req.base, req.file, req.whole)).info,
+          },
+        };
+      } catch (e) {
+        return { reply: { kind: 'open-error', error: failure(e) } };
+      }
+    case 'tokens': {
+      const m = await open(req.model, req.base);
+      const t = tokenize(m, req.text);
+      const piece = m.kind === 'builtin' ? charTokenizer(m.model.vocab!).decode : m.tok.piece;
+      return { reply: { kind: 'tokens', ...t, pieces: t.ids.map(piece) } };
+    }
+    case 'prepare': {
+      const q = req.query;
+      try {
+        const m = await open(q.model, q.base);
+        let last: LoadProgress = { loaded: 0, total: 0, transferred: 0 };
+        const report = progressTo(q.model);
+        await runFor(q.model, m, q.text, q.layer, (p) => {
+          last = p;
+          report(p);
+        });
+        return { reply: { kind: 'prepared', transferred: last.transferred, total: last.total } };
+      } catch (e) {
+        return { reply: { kind: 'prepare-error', error: failure(e) } };
+      }
+    }
+    case 'cancel':
+      aborter.abort();
+      aborter = new AbortController();
+      return { reply: { kind: 'done' } };
+    case 'cache':
+      // Let the background writes of opened checkpoints land first, so the size is what is kept.
+      for (const m of await Promise.allSettled(models.values()))
+        if (m.status === 'fulfilled' && m.value.kind === 'checkpoint') await m.value.ck.flush();
+      if (req.clear) await cache.clear();
+      return { reply: { kind: 'cache', bytes: await cache.size() } };
+    case 'head':
+      return headReply(req.query);
+  }
 }
 
 serve<ExplorerRequest, ExplorerReply>(handle);

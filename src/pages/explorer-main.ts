@@ -13,11 +13,14 @@ import { Inspector } from '../ui/inspect';
 import { registerDataSource } from '../ui/data';
 import {
   EXPLORER_PREFIX,
+  ModelError,
   explorerClient,
   explorerRef,
   loadExplorerLeaf,
 } from '../ui/explorer-client';
 import type { ModelInfo } from '../compute/explorer-protocol';
+import type { Tokens } from '../ui/explorer-client';
+import { formatBytes } from '../data/types';
 import {
   PRESETS,
   type Preset,
@@ -26,7 +29,6 @@ import {
   headState,
   tokenAxes,
 } from '../core/nn/head-view';
-import { charTokenizer } from '../core/nn/weights';
 import { normalize } from '../core/params/normalize';
 import type { Params } from '../core/params/schema';
 
@@ -74,18 +76,41 @@ let state: ExplorerState | null = null;
 let shownFor: string | null = null;
 let tokenText: string[] = [];
 let openError: string | null = null;
+/** Whether a model is being opened or a view's weights fetched (the page is not ready meanwhile). */
+let loading = 0;
+/** The last checkpoint load: bytes over the network and in all (for the status and tests). */
+let lastLoad: { transferred: number; total: number } | null = null;
+/** The last model error's kind (for the status and tests); null after a success. */
+let lastError: { kind: string; message: string } | null = null;
 
-const currentStatus = (): Status & { explorer: ExplorerState | null; model: string | null } => {
-  const ready = app.status.ready && shownFor !== null && shownFor === JSON.stringify(state);
+/** (A function: TypeScript would narrow the variable to its initial null at top level.) */
+const lastErrorMessage = (): string | undefined => lastError?.message;
+
+function describeModel(i: ModelInfo): string {
+  const what =
+    i.model === 'builtin' ? 'built-in' : i.model.startsWith('file:') ? i.model.slice(5) : i.model;
+  return `${what}${i.family === 'gpt2' ? ' (GPT-2)' : ''}: ${i.config.nLayer} layers, ${i.config.nHead} heads, d_model ${i.config.dModel}, context ${i.config.nCtx}`;
+}
+
+const currentStatus = (): Status & {
+  explorer: ExplorerState | null;
+  model: string | null;
+  checkpoint: {
+    loading: boolean;
+    lastLoad: { transferred: number; total: number } | null;
+    lastError: { kind: string; message: string } | null;
+  };
+} => {
+  const ready =
+    app.status.ready && loading === 0 && shownFor !== null && shownFor === JSON.stringify(state);
   return {
     ...app.status,
     notices: [...app.status.notices],
     ready,
     error: openError ?? app.status.error,
     explorer: state ? { ...state } : null,
-    model: info
-      ? `built-in: ${info.config.nLayer} layers, ${info.config.nHead} heads, d_model ${info.config.dModel}, context ${info.config.nCtx}`
-      : null,
+    model: info ? describeModel(info) : null,
+    checkpoint: { loading: loading > 0, lastLoad, lastError },
   };
 };
 const embed = installEmbedding(app, currentStatus);
@@ -97,7 +122,9 @@ function defaultHead(i: ModelInfo): { layer: number; head: number } {
   const best = [...i.heads].sort(
     (a, b) => (b.scores.induction ?? 0) - (a.scores.induction ?? 0),
   )[0];
-  return best ? { layer: best.layer, head: best.head } : { layer: i.config.nLayer - 1, head: 0 };
+  if (best) return { layer: best.layer, head: best.head };
+  // A checkpoint opens on layer 0: the cheapest view (one block to fetch).
+  return i.model === 'builtin' ? { layer: i.config.nLayer - 1, head: 0 } : { layer: 0, head: 0 };
 }
 
 /** The explorer's state from a query string; bad values fall back to defaults with a notice. */
@@ -112,17 +139,10 @@ function readState(search: string, i: ModelInfo, notices: string[]): ExplorerSta
     notices.push(`${key}: "${raw.slice(0, 20)}" is not in 0..${max}; using ${fallback}`);
     return fallback;
   };
-  const model = sp.get('model') ?? 'builtin';
-  if (model !== 'builtin')
-    notices.push(
-      `model: only the built-in model can be opened here for now; showing it instead of "${model.slice(0, 80)}"`,
-    );
   let text = sp.get('text') ?? SAMPLES[0]!.text;
   if (text.length === 0) text = SAMPLES[0]!.text;
-  if ([...text].length > i.config.nCtx) {
-    notices.push(`text: the model reads at most ${i.config.nCtx} characters; the rest is cut`);
-    text = [...text].slice(0, i.config.nCtx).join('');
-  }
+  // Cut generously here (links are bounded); the model's own token limit is applied when shown.
+  text = [...text].slice(0, 4 * i.maxTokens).join('');
   const variantRaw = sp.get('variant') ?? 'usual';
   const variant: Variant = (VARIANTS as readonly string[]).includes(variantRaw)
     ? (variantRaw as Variant)
@@ -137,7 +157,7 @@ function readState(search: string, i: ModelInfo, notices: string[]): ExplorerSta
   if (animRaw !== null && anim !== animRaw)
     notices.push(`anim: unknown preset "${animRaw.slice(0, 40)}"; using none`);
   return {
-    model: 'builtin',
+    model: i.model,
     text,
     layer: int('layer', def.layer, i.config.nLayer - 1),
     head: int('head', def.head, i.config.nHead - 1),
@@ -182,7 +202,7 @@ function fillControls(i: ModelInfo, s: ExplorerState): void {
   const k = SAMPLES.findIndex((x) => x.text === s.text);
   el<HTMLSelectElement>('sample').value = k >= 0 ? String(k) : 'custom';
   const text = el<HTMLInputElement>('text');
-  text.maxLength = i.config.nCtx;
+  text.maxLength = i.family === 'builtin' ? i.config.nCtx : 4 * i.maxTokens;
   if (text.value !== s.text) text.value = s.text;
   options(
     el<HTMLSelectElement>('layer'),
@@ -255,8 +275,7 @@ inspector.annotate = (name, row, col) => {
 
 // ---- showing a state ------------------------------------------------------------------------
 
-function toolState(s: ExplorerState, i: ModelInfo): Params {
-  const T = [...s.text].length;
+function toolState(s: ExplorerState, i: ModelInfo, T: number): Params {
   const d = i.config.dModel;
   const raw = headState(s.variant, { T, d, hd: d / i.config.nHead }, s.anim, (leaf) =>
     explorerRef(s, leaf),
@@ -264,28 +283,64 @@ function toolState(s: ExplorerState, i: ModelInfo): Params {
   return normalize(raw).params;
 }
 
-function show(
-  next: ExplorerState,
-  opts: { notices?: string[]; history?: 'push' | 'replace' } = {},
-): void {
-  if (!info) return;
+/** Bumped by every show(): one that finishes after a newer one started is dropped. */
+let showSeq = 0;
+/** Tokens of the state on screen (a change of count refits the camera). */
+let shownTokens = 0;
+
+/**
+ * Shows a state of model `i`: tokenizes the text in the worker, fetches the view's weights for a
+ * checkpoint (with progress and cancel), then hands the head to the app. On any failure the
+ * previous model and state stay and the error is shown; returns whether the state is shown.
+ */
+async function show(
+  wanted: ExplorerState,
+  i: ModelInfo,
+  opts: { notices?: string[] } = {},
+): Promise<boolean> {
+  const my = ++showSeq;
+  const notices = [...(opts.notices ?? [])];
+  let next = wanted;
+  let toks: Tokens;
+  loading++;
+  embed.statusChanged(currentStatus());
+  try {
+    toks = await client.tokens(i.model, next.text);
+    if (toks.cut)
+      notices.push(`text: the model reads at most ${i.maxTokens} tokens; the rest is cut`);
+    next = { ...next, text: toks.text };
+    if (i.model !== 'builtin') {
+      showLoad(`loading layer ${next.layer}'s weights…`);
+      lastLoad = await client.prepare(next);
+    }
+  } catch (e) {
+    if (my === showSeq) modelFailed(e, i.model);
+    return false;
+  } finally {
+    loading--;
+    if (my === showSeq) hideLoad();
+  }
+  if (my !== showSeq) return false;
+  lastError = null;
   const prev = state;
+  info = i;
   state = next;
   const url = `${window.location.pathname}?${searchOf(next)}`;
   // Our own entries only replace: the app listens to popstate for tool links (see App).
   if (url !== `${window.location.pathname}${window.location.search}`)
     history.replaceState(null, '', url);
-  fillControls(info, next);
-  tokenText = [...next.text];
+  fillControls(i, next);
+  tokenText = toks.pieces;
   showTokens(tokenText);
   el('token-readout').textContent = '';
-  const params = toolState(next, info);
-  const refit =
-    !prev || prev.variant !== next.variant || [...prev.text].length !== tokenText.length;
+  const params = toolState(next, i, toks.ids.length);
+  const refit = !prev || prev.variant !== next.variant || shownTokens !== toks.ids.length;
+  shownTokens = toks.ids.length;
   if (!refit) params.cam = app.scene.cameraState();
   el<HTMLAnchorElement>('open-tool').href = `index.html?${toolSearch(params)}`;
   shownFor = JSON.stringify(next);
-  app.setState(params, { history: 'none', notices: opts.notices ?? [], fit: refit });
+  app.setState(params, { history: 'none', notices, fit: refit });
+  return true;
 }
 
 /** The tool's link for a state (same encoding as the tool's own URLs). */
@@ -299,20 +354,9 @@ function toolSearch(p: Params): string {
   }
 }
 
-/** A text as the model reads it: characters outside the vocabulary become '?', cut at the context. */
-function clean(text: string, i: ModelInfo): string {
-  const tok = charTokenizer(i.vocab);
-  return tok
-    .encode([...text].slice(0, i.config.nCtx).join(''))
-    .map((t) => tok.decode(t))
-    .join('');
-}
-
 function update(change: Partial<ExplorerState>): void {
   if (!state || !info) return;
-  const next = { ...state, ...change };
-  next.text = clean(next.text, info);
-  show(next);
+  void show({ ...state, ...change }, info);
 }
 
 el('sample').addEventListener('change', () => {
@@ -385,6 +429,135 @@ installKeys(app.scene, (e) => {
   return false;
 });
 
+// ---- the model: built-in, a URL, or a local file --------------------------------------------
+
+const modelField = el<HTMLInputElement>('model');
+const loadBox = el('load-box');
+
+function showLoad(text: string): void {
+  el('load-text').textContent = text;
+  loadBox.hidden = false;
+}
+
+function hideLoad(): void {
+  loadBox.hidden = true;
+}
+
+client.onLoadProgress = (p) => {
+  if (loadBox.hidden) return;
+  const pct = p.total > 0 ? Math.round((100 * p.loaded) / p.total) : 0;
+  el('load-text').textContent =
+    `loading weights: ${formatBytes(p.loaded)} of ${formatBytes(p.total)} (${pct} %), ${formatBytes(p.transferred)} transferred`;
+};
+
+el('load-cancel').addEventListener('click', () => void client.cancel());
+
+/** A model's field text: "built-in", its URL, or the local file's name. */
+const modelText = (model: string): string =>
+  model === 'builtin' ? 'built-in' : model.startsWith('file:') ? model.slice(5) : model;
+
+/** Shows a failure (the previous model and state stay); a server without ranges gets an offer. */
+function modelFailed(e: unknown, model: string): void {
+  const message = e instanceof Error ? e.message : String(e);
+  lastError = { kind: e instanceof ModelError ? e.kind : 'other', message };
+  modelField.value = info ? modelText(info.model) : 'built-in';
+  const li = Object.assign(document.createElement('li'), { textContent: message });
+  if (e instanceof ModelError && e.kind === 'no-range' && !model.startsWith('file:')) {
+    const b = Object.assign(document.createElement('button'), {
+      type: 'button',
+      id: 'download-whole',
+      textContent: `download the whole file${e.size ? ` (${formatBytes(e.size)})` : ''}`,
+    });
+    b.addEventListener('click', () => void openModel(model, { whole: true }));
+    li.append(' ', b);
+  }
+  el('notices').replaceChildren(li);
+  el('notice-box').hidden = false;
+  embed.statusChanged(currentStatus());
+}
+
+/** Opens another model and shows the current head there (layer and head kept when they exist). */
+async function openModel(
+  model: string,
+  opts: { file?: Blob; whole?: boolean } = {},
+): Promise<boolean> {
+  modelField.value = modelText(model);
+  loading++;
+  embed.statusChanged(currentStatus());
+  showLoad(`opening ${modelText(model)}…`);
+  let next: ModelInfo;
+  try {
+    next = await client.open(model, opts);
+  } catch (e) {
+    modelFailed(e, model);
+    return false;
+  } finally {
+    loading--;
+    hideLoad();
+  }
+  const notices = [...next.notices];
+  const s: ExplorerState = state
+    ? {
+        ...state,
+        model: next.model,
+        layer: Math.min(state.layer, next.config.nLayer - 1),
+        head: Math.min(state.head, next.config.nHead - 1),
+      }
+    : readState(window.location.search, next, notices);
+  const ok = await show(s, next, { notices });
+  void refreshCacheSize();
+  return ok;
+}
+
+/** What the model field holds, as a model id; null (with a notice) when it is neither. */
+function modelFromField(text: string): string | null {
+  const t = text.trim();
+  if (t === '' || /^built-?in$/i.test(t)) return 'builtin';
+  if (/^https?:\/\//i.test(t)) return t;
+  modelFailed(new Error(`model: "${t.slice(0, 80)}" is neither "built-in" nor an http(s) URL`), t);
+  return null;
+}
+
+el('model-open').addEventListener('click', () => {
+  const m = modelFromField(modelField.value);
+  if (m !== null && m !== info?.model) void openModel(m);
+});
+modelField.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter') return;
+  e.preventDefault();
+  el('model-open').click();
+});
+const fileInput = el<HTMLInputElement>('model-file');
+el('model-pick').addEventListener('click', () => fileInput.click());
+fileInput.addEventListener('change', () => {
+  const f = fileInput.files?.[0];
+  if (f) void openModel(`file:${f.name}`, { file: f });
+  fileInput.value = '';
+});
+// A .safetensors file dropped anywhere on the page opens as the model (read in slices, never whole).
+document.addEventListener('dragover', (e) => {
+  if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+});
+document.addEventListener('drop', (e) => {
+  const f = e.dataTransfer?.files[0];
+  if (!f) return;
+  e.preventDefault();
+  if (!/\.safetensors$/i.test(f.name)) {
+    modelFailed(new Error(`${f.name.slice(0, 80)}: only .safetensors checkpoints open here`), '');
+    return;
+  }
+  void openModel(`file:${f.name}`, { file: f });
+});
+
+async function refreshCacheSize(clear = false): Promise<void> {
+  try {
+    el('cache-size').textContent = formatBytes(await client.cacheSize(clear));
+  } catch {
+    el('cache-size').textContent = '?';
+  }
+}
+el('cache-clear').addEventListener('click', () => void refreshCacheSize(true));
+
 // For tests and the bench: read-only handles, no code paths of their own.
 window.mm3d = {
   app,
@@ -399,12 +572,29 @@ window.mm3d = {
 };
 
 try {
-  info = await client.open('builtin');
-  tokenText = [];
   const notices: string[] = [];
-  const first = readState(window.location.search, info, notices);
-  first.text = clean(first.text, info);
-  show(first, { notices });
+  const wanted = new URLSearchParams(window.location.search).get('model') ?? 'builtin';
+  let first: ModelInfo | null = null;
+  if (wanted !== 'builtin') {
+    modelField.value = modelText(wanted);
+    first = await client.open(wanted).catch((e: unknown) => {
+      notices.push(
+        `model: ${e instanceof Error ? e.message : String(e)}; showing the built-in model`,
+      );
+      return null;
+    });
+  }
+  first ??= await client.open('builtin');
+  let shown = await show(readState(window.location.search, first, notices), first, { notices });
+  if (!shown && first.model !== 'builtin') {
+    const builtin = await client.open('builtin');
+    notices.push(
+      `model: ${lastErrorMessage() ?? 'could not be loaded'}; showing the built-in model`,
+    );
+    shown = await show(readState(window.location.search, builtin, notices), builtin, { notices });
+  }
+  if (!shown) throw new Error(lastErrorMessage() ?? 'the first view could not be shown');
+  void refreshCacheSize();
 } catch (e) {
   openError = e instanceof Error ? e.message : String(e);
   el('notices').replaceChildren(

@@ -6,11 +6,14 @@
  */
 import { VARIANTS, type Variant } from '../core/nn/head-view';
 import type {
+  CheckpointProgressMessage,
   ExplorerReply,
   ExplorerRequest,
   HeadQuery,
   ModelInfo,
+  OpenFailure,
 } from '../compute/explorer-protocol';
+import type { LoadProgress } from '../data/checkpoint';
 import { WorkerChannel } from '../compute/rpc';
 import type { InMemoryMatrix } from './data';
 
@@ -20,20 +23,79 @@ const MAX_TEXT = 2000;
 
 type Head = { tokens: number[]; leaves: Map<string, InMemoryMatrix>; ms: number };
 
+/** A model that could not be opened or loaded; `kind` and `size` as data/checkpoint.ts gives them. */
+export class ModelError extends Error {
+  readonly kind: OpenFailure['kind'];
+  readonly size?: number;
+  constructor(f: OpenFailure) {
+    super(f.message);
+    this.kind = f.kind;
+    this.size = f.size;
+  }
+}
+
+export interface Tokens {
+  ids: number[];
+  /** Each token as text, for readouts. */
+  pieces: string[];
+  /** The text as the model reads it (cut at its token limit; unknown characters replaced). */
+  text: string;
+  cut: boolean;
+}
+
 export class ExplorerClient {
-  private worker = new WorkerChannel<ExplorerRequest, ExplorerReply>(
-    () => new Worker(new URL('../compute/explorer.worker.ts', import.meta.url), { type: 'module' }),
-  );
+  /** Hears the bytes of checkpoint loads (set by the page). */
+  onLoadProgress: ((p: LoadProgress & { model: string }) => void) | null = null;
+  private worker = new WorkerChannel<ExplorerRequest, ExplorerReply>(() => {
+    const w = new Worker(new URL('../compute/explorer.worker.ts', import.meta.url), {
+      type: 'module',
+    });
+    // Progress in bytes travels beside the request/answer protocol (it carries no request id).
+    w.addEventListener('message', (e: MessageEvent<unknown>) => {
+      const d = e.data as Partial<CheckpointProgressMessage> | null;
+      if (d && typeof d === 'object' && d.checkpointProgress)
+        this.onLoadProgress?.(d.checkpointProgress);
+    });
+    return w;
+  });
   private heads = new Map<string, Promise<Head>>();
 
   private ask(req: ExplorerRequest): Promise<ExplorerReply> {
     return this.worker.request(req);
   }
 
-  async open(model: string): Promise<ModelInfo> {
-    const r = await this.ask({ kind: 'open', model, base: builtinBase() });
+  /** Opens a model: 'builtin', a URL, or `file:NAME` with its Blob. Throws a ModelError. */
+  async open(model: string, opts: { file?: Blob; whole?: boolean } = {}): Promise<ModelInfo> {
+    const r = await this.ask({ kind: 'open', model, base: builtinBase(), ...opts });
+    if (r.kind === 'open-error') throw new ModelError(r.error);
     if (r.kind !== 'open') throw new Error('unexpected reply from the model worker');
     return r.info;
+  }
+
+  async tokens(model: string, text: string): Promise<Tokens> {
+    const r = await this.ask({ kind: 'tokens', model, base: builtinBase(), text });
+    if (r.kind !== 'tokens') throw new Error('unexpected reply from the model worker');
+    return r;
+  }
+
+  /** Fetches the weights a view needs (progress through onLoadProgress). Throws a ModelError. */
+  async prepare(q: Omit<HeadQuery, 'base'>): Promise<{ transferred: number; total: number }> {
+    const r = await this.ask({ kind: 'prepare', query: { ...q, base: builtinBase() } });
+    if (r.kind === 'prepare-error') throw new ModelError(r.error);
+    if (r.kind !== 'prepared') throw new Error('unexpected reply from the model worker');
+    return r;
+  }
+
+  /** Aborts the loads in progress (they fail with kind 'cancelled'). */
+  async cancel(): Promise<void> {
+    await this.ask({ kind: 'cancel' });
+  }
+
+  /** Bytes of checkpoints cached in this browser; `clear` empties the cache first. */
+  async cacheSize(clear = false): Promise<number> {
+    const r = await this.ask({ kind: 'cache', clear });
+    if (r.kind !== 'cache') throw new Error('unexpected reply from the model worker');
+    return r.bytes;
   }
 
   /** A head's leaves; the six leaves of one view share one request. */

@@ -1,0 +1,104 @@
+/**
+ * Where fetched checkpoint bytes are kept between visits: a key -> bytes store with a size and a
+ * clear. In the browser it is a Cache Storage cache of its own (`mm3d-checkpoints`, separate from
+ * the service worker's precache), available in pages and workers alike; under Node (tests) it is
+ * a Map. Keys are made by the checkpoint loader from the URL, the file's ETag or length and the
+ * byte range, so bytes of one version of a file are never served for another.
+ */
+
+export interface ByteCache {
+  get(key: string): Promise<ArrayBuffer | undefined>;
+  put(key: string, bytes: ArrayBuffer): Promise<void>;
+  /** Total bytes held. */
+  size(): Promise<number>;
+  clear(): Promise<void>;
+}
+
+export class MemoryByteCache implements ByteCache {
+  private readonly map = new Map<string, ArrayBuffer>();
+  async get(key: string): Promise<ArrayBuffer | undefined> {
+    const b = this.map.get(key);
+    return b ? b.slice(0) : undefined;
+  }
+  async put(key: string, bytes: ArrayBuffer): Promise<void> {
+    this.map.set(key, bytes.slice(0));
+  }
+  async size(): Promise<number> {
+    let n = 0;
+    for (const b of this.map.values()) n += b.byteLength;
+    return n;
+  }
+  async clear(): Promise<void> {
+    this.map.clear();
+  }
+}
+
+const CACHE_NAME = 'mm3d-checkpoints';
+/** Keys become URLs under a host that cannot exist, so no entry is ever mistaken for a real response. */
+const KEY_BASE = 'https://checkpoint-cache.invalid/';
+const SIZE_HEADER = 'x-mm3d-bytes';
+
+/** Cache Storage, when this context has it (secure contexts: https and localhost). */
+export class CacheStorageByteCache implements ByteCache {
+  static available(): boolean {
+    return typeof caches !== 'undefined';
+  }
+
+  private open(): Promise<Cache> {
+    return caches.open(CACHE_NAME);
+  }
+
+  private request(key: string): Request {
+    return new Request(KEY_BASE + encodeURIComponent(key));
+  }
+
+  async get(key: string): Promise<ArrayBuffer | undefined> {
+    try {
+      const r = await (await this.open()).match(this.request(key));
+      return r ? await r.arrayBuffer() : undefined;
+    } catch {
+      return undefined; // a broken or evicted cache is a miss, not an error
+    }
+  }
+
+  async put(key: string, bytes: ArrayBuffer): Promise<void> {
+    try {
+      const res = new Response(bytes, {
+        headers: {
+          'content-type': 'application/octet-stream',
+          [SIZE_HEADER]: String(bytes.byteLength),
+        },
+      });
+      await (await this.open()).put(this.request(key), res);
+    } catch {
+      // Quota exceeded or storage disabled: the bytes are simply fetched again next time.
+    }
+  }
+
+  async size(): Promise<number> {
+    try {
+      const cache = await this.open();
+      let n = 0;
+      for (const req of await cache.keys()) {
+        const r = await cache.match(req);
+        n += Number(r?.headers.get(SIZE_HEADER) ?? 0) || 0;
+      }
+      return n;
+    } catch {
+      return 0;
+    }
+  }
+
+  async clear(): Promise<void> {
+    try {
+      await caches.delete(CACHE_NAME);
+    } catch {
+      // nothing to clear
+    }
+  }
+}
+
+/** The cache for this context: Cache Storage in browsers, else a Map. */
+export function defaultByteCache(): ByteCache {
+  return CacheStorageByteCache.available() ? new CacheStorageByteCache() : new MemoryByteCache();
+}
