@@ -37,7 +37,9 @@ if (!fs.existsSync(path.join(root, 'index.html'))) {
 }
 fs.mkdirSync(outDir, { recursive: true });
 
-// Sizes that agree along every shared dimension (setParams does not repair shapes).
+// Every state is one the original's menu can make: values within its ranges, sizes that agree
+// along every shared dimension and partitions carried to the matmuls that share them (its
+// setParams message repairs neither).
 const head = (extra = {}) => ({
   expr: 'out = (attn = Q @ K_t) @ V',
   sync_expr: true,
@@ -148,7 +150,13 @@ const STATES = [
   [
     'expr-blocks',
     'blocks over an expression',
-    { expr: 'A @ B @ C', sync_expr: true, block: { 'i blocks': 2, 'j blocks': 2, 'k blocks': 2 } },
+    // As the original's menu sets them: its fixBlocks carries i and k (as the child's j) down.
+    {
+      expr: 'A @ B @ C',
+      sync_expr: true,
+      block: { 'i blocks': 2, 'j blocks': 2, 'k blocks': 2 },
+      left: { block: { 'i blocks': 2, 'j blocks': 2 } },
+    },
   ],
   [
     'head-unnamed',
@@ -200,7 +208,11 @@ const STATES = [
     'legends, shape, guides and spotlight off',
     { deco: { legends: 0, shape: false, spotlight: 0, 'row guides': 0, 'flow guides': 0 } },
   ],
-  ['deco-axes', 'axes on, many legends', { deco: { axes: true, legends: 12 } }],
+  [
+    'deco-axes',
+    'axes on, most legends (its menu stops at 10)',
+    { deco: { axes: true, legends: 10 } },
+  ],
   [
     'camera',
     'a camera of its own',
