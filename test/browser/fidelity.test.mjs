@@ -188,15 +188,22 @@ export async function run(t) {
       // The name legend of the result ("L @ R"), where it is at rest.
       const rect = { x: 620, y: 420, w: 260, h: 220 };
       const still = edgeContrast(decodePng((await t.screenshot(page, 'still')).png), rect);
-      // Spinning, drawn at half resolution (as a slow renderer would be); the spin is paused by
-      // holding the frame loop between pictures, so both pictures show the same view.
-      await page.evaluate(() => {
+      // Spinning (very slowly, so that both pictures show nearly the same view), the matrices drawn
+      // at half resolution as on a slow renderer; a few frames drawn so before the picture.
+      const drawn = await page.evaluate(() => {
         const s = window.mm3d.app.scene;
         s.fixedRatio = s.pixelRatio * 0.5;
         s.setSpin(0.0001);
+        return s.framesDrawn;
       });
-      await page.waitForFunction(() => window.mm3d.app.scene.framesDrawn > 0);
-      await page.waitForTimeout(600);
+      await page.waitForFunction(
+        (n) => {
+          const s = window.mm3d.app.scene;
+          return s.framesDrawn >= n + 3 && s.pixelRatio <= 0.5;
+        },
+        drawn,
+        { timeout: 100000, polling: 100 },
+      );
       const state = await page.evaluate(() => ({
         ratio: window.mm3d.app.scene.pixelRatio,
         moving: window.mm3d.app.scene.moving,
@@ -213,6 +220,6 @@ export async function run(t) {
       );
       t.noErrors(errors);
     },
-    { timeout: 60000 },
+    { timeout: 180000 },
   );
 }
