@@ -1,8 +1,9 @@
 /**
- * Row guides (docs/parameters.md, "deco"): thin light lines over a matrix along its rows (outline
- * of every block and a line every ~h/8 rows) plus a small triangle at the (0, 0) corner. One
- * LineSegments per matrix, built in the matrix's local cell coordinates and placed with the same
- * transform as its balls.
+ * Row guides (docs/parameters.md, "deco"): thin light lines over a matrix along its rows, drawn
+ * per block as the original tool draws them: through the cell centres, the block's first and last
+ * columns joined by a line across every eighth of its rows (every row in blocks of up to nine
+ * rows), and a small triangle at each block's (0, 0) corner. One LineSegments per matrix, built
+ * in the matrix's local cell coordinates and placed with the same transform as its balls.
  */
 import * as THREE from 'three';
 import { type FlatMaterial, flatMaterial } from './flat-material';
@@ -12,36 +13,28 @@ import { placementMatrix } from './matrix-view';
 
 export function guideGeometry(p: MatrixPlacement): THREE.BufferGeometry {
   const pts: number[] = [];
-  const seg = (x0: number, y0: number, x1: number, y1: number): void => {
-    pts.push(x0, y0, 0, x1, y1, 0);
-  };
   const rb = Math.ceil(p.rows.n / p.rows.size);
   const cb = Math.ceil(p.cols.n / p.cols.size);
-  const every = Math.max(1, Math.round(p.h / 8));
   for (let bi = 0; bi < rb; bi++) {
     const r0 = bi * p.rows.size;
-    const r1 = Math.min(p.rows.n, r0 + p.rows.size) - 1;
-    const y0 = posOf(p.rows, r0) - 0.5;
-    const y1 = posOf(p.rows, r1) + 0.5;
+    const n = Math.min(p.rows.n, r0 + p.rows.size) - r0;
+    const y0 = posOf(p.rows, r0);
     for (let bj = 0; bj < cb; bj++) {
       const c0 = bj * p.cols.size;
-      const c1 = Math.min(p.cols.n, c0 + p.cols.size) - 1;
-      const x0 = posOf(p.cols, c0) - 0.5;
-      const x1 = posOf(p.cols, c1) + 0.5;
-      // Block outline: both side edges run along rows; top and bottom close it.
-      seg(x0, y0, x1, y0);
-      seg(x0, y1, x1, y1);
-      seg(x0, y0, x0, y1);
-      seg(x1, y0, x1, y1);
-      for (let r = r0 + every; r <= r1; r += every) {
-        const y = posOf(p.rows, r) - 0.5;
-        seg(x0, y, x1, y);
-      }
+      const m = Math.min(p.cols.n, c0 + p.cols.size) - c0;
+      const x0 = posOf(p.cols, c0);
+      // In block-local cell units: (row, column) from (0, 0) to (n - 1, m - 1).
+      const seg = (r: number, c: number, r1: number, c1: number): void => {
+        pts.push(x0 + c, y0 + r, 0, x0 + c1, y0 + r1, 0);
+      };
+      seg(0, 0, n - 1, 0);
+      seg(0, m - 1, n - 1, m - 1);
+      const stride = Math.max(1, (n - 1) / 8);
+      // The last line lands on the last row up to rounding: allow for it.
+      for (let r = 0; r < n - 1e-6; r += stride) seg(r, 0, r, m - 1);
+      seg(0, m / 8, n / 8, 0);
     }
   }
-  // Corner triangle at (0, 0).
-  const t = Math.max(1, Math.min(p.h, p.w) / 8);
-  seg(-0.5 + t, -0.5, -0.5, -0.5 + t);
   return new THREE.BufferGeometry().setAttribute(
     'position',
     new THREE.Float32BufferAttribute(pts, 3),

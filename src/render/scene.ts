@@ -17,6 +17,7 @@ import { GuideView } from './guides';
 import { FlowView } from './flow';
 import { LegendsView } from './legends';
 import { KeyedPool } from './pool';
+import { ReducedTarget } from './reduced';
 
 export interface SceneModel {
   params: Params;
@@ -35,6 +36,14 @@ function lookContext(model: SceneModel): { viz: VizParams; sens: Sensitivity; gl
   if (model.values)
     for (const v of model.values.values()) globalMax = Math.max(globalMax, v.stats.maxAbs);
   return { viz: vizOf(model.params), sens: model.params.viz.sensitivity, globalMax };
+}
+
+/**
+ * Vertical field of view (degrees) for a window of this aspect: 45°, widened for windows taller
+ * than wide so that the picture keeps its width, as the original tool does (docs/layout.md).
+ */
+export function fovFor(aspect: number): number {
+  return 45 / Math.min(1, aspect > 0 ? aspect : 1);
 }
 
 export class SceneView {
@@ -58,11 +67,24 @@ export class SceneView {
   private frameTimes: number[] = [];
   private lastFrame = 0;
   private spin = 0;
-  /** Full-resolution pixel ratio, and the reduced one used while the view moves (adaptive). */
+  /**
+   * Full-resolution pixel ratio (the canvas's), and the one the matrices are drawn at: lower
+   * while the view moves and frames miss their budget (adaptive); legends stay at full.
+   */
   private readonly fullRatio: number;
   private ratio: number;
   private lastMotion = 0;
   private restoreTimer: number | undefined;
+  private readonly reduced = new ReducedTarget();
+  /** When the resolution last went down, and how long to wait before trying a step up. */
+  private lastDown = 0;
+  private lastUp = 0;
+  private upDelay = 1000;
+  /**
+   * For tests and the bench: the ratio to draw at while the view moves, instead of the one the
+   * frame times call for; null: adaptive.
+   */
+  fixedRatio: number | null = null;
   /** Called after each drawn frame (for the animation driver, stats and "ready"). */
   onFrame: ((now: number) => void) | null = null;
   /** Called when a camera move ends. */
@@ -91,7 +113,7 @@ export class SceneView {
     this.renderer.setClearColor(0x000000, 1);
     container.appendChild(this.renderer.domElement);
     this.camera = new THREE.PerspectiveCamera(
-      45,
+      fovFor(container.clientWidth / Math.max(1, container.clientHeight)),
       container.clientWidth / Math.max(1, container.clientHeight),
       0.1,
       1e6,
@@ -134,6 +156,7 @@ export class SceneView {
     if (w === 0 || h === 0) return;
     this.renderer.setSize(w, h);
     this.camera.aspect = w / h;
+    this.camera.fov = fovFor(w / h);
     this.camera.updateProjectionMatrix();
   }
 
@@ -157,13 +180,12 @@ export class SceneView {
     if (this.sizeDirty) this.applySize();
     this.legends.orient(this.camera);
     const t0 = performance.now();
-    this.prepareViews(this.camera, this.renderer.domElement.height);
-    this.renderer.render(this.scene, this.camera);
+    this.drawScene();
     if (this.lens) this.drawLens();
     const cpu = performance.now() - t0;
     if (this.framesDrawn < 3)
       performance.measure(`mm3d:frame${this.framesDrawn}`, { start: t0, duration: cpu });
-    const moving = this.spin !== 0 || this.animating || now - this.lastMotion < 200;
+    const moving = this.isMoving(now);
     // While the view moves, the time between frames is the frame time; a single redraw after a
     // pause has no meaningful interval, so its own drawing time counts instead.
     this.frameTimes.push(moving && this.lastFrame ? now - this.lastFrame : cpu);
@@ -174,12 +196,48 @@ export class SceneView {
     this.onFrame?.(now);
   }
 
+  /** Whether the view is moving (spin, animation, or a camera move in the last 200 ms). */
+  private isMoving(now: number): boolean {
+    return this.spin !== 0 || this.animating || now - this.lastMotion < 200;
+  }
+
+  /** Whether the view is moving now (for tests). */
+  get moving(): boolean {
+    return this.isMoving(performance.now());
+  }
+
+  /**
+   * The current view: the whole scene at full resolution, or, at a reduced ratio, the matrices
+   * offscreen at that ratio stretched over the canvas and the legends on top at full resolution.
+   */
+  private drawScene(): void {
+    const el = this.renderer.domElement;
+    if (this.ratio >= this.fullRatio) {
+      this.prepareViews(this.camera, el.height);
+      this.renderer.render(this.scene, this.camera);
+      return;
+    }
+    const target = this.reduced.targetFor(el.clientWidth, el.clientHeight, this.ratio);
+    this.reduced.draw(this.renderer, this.scene, this.legends.group, this.camera, target, (h) =>
+      this.prepareViews(this.camera, h),
+    );
+  }
+
   /**
    * While the view moves, frames that take too long are drawn at a lower resolution (down to half
-   * in each direction); a still view is redrawn at full resolution. Software renderers (and slow
-   * GPUs) pay per pixel, so this keeps motion fluid without touching what a still picture shows.
+   * in each direction), and a lower resolution is left again, a step at a time, once frames come
+   * in under budget (a step up that misses the budget at once is retried later and later). A still
+   * view is drawn at full resolution. Software renderers (and slow GPUs) pay per pixel, so this
+   * keeps motion fluid without touching what a still picture shows; legends are always drawn at
+   * full resolution.
    */
   private adapt(): void {
+    const now = performance.now();
+    this.scheduleRestore();
+    if (this.fixedRatio !== null) {
+      if (this.ratio !== this.fixedRatio) this.pendingRatio = this.fixedRatio;
+      return;
+    }
     const recent = this.frameTimes.slice(-6);
     if (recent.length < 6) return;
     const sorted = [...recent].sort((a, b) => a - b);
@@ -188,11 +246,23 @@ export class SceneView {
     if (median > 24 && this.ratio > min) {
       this.pendingRatio = Math.max(min, this.ratio * 0.75);
       this.frameTimes.length = 0;
+      // A step up that did not hold: wait longer before the next one.
+      if (now - this.lastUp < 1000) this.upDelay = Math.min(8000, this.upDelay * 2);
+      this.lastDown = now;
+    } else if (median < 18 && this.ratio < this.fullRatio && now - this.lastDown > this.upDelay) {
+      this.pendingRatio = Math.min(this.fullRatio, this.ratio / 0.75);
+      this.frameTimes.length = 0;
+      this.lastUp = now;
     }
+  }
+
+  /** Back to full resolution 300 ms after the view stops moving. */
+  private scheduleRestore(): void {
     window.clearTimeout(this.restoreTimer);
     this.restoreTimer = window.setTimeout(() => {
       if (this.spin === 0 && !this.animating && this.ratio !== this.fullRatio) {
         this.pendingRatio = this.fullRatio;
+        this.upDelay = 1000;
         this.invalidate();
       }
     }, 300);
@@ -201,13 +271,12 @@ export class SceneView {
   /** A resolution to switch to at the next drawn frame (see frame()). */
   private pendingRatio: number | null = null;
 
+  /** The ratio the matrices are drawn at (the canvas stays at full resolution). */
   private setRatio(r: number): void {
-    this.ratio = r;
-    this.renderer.setPixelRatio(r);
-    this.renderer.setSize(this.container.clientWidth, this.container.clientHeight);
+    this.ratio = Math.min(r, this.fullRatio);
   }
 
-  /** Current drawing resolution relative to CSS pixels (lower while moving on slow renderers). */
+  /** The matrices' drawing resolution relative to CSS pixels (lower while moving on slow renderers). */
   get pixelRatio(): number {
     return this.ratio;
   }
@@ -281,8 +350,7 @@ export class SceneView {
       const times: number[] = [];
       for (let k = 0; k < repeats; k++) {
         const t0 = performance.now();
-        this.prepareViews(this.camera, this.renderer.domElement.height);
-        this.renderer.render(this.scene, this.camera);
+        this.drawScene();
         gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
         times.push(performance.now() - t0);
       }

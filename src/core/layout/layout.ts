@@ -177,7 +177,7 @@ export function computeLayout(params: Params): Layout {
     const t0 = choices.positive ? Ke - 1 : 0;
     let O: Vec3;
     if (resultOrigin) O = madd(resultOrigin, [ez, -tRes]);
-    else O = [-(Je - 1) / 2, (Ie - 1) / 2, -(Ke - 1) / 2]; // root: box centred on the world origin
+    else O = [-(Je - 1) / 2, (Ie - 1) / 2, -(Ke - 1) / 2]; // root: box centred (then the whole expression, below)
     const at = (u: number, v: number, t: number): Vec3 => madd(O, [ex, u], [ey, v], [ez, t]);
     const key = pathKey(path);
     const minusEy = scale(ey, -1);
@@ -355,5 +355,22 @@ export function computeLayout(params: Params): Layout {
       max[a] = Math.max(max[a]!, m.box.max[a]!);
     }
   }
-  return { matrices, matmuls, bounds: { min, max } };
+  // The whole expression is centred on the world origin, as the original tool centres it, so that
+  // a link's camera (position and target in world units) frames the same part of it.
+  const c: Vec3 = [-(min[0] + max[0]) / 2, -(min[1] + max[1]) / 2, -(min[2] + max[2]) / 2];
+  if (c.some((x) => x !== 0)) {
+    for (const [k, p] of matrices) matrices.set(k, { ...p, origin: add(p.origin, c) });
+    for (const m of matmuls) {
+      m.interiorOrigin = add(m.interiorOrigin, c);
+      m.box = { min: add(m.box.min, c), max: add(m.box.max, c) };
+      const f = m.flow;
+      m.flow = {
+        tail: add(f.tail, c),
+        tip: add(f.tip, c),
+        leftVane: add(f.leftVane, c),
+        rightVane: add(f.rightVane, c),
+      };
+    }
+  }
+  return { matrices, matmuls, bounds: { min: add(min, c), max: add(max, c) } };
 }

@@ -2,7 +2,7 @@
  * The values of a whole expression: every leaf from its initializer (or loaded data), every matmul
  * result as the product of its arguments followed by its epilog, bottom-up. Results are cached by
  * a key of everything they depend on, so a change recomputes only what it touches. Each matrix
- * also gets its statistics (for sensitivity ranges) and max-|value| pooled levels (for drawing
+ * also gets its statistics (for sensitivity ranges) and pooled levels (mean magnitudes, for drawing
  * cells smaller than a pixel without shimmer). Pure: runs in a worker or in Node tests.
  */
 import type { Arg, Params } from '../params/schema';
@@ -32,7 +32,7 @@ export interface MatrixValues {
   w: number;
   data: Float32Array;
   stats: MatrixStats;
-  /** Pooled levels 1, 2, …: each cell holds the value of largest magnitude it covers. */
+  /** Pooled levels 1, 2, …: each cell holds the mean magnitude of the cells it covers (poolLevel). */
   levels: Level[];
   error?: string;
 }
@@ -61,11 +61,13 @@ export function statsOf(d: Float32Array): MatrixStats {
   return { maxAbs, minAbs, nonFinite };
 }
 
-/** The value of larger magnitude (NaN wins: it must stay visible). */
-const bigger = (best: number, v: number): number =>
-  v !== v || Math.abs(v) > Math.abs(best) ? v : best;
-
-/** One pooled level: sizes halve as GL mip levels do (floor, at least 1); odd leftovers join the last cell. */
+/**
+ * One pooled level: sizes halve as GL mip levels do (floor, at least 1); odd leftovers join the
+ * last cell. A pooled cell stands for the cells it covers as they look from afar (docs/colors.md,
+ * "Shading and distance"): its magnitude is their mean magnitude (a ball's area grows about linearly with
+ * |value|, so the mean keeps the share of the surface the balls cover), its sign that of their sum
+ * (positive on a tie); all zeros pool to zero, and a NaN wins (it must stay visible).
+ */
 export function poolLevel(src: Level): Level {
   const h = Math.max(1, src.h >> 1);
   const w = Math.max(1, src.w >> 1);
@@ -76,32 +78,36 @@ export function poolLevel(src: Level): Level {
     const r0 = Math.min(src.h - 1, 2 * a);
     const r1 = a === h - 1 ? src.h - 1 : 2 * a + 1;
     const o = a * w;
+    let startB = 0;
     if (r1 === r0 + 1 && sw >= 2) {
       // Fast path: two rows, two columns per cell (all but the last column).
       const p0 = r0 * sw;
       const p1 = p0 + sw;
-      const full = w - 1;
-      for (let b = 0; b < full; b++) {
+      startB = w - 1;
+      for (let b = 0; b < startB; b++) {
         const c = 2 * b;
-        let best = d[p0 + c]!;
-        if (best !== best) {
-          out[o + b] = best;
-          continue;
-        }
-        best = bigger(best, d[p0 + c + 1]!);
-        best = bigger(best, d[p1 + c]!);
-        best = bigger(best, d[p1 + c + 1]!);
-        out[o + b] = best;
+        const x0 = d[p0 + c]!,
+          x1 = d[p0 + c + 1]!,
+          x2 = d[p1 + c]!,
+          x3 = d[p1 + c + 1]!;
+        const mean = 0.25 * (Math.abs(x0) + Math.abs(x1) + Math.abs(x2) + Math.abs(x3));
+        out[o + b] = mean !== mean ? NaN : x0 + x1 + x2 + x3 < 0 ? -mean : mean;
       }
     }
-    const startB = r1 === r0 + 1 && sw >= 2 ? w - 1 : 0;
     for (let b = startB; b < w; b++) {
       const c0 = Math.min(sw - 1, 2 * b);
       const c1 = b === w - 1 ? sw - 1 : 2 * b + 1;
-      let best = d[r0 * sw + c0]!;
+      let sum = 0;
+      let abs = 0;
       for (let r = r0; r <= r1; r++)
-        for (let c = c0; c <= c1; c++) best = bigger(best, d[r * sw + c]!);
-      out[o + b] = best;
+        for (let c = c0; c <= c1; c++) {
+          const v = d[r * sw + c]!;
+          sum += v;
+          abs += Math.abs(v);
+        }
+      const mean = abs / ((r1 - r0 + 1) * (c1 - c0 + 1));
+      // NaN in, NaN out (abs is NaN); Infinity stays Infinity.
+      out[o + b] = mean !== mean ? NaN : sum < 0 ? -mean : mean;
     }
   }
   return { h, w, data: out };

@@ -28,7 +28,8 @@ export const CELLS_PER_PIXEL = { near: 0.2, far: 0.6 } as const;
  * GLSL reads them as VIZ_MIN_SIZE, VIZ_MIN_LIGHT, VIZ_MAX_LIGHT and VIZ_ELEM_SCALE:
  *   minSize: smallest ball, as a fraction of the largest (the size of |value| = absmin);
  *   minLight / maxLight: lightness of the smallest and of the largest |value|;
- *   elemScale: the largest ball's diameter in cells (a ball's radius is 0.5 * elemScale * size).
+ *   elemScale: packed as the largest ball's diameter in cells (elemScale times
+ *   BALL_DIAMETER_PER_ELEM_SCALE; a ball's radius is 0.5 * VIZ_ELEM_SCALE * size).
  */
 export const VIZ_PACKING = [
   'minSize',
@@ -43,10 +44,25 @@ export const HUE_PACKING = [
   'hueSpread',
 ] as const satisfies readonly (keyof VizParams)[];
 
-/** `uViz` and `uHue` components, in packing order, of a set of look settings. */
+/**
+ * The largest ball's visible diameter, in cells, per unit of `elem scale` (docs/colors.md,
+ * "Size"). The original tool draws a ball as a sprite `elem scale` times the window's height
+ * across at unit depth, the ball filling 0.84 of the sprite, while a 45° camera spans the height
+ * with 2 tan(22.5°) = 0.83 units at unit depth: 0.84 * 0.83 = 0.70. So at `elem scale` 1.25 the
+ * largest balls nearly touch (0.87 of a cell) and faces stay see-through.
+ */
+export const BALL_DIAMETER_PER_ELEM_SCALE = 0.7;
+
+/** The light of a ball averaged over its disc, as a fraction of its colour (ball-shade.ts). */
+export const BALL_MEAN_LIGHT = 0.485;
+
+/**
+ * `uViz` and `uHue` components, in packing order, of a set of look settings. `elemScale` reaches
+ * the shaders as the largest ball's diameter in cells.
+ */
 export function packViz(v: VizParams): [number, number, number, number] {
   const [a, b, c, d] = VIZ_PACKING;
-  return [v[a], v[b], v[c], v[d]];
+  return [v[a], v[b], v[c], v[d] * BALL_DIAMETER_PER_ELEM_SCALE];
 }
 export function packHue(v: VizParams): [number, number, number] {
   const [a, b, c] = HUE_PACKING;
@@ -89,6 +105,7 @@ export function glslConstants(): string {
     lines.push(`#define MODE_${macroWord(k)} ${glslInt(v)}`);
   for (const [k, v] of Object.entries(CELLS_PER_PIXEL))
     lines.push(`#define ${macroWord(k)}_CELLS_PER_PIXEL ${glslFloat(v)}`);
+  lines.push(`#define BALL_MEAN_LIGHT ${glslFloat(BALL_MEAN_LIGHT)}`);
   VIZ_PACKING.forEach((k, i) => lines.push(`#define VIZ_${macroWord(k)} uViz.${SWIZZLE[i]}`));
   HUE_PACKING.forEach((k, i) => lines.push(`#define ${macroWord(k)} uHue.${SWIZZLE[i]}`));
   return lines.join('\n') + '\n';

@@ -1,7 +1,8 @@
 /**
  * The flat path of the matrix program (every MODE; all of MODE_FAR): a cell under about two
- * pixels drawn flat, from the max-|value| pooled level whose texel covers at least a pixel, so
- * there is no shimmer or moiré when zoomed out. Uses the matrix program's lookAt, so it is placed
+ * pixels drawn flat, from the pooled level whose texel covers at least a pixel (each pooled cell
+ * stands for the average of the cells it covers), so there is no shimmer or moiré when zoomed out
+ * and a matrix seen from afar looks like its average appearance. Uses the matrix program's lookAt, so it is placed
  * after it.
  */
 export const flatPath = /* glsl */ `
@@ -22,9 +23,11 @@ vec4 farLook(vec2 q, ivec2 cell) {
 #endif
 }
 
-// Flat colour of a cell drawn as less than a couple of pixels: darker when its ball is smaller.
+// Flat colour of a cell drawn as less than a couple of pixels: its ball's average over the cell,
+// the ball's mean light times the share of the cell its disc covers (docs/colors.md, "Shading and distance").
 vec3 flatShade(vec4 look) {
-  return look.rgb * mix(0.35, 1.0, clamp(look.a * VIZ_ELEM_SCALE, 0.0, 1.0));
+  float d = look.a * VIZ_ELEM_SCALE;
+  return look.rgb * (BALL_MEAN_LIGHT * min(1.0, 0.7854 * d * d));
 }
 
 // The flat colour of \`cell\` at plane position q, or discard for an exact zero.

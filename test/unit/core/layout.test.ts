@@ -576,17 +576,78 @@ describe('children grow outward (no cube inside its parent)', () => {
   });
 });
 
+describe('centring (docs/layout.md)', () => {
+  it('the bounding box of all cubes is centred on the origin, and is their union', () => {
+    for (const expr of [
+      'L @ R',
+      'A @ B @ C',
+      'A @ (B @ C)',
+      '(A @ B) @ (C @ D)',
+      'A @ B @ C @ D',
+    ]) {
+      for (const scatter of [0, 7]) {
+        const lay = computeLayout(state(expr, { scatter }));
+        const lo: Vec3 = [Infinity, Infinity, Infinity];
+        const hi: Vec3 = [-Infinity, -Infinity, -Infinity];
+        for (const m of lay.matmuls) {
+          // Each box against its own cells: the corners of the interior, gap cells further out
+          // (minus half a cell: the box is the extents plus 2 * gap - 1).
+          for (let a = 0; a < 3; a++) {
+            lo[a] = Math.min(lo[a]!, m.box.min[a]!);
+            hi[a] = Math.max(hi[a]!, m.box.max[a]!);
+          }
+        }
+        for (let a = 0; a < 3; a++) {
+          expect(lo[a]! + hi[a]!, `${expr} scatter ${scatter} axis ${a}`).toBeCloseTo(0, 9);
+          expect(lay.bounds.min[a]).toBeCloseTo(lo[a]!, 9);
+          expect(lay.bounds.max[a]).toBeCloseTo(hi[a]!, 9);
+        }
+        // Every cell of every matrix lies inside the bounds.
+        for (const p of lay.matrices.values())
+          for (const [r, c] of [
+            [0, 0],
+            [p.h - 1, p.w - 1],
+          ] as const) {
+            const q = cellPoint(p, r, c);
+            for (let a = 0; a < 3; a++) {
+              expect(q[a]).toBeGreaterThanOrEqual(lay.bounds.min[a]! - EPS);
+              expect(q[a]).toBeLessThanOrEqual(lay.bounds.max[a]! + EPS);
+            }
+          }
+      }
+    }
+  });
+
+  it('a chain is centred as a whole, not on its root cube: A @ B @ C extends left, so the root sits right of the origin', () => {
+    const lay = computeLayout(state('A @ B @ C', {}));
+    const root = lay.matmuls.find((m) => m.key === 'root')!;
+    expect((root.box.min[0] + root.box.max[0]) / 2).toBeGreaterThan(1);
+  });
+});
+
 describe('scatter (docs/layout.md, spacing)', () => {
   function centreOf(lay: Layout, key: string): Vec3 {
     const m = lay.matmuls.find((x) => x.key === key)!;
     return mid(interiorPoint(m, 0, 0, 0), interiorPoint(m, m.I - 1, m.J - 1, m.K - 1));
   }
+  /**
+   * The layout seen from the root cube's centre: the whole expression is centred on the origin,
+   * which moves with the scatter; the rules below are about positions relative to the root.
+   */
+  function fromRoot(lay: Layout): Layout {
+    const c = centreOf(lay, 'root');
+    const matrices = new Map(
+      [...lay.matrices].map(([k, p]) => [k, { ...p, origin: sub(p.origin, c) }] as const),
+    );
+    const matmuls = lay.matmuls.map((m) => ({ ...m, interiorOrigin: sub(m.interiorOrigin, c) }));
+    return { ...lay, matrices, matmuls };
+  }
 
   it('a child matmul moves away from its parent by scatter * mult; plain matrices stay', () => {
     for (const scheme of ['blocks', 'zigzag', 'wheel']) {
       for (const expr of ['A @ B @ C', 'A @ (B @ C)']) {
-        const a = computeLayout(state(expr, { scheme }));
-        const b = computeLayout(state(expr, { scheme, scatter: 10 }));
+        const a = fromRoot(computeLayout(state(expr, { scheme })));
+        const b = fromRoot(computeLayout(state(expr, { scheme, scatter: 10 })));
         const childKey = expr === 'A @ B @ C' ? 'left' : 'right';
         const plainKey = expr === 'A @ B @ C' ? 'right' : 'left';
         const rootCentre = centreOf(a, 'root');
@@ -621,8 +682,8 @@ describe('scatter (docs/layout.md, spacing)', () => {
 
   it('molecule and blast scale the shift: (A @ B @ C) @ D with total 3 matmuls', () => {
     const shiftOf = (layout: Record<string, unknown>, key: string): number => {
-      const a = computeLayout(state('A @ B @ C @ D', {}));
-      const b = computeLayout(state('A @ B @ C @ D', layout));
+      const a = fromRoot(computeLayout(state('A @ B @ C @ D', {})));
+      const b = fromRoot(computeLayout(state('A @ B @ C @ D', layout)));
       return norm(
         sub(cellPoint(b.matrices.get(key)!, 0, 0), cellPoint(a.matrices.get(key)!, 0, 0)),
       );

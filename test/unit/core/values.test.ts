@@ -496,11 +496,19 @@ describe('computeValues', () => {
 });
 
 describe('poolLevel', () => {
-  it('keeps the value of largest magnitude with its sign (4x4 -> 2x2)', () => {
+  it('holds the mean magnitude of each 2x2 block with the sign of its sum (4x4 -> 2x2, by hand)', () => {
     const src = Float32Array.of(1, -2, 0.5, 0.25, 0.1, 0.2, 3, -4, -9, 8, 0, 0, 7, 6, 0, -0.5);
     const l = poolLevel({ h: 4, w: 4, data: src });
     expect([l.h, l.w]).toEqual([2, 2]);
-    expect(Array.from(l.data)).toEqual([-2, -4, -9, -0.5]);
+    // |1|+|-2|+|0.1|+|0.2| = 3.3, sum -0.7; 0.5+0.25+3+4 = 7.75, sum -0.25; 9+8+7+6 = 30, sum 12;
+    // 0.5, sum -0.5.
+    const want = [-3.3 / 4, -7.75 / 4, 30 / 4, -0.5 / 4];
+    l.data.forEach((x, n) => expect(x).toBeCloseTo(want[n]!, 6));
+  });
+
+  it('pools zeros to zero, and a tie of signs to positive', () => {
+    const l = poolLevel({ h: 2, w: 4, data: Float32Array.of(0, 0, 1, -1, 0, 0, -1, 1) });
+    expect(Array.from(l.data)).toEqual([0, 1]);
   });
 
   it('GL mip sizes: max(1, floor(n/2))', () => {
@@ -523,7 +531,7 @@ describe('poolLevel', () => {
     }
   });
 
-  it('poolLevels go down to 1x1 with mip sizes, and nothing is lost on odd shapes', () => {
+  it('poolLevels go down to 1x1 with mip sizes; odd leftovers join the last cell', () => {
     for (const [h, w] of [
       [5, 7],
       [33, 1],
@@ -532,40 +540,39 @@ describe('poolLevel', () => {
       [6, 6],
     ] as const) {
       const data = rand(h * w, h * w);
-      // put the largest magnitude in the last row and column (where odd leftovers are)
-      data[h * w - 1] = -50;
       const levels = poolLevels(h, w, data);
       let eh: number = h;
       let ew: number = w;
+      let prev: { h: number; w: number; data: Float32Array } = { h, w, data };
       for (const l of levels) {
         eh = Math.max(1, Math.floor(eh / 2));
         ew = Math.max(1, Math.floor(ew / 2));
         expect([l.h, l.w]).toEqual([eh, ew]);
-        // every level still holds the overall max-magnitude value
-        expect(Array.from(l.data)).toContain(-50);
+        // Each pooled cell against the cells it covers in the level below, listed by hand: rows
+        // 2a and 2a+1 (through the last row for the last cell; a single row when there is one),
+        // the same for columns.
+        for (let a = 0; a < l.h; a++)
+          for (let b = 0; b < l.w; b++) {
+            const r0 = Math.min(prev.h - 1, 2 * a);
+            const r1 = a === l.h - 1 ? prev.h - 1 : 2 * a + 1;
+            const c0 = Math.min(prev.w - 1, 2 * b);
+            const c1 = b === l.w - 1 ? prev.w - 1 : 2 * b + 1;
+            let sum = 0,
+              abs = 0,
+              n = 0;
+            for (let r = r0; r <= r1; r++)
+              for (let c = c0; c <= c1; c++) {
+                const x = prev.data[r * prev.w + c]!;
+                sum += x;
+                abs += Math.abs(x);
+                n++;
+              }
+            expect(l.data[a * l.w + b]).toBeCloseTo((sum < 0 ? -1 : 1) * (abs / n), 5);
+          }
+        prev = l;
       }
       const last = levels[levels.length - 1]!;
       expect([last.h, last.w]).toEqual([1, 1]);
-      expect(last.data[0]).toBe(-50);
-    }
-  });
-
-  it('each pooled value is one of the values of its 2x2 block (even shape, by hand)', () => {
-    const h = 6,
-      w = 8;
-    const data = rand(h * w, 42);
-    const l = poolLevel({ h, w, data });
-    for (let a = 0; a < 3; a++) {
-      for (let b = 0; b < 4; b++) {
-        const block = [
-          data[2 * a * w + 2 * b]!,
-          data[2 * a * w + 2 * b + 1]!,
-          data[(2 * a + 1) * w + 2 * b]!,
-          data[(2 * a + 1) * w + 2 * b + 1]!,
-        ];
-        const best = block.reduce((x, y) => (Math.abs(y) > Math.abs(x) ? y : x));
-        expect(l.data[a * 4 + b]).toBe(best);
-      }
     }
   });
 

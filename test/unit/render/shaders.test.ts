@@ -139,7 +139,7 @@ describe('shared constants', () => {
       hueGap: 6,
       hueSpread: 7,
     };
-    expect(packViz(viz)).toEqual([1, 2, 3, 4]);
+    expect(packViz(viz)).toEqual([1, 2, 3, 4 * 0.7]);
     expect(packHue(viz)).toEqual([5, 6, 7]);
   });
 
