@@ -8,6 +8,7 @@ import {
   type MultiplyJob,
   computeValuesAsync,
   leafValues,
+  poolLevels,
   settledLeaves,
 } from '../core/model/values';
 import type { Params } from '../core/params/schema';
@@ -113,12 +114,32 @@ serve<ComputeRequest, ComputeReply>(async ({ params, have, leafData }, progress)
   const used = new Set(r.keys.values());
   for (const k of [...cache.keys()]) if (!used.has(k)) cache.delete(k);
   const entries: ComputeReply['entries'] = [];
+  // Pooled levels are moved to the page, not copied: this thread never reads them again (products
+  // need only the data, which stays here for the next state). Copying a big layer's values costs
+  // both threads hundreds of milliseconds; the levels are a quarter of them.
+  const transfer = new Set<ArrayBuffer>();
+  const sent = new Map<string, MatrixValues>();
   for (const [path, key] of r.keys) {
     const v = r.values.get(path)!;
-    cache.set(key, v);
-    entries.push(have.includes(key) ? { path, key } : { path, key, values: v });
+    if (have.includes(key)) {
+      cache.set(key, v);
+      entries.push({ path, key });
+      continue;
+    }
+    let out = sent.get(key);
+    if (!out) {
+      // Levels moved away with an earlier answer are made again (the page has dropped them since).
+      out =
+        v.levels.length === 0 && (v.h > 1 || v.w > 1)
+          ? { ...v, levels: poolLevels(v.h, v.w, v.data) }
+          : v;
+      for (const l of out.levels) transfer.add(l.data.buffer as ArrayBuffer);
+      sent.set(key, out);
+    }
+    cache.set(key, { ...out, levels: [] });
+    entries.push({ path, key, values: out });
   }
-  return { reply: { entries } };
+  return { reply: { entries }, transfer: [...transfer] };
 });
 
 // Start the helper thread now, so that it has loaded when the first big product comes.
