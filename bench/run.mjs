@@ -24,6 +24,7 @@ import path from 'node:path';
 import { serve, launch, newPage } from '../test/browser/harness.mjs';
 import { SCENES, makeCsv } from '../test/scenes/scenes.mjs';
 import { kernelInChromium, kernelRows, kernelTable } from './kernel.mjs';
+import { explorerSwitchRuns, explorerSwitchTable } from './explorer.mjs';
 
 // Fixtures for the data scenes, made once.
 const CSV = makeCsv(256, 768);
@@ -485,6 +486,20 @@ async function main() {
       kernel = { error: String(e).split('\n')[0] };
     }
   }
+  // The explorer section: switching head and layer once the explorer is open.
+  let switches = null;
+  if (!filters.length || filters.some((f) => 'explorer switch'.includes(f))) {
+    if (!browser.isConnected()) browser = await launch();
+    try {
+      switches = await withTimeout(
+        explorerSwitchRuns(browser, base, Math.min(RUNS, 3)),
+        300000,
+        'the explorer switch section',
+      );
+    } catch (e) {
+      switches = { error: String(e).split('\n')[0] };
+    }
+  }
   await withTimeout(browser.close(), 15000, 'closing the browser').catch(() => undefined);
   server.close();
 
@@ -551,6 +566,13 @@ async function main() {
       .join(' ')})`,
   );
 
+  if (switches?.error) console.log(`\nexplorer switch section FAILED: ${switches.error}`);
+  else if (switches) {
+    console.log('');
+    console.log(explorerSwitchTable(switches, median));
+    if (switches.errors.length)
+      console.log(`explorer page errors: ${switches.errors.slice(0, 3).join(' | ')}`);
+  }
   if (kernel?.error) console.log(`\nkernel section FAILED: ${kernel.error}`);
   else if (kernel) {
     console.log('');
@@ -577,6 +599,7 @@ async function main() {
         loadEnd: os.loadavg(),
         results,
         kernel: kernel && !kernel.error ? kernelRows(kernel, 'wallS') : kernel,
+        explorerSwitch: switches,
       },
       null,
       2,

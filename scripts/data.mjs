@@ -3,7 +3,7 @@
  * texts) and the seeded batch maker that mixes corpus windows with synthetic repeated spans.
  */
 import { readFileSync, existsSync } from 'node:fs';
-import { encode, VOCAB } from './gpt-tf.mjs';
+import { encode } from './gpt-tf.mjs';
 
 /** A small seeded generator (32-bit Weyl sequence, splitmix-style output), same as src/core/tensor/rng.ts. */
 export function makeRng(seed) {
@@ -41,8 +41,15 @@ export function corpusTokens(dir = '/usr/share/common-licenses') {
   return { files, tokens: encode(text) };
 }
 
-/** Random token ids among the printable characters (not newline). */
-const randomToken = (rng) => 1 + rng.int(VOCAB.length - 1);
+/**
+ * The alphabet of synthetic random spans: lowercase letters and digits. A small alphabet keeps the
+ * induction head's token matching within what a 16-wide head can tell apart; scripts/heads.mjs and
+ * the head tests draw their random sequences from the same alphabet.
+ */
+export const SPAN_ALPHABET = encode('abcdefghijklmnopqrstuvwxyz0123456789');
+
+/** A random token id from SPAN_ALPHABET. */
+export const randomToken = (rng) => SPAN_ALPHABET[rng.int(SPAN_ALPHABET.length)];
 
 /**
  * One sequence of T + 1 tokens of a kind: 'text' (a corpus window), 'repeat' (a random span of

@@ -56,13 +56,14 @@ export function paramShapes(cfg = CONFIG, vocab = VOCAB.length) {
 }
 
 /** Fresh parameters as tfjs variables, GPT-2's initialisation (N(0, 0.02), residual projections scaled by 1/sqrt(2 nLayer)). */
-export function initParams(seed, cfg = CONFIG) {
+export function initParams(seed, cfg = CONFIG, { sinusoidalWpe = false } = {}) {
   const params = {};
   let s = seed;
   for (const [name, shape] of Object.entries(paramShapes(cfg))) {
     let init;
     if (name.endsWith('ln_1.weight') || name.endsWith('ln_2.weight') || name === 'ln_f.weight')
       init = tf.ones(shape);
+    else if (name === 'wpe.weight' && sinusoidalWpe) init = sinusoids(shape[0], shape[1]);
     else if (shape.length === 1) init = tf.zeros(shape);
     else {
       const std = name.endsWith('c_proj.weight') ? 0.02 / Math.sqrt(2 * cfg.nLayer) : 0.02;
@@ -71,6 +72,24 @@ export function initParams(seed, cfg = CONFIG) {
     params[name] = tf.variable(init, true, name);
   }
   return params;
+}
+
+/**
+ * Sine/cosine position codes at the scale of the token embeddings (per-component std 0.02), as a
+ * starting point for the learned position embeddings: a fixed offset between positions is then a
+ * rotation, which a previous-token head can find early in training. Training still moves them.
+ */
+function sinusoids(n, d) {
+  const out = new Float32Array(n * d);
+  const scale = 0.02 / Math.SQRT1_2;
+  for (let p = 0; p < n; p++) {
+    for (let i = 0; i < d / 2; i++) {
+      const f = p / 10000 ** ((2 * i) / d);
+      out[p * d + 2 * i] = scale * Math.sin(f);
+      out[p * d + 2 * i + 1] = scale * Math.cos(f);
+    }
+  }
+  return tf.tensor2d(out, [n, d]);
 }
 
 function layerNorm(x, w, b, eps) {

@@ -14,8 +14,8 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONFIG, VOCAB, forward, readSafetensors } from './gpt-tf.mjs';
-import { makeRng } from './data.mjs';
+import { CONFIG, forward, readSafetensors } from './gpt-tf.mjs';
+import { makeRng, randomToken } from './data.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -34,7 +34,7 @@ const params = {};
 for (const [name, t] of Object.entries(tensors)) params[name] = tf.tensor(t.data, t.shape);
 
 const rng = makeRng(SEED);
-const tok = () => 1 + rng.int(VOCAB.length - 1);
+const tok = () => randomToken(rng);
 const random = Array.from({ length: N }, () => Array.from({ length: CONFIG.nCtx }, tok));
 const repeated = Array.from({ length: N }, () => {
   const s = Array.from({ length: SPAN }, tok);

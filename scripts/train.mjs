@@ -35,6 +35,8 @@ const CHECKPOINT = 50;
 /** Repeated spans' lengths: 2 + floor(u^SKEW * 23), so SKEW > 1 favours short periods. */
 const SKEW = Number(arg('skew', 3));
 const WARM_PREV = Number(arg('warm-prev', 0));
+/** Position embeddings start as sinusoids (`--wpe sin`) or GPT-2's N(0, 0.02) (`--wpe normal`). */
+const WPE = arg('wpe', 'normal');
 /** Fractions of corpus windows and of fully repeated random spans (the rest: windows with one span inserted twice). */
 const MIX = arg('mix', '0.1,0.8').split(',').map(Number);
 
@@ -47,7 +49,7 @@ tf.env().set('DEBUG', false);
 const corpus = corpusTokens();
 console.log(`corpus: ${corpus.tokens.length} characters from ${corpus.files.join(', ')}`);
 const rng = makeRng(SEED);
-const params = initParams(SEED);
+const params = initParams(SEED, undefined, { sinusoidalWpe: WPE === 'sin' });
 const optimizer = tf.train.adam(LR, 0.9, 0.95, 1e-8);
 const T = CONFIG.nCtx;
 
@@ -90,6 +92,8 @@ function save(steps, evals) {
       mix: MIX,
       spanSkew: SKEW,
       warmPrev: WARM_PREV,
+      wpeInit: WPE,
+      spanAlphabet: 'a-z0-9',
       lr: LR,
       warmup: WARMUP,
       optimizer: 'adam(0.9, 0.95)',
