@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import asc from 'assemblyscript/asc';
 import { VitePWA } from 'vite-plugin-pwa';
+import { sitePlugin } from './site/build';
 
 /** The options every WebAssembly module of ours is compiled with. */
 const ASC_OPTIONS = {
@@ -115,7 +116,12 @@ export default defineConfig({
   base: './',
   plugins: [
     kernelPlugin(),
+<<<<<<< HEAD
     preloadToolPlugin(),
+=======
+    // The guide, the tour and the gallery, made from docs/, site/tour.md and scenes/scenes.mjs.
+    sitePlugin(import.meta.dirname),
+>>>>>>> main
     // Offline after the first visit: a generated service worker precaches the whole static site
     // (every page, script, style and font). The page registers it once the first picture is up
     // (src/ui/offline.ts), so precaching does not compete with the start.
@@ -124,7 +130,7 @@ export default defineConfig({
       registerType: 'autoUpdate',
       manifest: false,
       workbox: {
-        globPatterns: ['**/*.{html,js,css,woff,woff2,png,svg,wasm,json,safetensors}'],
+        globPatterns: ['**/*.{html,js,css,woff,woff2,png,webp,svg,wasm,json,safetensors}'],
         // The bundle holds the product kernel and the font inline: above workbox's 2 MiB default.
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         // Every page's state is in its query: `/?expr=…` is the precached `/` (index.html).
@@ -146,6 +152,9 @@ export default defineConfig({
       input: {
         index: resolve(import.meta.dirname, 'index.html'),
         explorer: resolve(import.meta.dirname, 'explorer.html'),
+        reference: resolve(import.meta.dirname, 'reference.html'),
+        tour: resolve(import.meta.dirname, 'tour.html'),
+        gallery: resolve(import.meta.dirname, 'gallery.html'),
         // The <mm3d-view> element for other pages: a stable name next to index.html.
         'mm3d-view': resolve(import.meta.dirname, 'src/embed/mm3d-view.ts'),
       },

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Video export bench (`npm run bench:video` builds first, then runs this): the attention head's
-// fused vmprod animation (test/scenes/scenes.mjs) at 1200x800, exported as a 10 s, 30 fps WebM
+// fused vmprod animation (scenes/scenes.mjs) at 1200x800, exported as a 10 s, 30 fps WebM
 // through the `{exportVideo}` message; prints the wall time and its ratio to the video's length
 // (target: under 3x real time) and writes the file to bench-output/attention-fused.webm.
 //
@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve, launch, newPage, waitReady } from '../test/browser/harness.mjs';
-import { paramsQuery, attentionAnimTree } from '../test/scenes/scenes.mjs';
+import { paramsQuery, attentionAnimTree } from '../scenes/scenes.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);

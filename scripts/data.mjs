@@ -42,14 +42,23 @@ export function corpusTokens(dir = '/usr/share/common-licenses') {
 }
 
 /**
- * The alphabet of synthetic random spans: lowercase letters and digits. A small alphabet keeps the
- * induction head's token matching within what a 16-wide head can tell apart; scripts/heads.mjs and
- * the head tests draw their random sequences from the same alphabet.
+ * Alphabets of synthetic random spans: every printable character (what the built-in model was
+ * trained with), or lowercase letters and digits (`--alphabet alnum`, an experiment: a smaller
+ * alphabet is easier for a 16-wide head to match). scripts/heads.mjs and the head tests measure
+ * with printable characters.
  */
-export const SPAN_ALPHABET = encode('abcdefghijklmnopqrstuvwxyz0123456789');
+export const ALPHABETS = {
+  printable: Array.from({ length: 95 }, (_, i) => i + 1),
+  alnum: encode('abcdefghijklmnopqrstuvwxyz0123456789'),
+};
+let alphabet = ALPHABETS.printable;
+export function useAlphabet(name) {
+  if (!(name in ALPHABETS)) throw new Error(`unknown alphabet ${name}`);
+  alphabet = ALPHABETS[name];
+}
 
-/** A random token id from SPAN_ALPHABET. */
-export const randomToken = (rng) => SPAN_ALPHABET[rng.int(SPAN_ALPHABET.length)];
+/** A random token id from the current alphabet. */
+export const randomToken = (rng) => alphabet[rng.int(alphabet.length)];
 
 /**
  * One sequence of T + 1 tokens of a kind: 'text' (a corpus window), 'repeat' (a random span of
@@ -64,6 +73,24 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
     const L = minSpan + Math.floor(rng.next() ** skew * (25 - minSpan));
     const span = Array.from({ length: L }, () => randomToken(rng));
     return Array.from({ length: n }, (_, i) => span[i % L]);
+  }
+  if (kind === 'period') {
+    // A random span of 8..31 tokens repeated to the end: no fixed distance back predicts the next
+    // token across sequences, so only an induction circuit (find the current token earlier, read
+    // what followed it) lowers the loss after the first period.
+    const L = 8 + rng.int(24);
+    const span = Array.from({ length: L }, () => randomToken(rng));
+    return Array.from({ length: n }, (_, i) => span[i % L]);
+  }
+  if (kind === 'pair') {
+    // Random tokens with one span of 6..16 written twice at random places: the same circuit, with
+    // the distance between the copies random too.
+    const seq = Array.from({ length: n }, () => randomToken(rng));
+    const L = 6 + rng.int(11);
+    const a = rng.int(n - 2 * L);
+    const b = a + L + rng.int(n - 2 * L - a + 1);
+    for (let i = 0; i < L; i++) seq[b + i] = seq[a + i];
+    return seq;
   }
   const start = rng.int(corpus.length - n);
   const seq = corpus.slice(start, start + n);
@@ -86,7 +113,8 @@ export function makeBatch(rng, corpus, B, T, only, mix = [0.45, 0.3], minSpan = 
   const target = new Int32Array(B * T);
   for (let b = 0; b < B; b++) {
     const r = rng.next();
-    const kind = only ?? (r < mix[0] ? 'text' : r < mix[0] + mix[1] ? 'repeat' : 'insert');
+    const kinds = mix.length > 2 ? ['text', 'period', 'pair'] : ['text', 'repeat', 'insert'];
+    const kind = only ?? (r < mix[0] ? kinds[0] : r < mix[0] + mix[1] ? kinds[1] : kinds[2]);
     const seq = makeSequence(rng, corpus, T, kind, minSpan, skew);
     for (let t = 0; t < T; t++) {
       input[b * T + t] = seq[t];

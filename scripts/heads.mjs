@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIG, forward, readSafetensors } from './gpt-tf.mjs';
-import { makeRng, randomToken } from './data.mjs';
+import { makeRng } from './data.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -34,7 +34,7 @@ const params = {};
 for (const [name, t] of Object.entries(tensors)) params[name] = tf.tensor(t.data, t.shape);
 
 const rng = makeRng(SEED);
-const tok = () => randomToken(rng);
+const tok = () => 1 + rng.int(95);
 const random = Array.from({ length: N }, () => Array.from({ length: CONFIG.nCtx }, tok));
 const repeated = Array.from({ length: N }, () => {
   const s = Array.from({ length: SPAN }, tok);

@@ -8,7 +8,9 @@
  * which a random span repeats, so that the model learns to copy (an induction head) and not only
  * English letter statistics. Options: --steps N, --seed N, --out DIR, --lr X, --batch N,
  * --mix TEXT,REPEAT (fractions of the batch), --skew P (repeated spans' length distribution),
- * --warm-prev N (curriculum: N first steps of short repeated spans).
+ * --warm-prev N (curriculum: N first steps of short repeated spans), --wpe sin|normal (position
+ * embeddings' start), --alphabet printable|alnum (random spans' characters); a mix of three
+ * fractions TEXT,PERIOD,PAIR uses the 'period' and 'pair' kinds of scripts/data.mjs instead.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -17,7 +19,7 @@ import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { CONFIG, VOCAB, initParams, forward, writeSafetensors } from './gpt-tf.mjs';
-import { makeRng, corpusTokens, makeBatch } from './data.mjs';
+import { makeRng, corpusTokens, makeBatch, useAlphabet } from './data.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -37,6 +39,8 @@ const SKEW = Number(arg('skew', 3));
 const WARM_PREV = Number(arg('warm-prev', 0));
 /** Position embeddings start as sinusoids (`--wpe sin`) or GPT-2's N(0, 0.02) (`--wpe normal`). */
 const WPE = arg('wpe', 'normal');
+const ALPHABET = arg('alphabet', 'printable');
+useAlphabet(ALPHABET);
 /** Fractions of corpus windows and of fully repeated random spans (the rest: windows with one span inserted twice). */
 const MIX = arg('mix', '0.1,0.8').split(',').map(Number);
 
@@ -93,7 +97,7 @@ function save(steps, evals) {
       spanSkew: SKEW,
       warmPrev: WARM_PREV,
       wpeInit: WPE,
-      spanAlphabet: 'a-z0-9',
+      spanAlphabet: ALPHABET,
       lr: LR,
       warmup: WARMUP,
       optimizer: 'adam(0.9, 0.95)',

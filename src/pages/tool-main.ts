@@ -167,6 +167,7 @@ setInterval(() => {
     frameMs: Math.round(app.scene.frameTime() * 10) / 10,
     geometries: gi.geometries,
     textures: gi.textures,
+    ignored: app.status.ignored.join(', '),
   });
 }, 1000);
 

@@ -34,6 +34,11 @@ export interface Status {
   elements: number;
   notices: string[];
   error: string | null;
+  /**
+   * Properties of the last link or message that neither mm3d nor the original tool knows
+   * (dropped; shown in the diag panel, not as notices: core/params/foreign.ts).
+   */
+  ignored: string[];
 }
 
 export interface AppHooks {
@@ -59,7 +64,7 @@ export class App {
   values: Map<string, MatrixValues> | null = null;
   readonly scene: SceneView;
   readonly animator: Animator;
-  readonly status: Status = { ready: false, elements: 0, notices: [], error: null };
+  readonly status: Status = { ready: false, elements: 0, notices: [], error: null, ignored: [] };
   readonly leafData: LeafData = new Map();
   readonly data: DataManager;
   private compute: ComputeClient;
@@ -120,7 +125,12 @@ export class App {
       void this.loadConfig(d.configUrl);
       return;
     }
-    this.setState(d.params, { history: mode, notices: d.notices, fit: !d.hasCamera });
+    this.setState(d.params, {
+      history: mode,
+      notices: d.notices,
+      fit: !d.hasCamera,
+      ignored: d.ignored,
+    });
   }
 
   private async loadConfig(url: string): Promise<void> {
@@ -133,8 +143,16 @@ export class App {
         throw new Error(
           `the file is longer than ${MAX_Z_TEXT} characters or nested deeper than ${STATE_BOUNDS.depth} levels`,
         );
-      const n = fromPartial(JSON.parse(text) as unknown);
-      this.setState(n.params, { history: 'replace', notices: n.notices, fit: true });
+      const raw = JSON.parse(text) as unknown;
+      const n = fromPartial(raw);
+      // A tree with its own camera keeps it, as links in the other forms do.
+      const hasCamera = typeof raw === 'object' && raw !== null && 'cam' in raw;
+      this.setState(n.params, {
+        history: 'replace',
+        notices: n.notices,
+        fit: !hasCamera,
+        ignored: n.ignored,
+      });
     } catch (e) {
       this.setState(this.params, {
         history: 'none',
@@ -147,7 +165,7 @@ export class App {
   applyPartial(props: unknown, reset: boolean, syncExpr: boolean): void {
     const n = applySetParams(this.params, props, reset, syncExpr);
     if (n.refused) this.notify(n.notices);
-    else this.setState(n.params, { history: 'push', notices: n.notices });
+    else this.setState(n.params, { history: 'push', notices: n.notices, ignored: n.ignored });
   }
 
   /** Opens or closes a menu folder (part of the state, so links keep it). */
@@ -161,11 +179,12 @@ export class App {
 
   setState(
     next: Params,
-    opts: { history?: HistoryMode; notices?: string[]; fit?: boolean } = {},
+    opts: { history?: HistoryMode; notices?: string[]; fit?: boolean; ignored?: string[] } = {},
   ): void {
     if (
       !opts.fit &&
       !opts.notices?.length &&
+      !opts.ignored?.length &&
       !this.firstState &&
       this.values !== null &&
       drawnKey(next) === drawnKey(this.params)
@@ -203,6 +222,7 @@ export class App {
     this.status.ready = false;
     this.status.error = null;
     this.status.notices = opts.notices ?? [];
+    this.status.ignored = opts.ignored ?? [];
     this.status.elements = 0;
     for (const p of layout.matrices.values()) this.status.elements += p.h * p.w;
     this.showNotices(this.status.notices);

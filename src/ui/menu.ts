@@ -41,6 +41,8 @@ export interface DiagInfo {
   frameMs: number;
   geometries: number;
   textures: number;
+  /** Properties of the last link that neither tool knows, comma-separated (Status.ignored). */
+  ignored: string;
 }
 
 export class Menu {
@@ -56,6 +58,7 @@ export class Menu {
     frameMs: 0,
     geometries: 0,
     textures: 0,
+    ignored: '',
   };
   private diagControllers: Controller[] = [];
   /** True while the menu itself opens and closes folders to show a state (not the user's doing). */
@@ -156,6 +159,7 @@ export class Menu {
     ro('frameMs', 'frame ms');
     ro('geometries', 'GPU geometries');
     ro('textures', 'GPU textures');
+    ro('ignored', 'ignored properties');
     this.actions.extras?.(gui);
   }
 

@@ -4,7 +4,7 @@
 // matmuls in the same step.
 import fs from 'node:fs';
 import { decodePng, classify, countColors, contactSheet } from './lib.mjs';
-import { attentionHeadTree, paramsQuery } from '../scenes/scenes.mjs';
+import { attentionHeadTree, paramsQuery } from '../../scenes/scenes.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const REF = '/work/shared/reference';

@@ -8,7 +8,7 @@
  * Pure TypeScript: no DOM, no three.js.
  */
 
-import { subtreeText } from './print';
+import { defaultName, subtreeText } from './print';
 import { wellFormed } from '../unicode';
 
 export type ExprNode =
@@ -190,7 +190,7 @@ class Parser {
       const body = this.operandText(left, 'left') + ' @ ' + this.operandText(right.node, 'right');
       const node: ExprNode = {
         kind: 'matmul',
-        name: body,
+        name: defaultName(left, right.node),
         named: false,
         left,
         right: right.node,
@@ -257,7 +257,7 @@ class Parser {
     return this.body.get(node) ?? subtreeText(node);
   }
 
-  /** Must agree with print.ts: the tests check parse-time names against subtreeText. */
+  /** Must agree with print.ts: the tests check parse-time text against subtreeText. */
   private operandText(node: ExprNode, side: 'left' | 'right'): string {
     if (node.kind === 'leaf') return node.name;
     if (node.named) return `(${node.name} = ${this.bodyOf(node)})`;

@@ -1,7 +1,7 @@
 /**
  * Canonical printing of expression trees (docs/expressions.md, "Canonical form"). Owns the one
  * textual form that `expr` is regenerated in when the tree changes from the menus, and the default
- * name of an unnamed matmul (its own sub-expression text). Canonical form: left-associative chains
+ * name of an unnamed matmul (its operands' names joined by `@`, see `defaultName`). Canonical form: left-associative chains
  * without parentheses, a matmul as a right operand in parentheses, a named child as `(name = ...)`,
  * a named root as `name = ...`, single spaces around `@` and `=`.
  * parseExpr(printExpr(t)) rebuilds t.
@@ -43,4 +43,25 @@ export function subtreeText(node: ExprNode): string {
 export function printExpr(node: ExprNode): string {
   if (node.kind === 'matmul' && node.named) return `${node.name} = ${subtreeText(node)}`;
   return subtreeText(node);
+}
+
+/**
+ * The name of an unnamed matmul: its operands' names joined by ` @ `, an unnamed right operand's
+ * name in parentheses. So `A @ B @ C` is called that, but the unnamed root of
+ * `(attn = Q @ K) @ V` is called `attn @ V`, as the original tool calls it (its links carry these
+ * names; docs/expressions.md). Children's names must already be set (bottom-up).
+ */
+export function defaultName(left: ExprNode, right: ExprNode): string {
+  const r = right.kind === 'matmul' && !right.named ? `(${right.name})` : right.name;
+  return `${left.name} @ ${r}`;
+}
+
+/**
+ * Whether `name` leaves a matmul unnamed: empty, its default name, or its whole sub-expression
+ * text (what unnamed matmuls were called before, and what some embedding pages still send).
+ */
+export function isDefaultName(name: string, left: ExprNode, right: ExprNode): boolean {
+  if (name === '' || name === defaultName(left, right)) return true;
+  const whole: ExprNode = { kind: 'matmul', name: '', named: false, left, right, start: 0, end: 0 };
+  return name === subtreeText(whole);
 }

@@ -50,5 +50,5 @@ export function applySetParams(
   delete rest.sync_expr;
   if (syncExpr) delete rest.expr;
   const n = normalize(deepMerge(next, rest), { keep });
-  return { params: n.params, notices: [...notices, ...n.notices], refused: false };
+  return { ...n, notices: [...notices, ...n.notices], refused: false };
 }

@@ -33,7 +33,7 @@ import {
   groupDefaults,
 } from './schema';
 import { type ExprNode, ExprError, MAX_EXPR_OPERANDS, parseExpr } from '../expr/parse';
-import { printExpr } from '../expr/print';
+import { defaultName, isDefaultName } from '../expr/print';
 import { exprOfTree, syncNames } from './tree';
 import { unifyBlocks } from '../anim/blocks';
 import { animTree, setBlockCounts } from './partitions';
@@ -41,10 +41,17 @@ import { fixShapes } from './shapes';
 import { MAX_NAME, safeName } from './names';
 import { wellFormed } from '../unicode';
 import { getAt } from './tree';
+import { isForeignKey, isForeignRootKey } from './foreign';
 
 export interface Normalized {
   params: Params;
   notices: string[];
+  /**
+   * Properties that neither mm3d nor the original tool knows, by path, each once: dropped, and
+   * shown in the diag panel rather than as notices (foreign.ts). Properties only the original
+   * writes are dropped without being listed.
+   */
+  ignored?: string[];
 }
 
 type Raw = Record<string, unknown>;
@@ -56,6 +63,9 @@ const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !
  * runs, which is synchronous, so the coercions below need not pass it along.
  */
 let keepState: unknown;
+
+/** Where readFields lists unknown properties while normalize() runs (see Normalized.ignored). */
+let ignoredSink: string[] = [];
 
 /** What a field falls back to when its new value is unusable: its value in `keepState` if valid, else the default. */
 function fallback(f: Field, path: string): { value: number | boolean | string; said: string } {
@@ -197,7 +207,7 @@ function readFields<T extends readonly Field[]>(
     }
     const f = byName(fields).get(k);
     if (!f) {
-      notices.push(`${path}.${k}: unknown property ignored`);
+      if (!isForeignKey(fields, k)) ignoredSink.push(`${path}.${k}`);
       continue;
     }
     out[codeName(f.key)] = coerce(f, v, `${path}.${k}`, notices);
@@ -258,7 +268,7 @@ function checkedName(name: string, fallback: string, path: string, notices: stri
   return safe;
 }
 
-/** A matmul in a tree is named when its name is not just its own sub-expression text. */
+/** A matmul in a tree is named when its name is not just its derived name (print.ts). */
 function treeMatmul(
   name: string,
   left: Skeleton,
@@ -266,16 +276,10 @@ function treeMatmul(
   path = 'state',
   notices: string[] = [],
 ): Skeleton {
-  const derived = printExpr({
-    kind: 'matmul',
-    name: '',
-    named: false,
-    left: skeletonNode(left),
-    right: skeletonNode(right),
-    start: 0,
-    end: 0,
-  });
-  const named = name !== '' && name !== derived;
+  const [l, r] = [skeletonNode(left), skeletonNode(right)];
+  const derived = defaultName(l, r);
+  // The original's generated names (`attn @ V`) and the whole sub-expression text both mean unnamed.
+  const named = !isDefaultName(name, l, r);
   if (!named) return { kind: 'matmul', name: derived, named, left, right };
   return {
     kind: 'matmul',
@@ -424,13 +428,17 @@ export interface NormalizeOptions {
 export function normalize(input: unknown, opts: NormalizeOptions = {}): Normalized {
   const outer = keepState;
   const outerBudget = matmulBudget;
+  const outerSink = ignoredSink;
   keepState = opts.keep;
   matmulBudget = MAX_EXPR_OPERANDS - 2;
+  ignoredSink = [];
   try {
-    return normalizeInner(input, opts);
+    const n = normalizeInner(input, opts);
+    return ignoredSink.length ? { ...n, ignored: [...new Set(ignoredSink)] } : n;
   } finally {
     keepState = outer;
     matmulBudget = outerBudget;
+    ignoredSink = outerSink;
   }
 }
 
@@ -546,8 +554,7 @@ function normalizeInner(input: unknown, opts: NormalizeOptions): Normalized {
     'matmul',
     ...Object.keys(ROOT_GROUPS),
   ]);
-  for (const k of Object.keys(raw))
-    if (!known.has(k)) notices.push(`${k}: unknown property ignored`);
+  for (const k of Object.keys(raw)) if (!known.has(k) && !isForeignRootKey(k)) ignoredSink.push(k);
 
   fixShapes(p);
   // A partition set on one matmul reaches every matmul that shares the dimension

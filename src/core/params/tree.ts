@@ -4,7 +4,7 @@
  * truth; `expr` and unnamed names are always regenerated from it here.
  */
 import type { ExprNode } from '../expr/parse';
-import { printExpr } from '../expr/print';
+import { defaultName, isDefaultName, printExpr } from '../expr/print';
 import type { Arg, MatmulNode, MatrixArg, Params } from './schema';
 
 /** The expression node of an argument, built bottom-up once (linear in the subtree, plus printing). */
@@ -12,30 +12,26 @@ function node(a: Arg): ExprNode {
   if (!a.matmul) return { kind: 'leaf', name: a.name, start: 0, end: 0 };
   const left = node(a.left);
   const right = node(a.right);
-  const derived = printExpr({
+  const named = !isDefaultName(a.name, left, right);
+  return {
     kind: 'matmul',
-    name: '',
-    named: false,
+    name: named ? a.name : defaultName(left, right),
+    named,
     left,
     right,
     start: 0,
     end: 0,
-  });
-  const named = a.name !== '' && a.name !== derived;
-  return { kind: 'matmul', name: named ? a.name : derived, named, left, right, start: 0, end: 0 };
+  };
 }
 
-/** The sub-expression text that names an unnamed matmul. */
+/** The derived name of an unnamed matmul (print.ts `defaultName`). */
 export function derivedText(m: { left: Arg; right: Arg }): string {
-  return printExpr({
-    kind: 'matmul',
-    name: '',
-    named: false,
-    left: node(m.left),
-    right: node(m.right),
-    start: 0,
-    end: 0,
-  });
+  return defaultName(node(m.left), node(m.right));
+}
+
+/** Whether a matmul's stored name leaves it unnamed (its derived name, old or new form). */
+function unnamed(m: { name: string; left: Arg; right: Arg }): boolean {
+  return isDefaultName(m.name, node(m.left), node(m.right));
 }
 
 /** Fills empty matmul names with their derived text, bottom-up; sets the root name. */
@@ -55,31 +51,22 @@ export function syncNames(p: Params, rootName: string): void {
 export function clearDerivedNames(p: Params): void {
   const walk = (a: Arg): void => {
     if (!a.matmul) return;
-    if (a.name === derivedText(a)) a.name = '';
+    if (a.name !== '' && unnamed(a)) a.name = '';
     walk(a.left);
     walk(a.right);
   };
   walk(p.left);
   walk(p.right);
-  if (p.name === derivedText(p)) p.name = '';
+  if (p.name !== '' && unnamed(p)) p.name = '';
 }
 
 export function exprOfTree(p: Params): string {
   const left = node(p.left);
   const right = node(p.right);
-  const derived = printExpr({
-    kind: 'matmul',
-    name: '',
-    named: false,
-    left,
-    right,
-    start: 0,
-    end: 0,
-  });
-  const named = p.name !== '' && p.name !== derived;
+  const named = !isDefaultName(p.name, left, right);
   return printExpr({
     kind: 'matmul',
-    name: named ? p.name : derived,
+    name: named ? p.name : '',
     named,
     left,
     right,

@@ -46,7 +46,7 @@ export function fromPartial(raw: unknown): Normalized {
     };
   const bad = forbiddenKeys(raw, '', []);
   const n = fromPartialInner(raw);
-  return bad.length ? { params: n.params, notices: [...bad, ...n.notices] } : n;
+  return bad.length ? { ...n, notices: [...bad, ...n.notices] } : n;
 }
 
 function fromPartialInner(raw: unknown): Normalized {
@@ -274,7 +274,7 @@ function decodeQueryInner(query: string): Decoded {
   }
   const n = fromPartial(raw);
   const hasCamera = typeof raw === 'object' && raw !== null && 'cam' in raw;
-  return { params: n.params, notices: [...notices, ...n.notices], hasCamera };
+  return { ...n, notices: [...notices, ...n.notices], hasCamera };
 }
 
 function parseJson(text: string, what: string, notices: string[]): unknown {

@@ -235,11 +235,13 @@ describe('matmul on / off', () => {
   });
 
   it('matmul on/off re-derives the names of unnamed ancestors (expr stays parseable and in sync)', () => {
-    // The root's derived name "L @ R" is kept as if it were an explicit name after the tree
-    // changes, giving expr "L @ R = (L = LL @ LR) @ R", which does not parse.
+    // The root's derived name must not be kept as if it were an explicit name after the tree
+    // changes (expr "L @ R = (L = LL @ LR) @ R" would not parse). Here the new derived name is
+    // "L @ R" again: the left matmul is named L (docs/expressions.md, Names).
     const d = normalize(undefined).params;
     const on = edit(d, ['left', 'matmul'], true);
-    expect(on.name).not.toBe('L @ R');
+    expect(on.name).toBe('L @ R');
+    expect(on.expr).toBe('(L = LL @ LR) @ R');
     expectInSync(on);
     expectInSync(edit(d, ['right', 'matmul'], true));
     expectInSync(edit(normalize({ expr: 'A @ B @ C' }).params, ['left', 'right', 'matmul'], true));

@@ -219,14 +219,53 @@ describe('the original ?params=<JSON> form', () => {
     expect(leafAt(p, 'right')).toMatchObject({ name: 'W2', h: 11, w: 3 });
   });
 
-  it('unknown properties are ignored with a notice, out-of-range values clamped', () => {
+  it('unknown properties are listed apart (not as notices), out-of-range values clamped', () => {
     const d = decodeQuery(
       'params=' +
-        encodeURIComponent('{"expr":"L @ R","sparkle":1,"left":{"h":99999},"layout":{"gap":-4}}'),
+        encodeURIComponent(
+          '{"expr":"L @ R","sparkle":1,"left":{"h":99999,"glow":2},"layout":{"gap":-4}}',
+        ),
     );
     expect(leafAt(d.params, 'left').h).toBe(4096);
     expect(d.params.layout.gap).toBe(1);
-    expect(d.notices.length).toBe(3);
+    expect(d.notices.length).toBe(2);
+    expect(d.ignored).toEqual(['left.glow', 'sparkle']);
+  });
+
+  it('properties only the original tool writes are dropped silently, unknown ones listed once', () => {
+    const d = decodeQuery(
+      'params=' +
+        encodeURIComponent(
+          JSON.stringify({
+            expr: 'A @ (B @ C)',
+            compress: false,
+            right: {
+              name: 'B @ C',
+              matmul: true,
+              h: 32,
+              w: 32,
+              init: 'row major',
+              url: '',
+              min: -1,
+              max: 1,
+              dropout: 0,
+              deco: { legends: 3 },
+              viz: {},
+              cam: { x: 1 },
+              anim: { alg: 'inherit', speed: 3 },
+              layout: { polarity: 'positive', scheme: 'wheel' },
+              left: { name: 'B', epilog: 'none', sparkle: 1 },
+              right: { name: 'C', sparkle: 2 },
+            },
+            diag: { url: 'x' },
+            sparkle: 3,
+          }),
+        ),
+    );
+    expect(d.notices).toEqual([]);
+    expect(d.ignored).toEqual(['right.left.sparkle', 'right.right.sparkle', 'sparkle']);
+    expect(d.params.expr).toBe('A @ (B @ C)');
+    expect(d.params.right.matmul).toBe(true);
   });
 });
 

@@ -83,7 +83,8 @@ describe('parseExpr: structure', () => {
       'out',
       true,
       [
-        '(attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV)',
+        // An unnamed matmul is called after its arguments' names (docs/expressions.md, Names).
+        'attn @ V',
         false,
         ['attn', true, ['Q', true, 'input', 'wQ'], ['K', true, 'wK', 'input_t']],
         ['V', true, 'input', 'wV'],
@@ -109,9 +110,9 @@ describe('parseExpr: structure', () => {
       'out',
       true,
       [
-        'batch @ (w0 = w0_L @ w0_R) @ (w1 = w1_L @ w1_R)',
+        'batch @ w0 @ w1',
         false,
-        ['batch @ (w0 = w0_L @ w0_R)', false, 'batch', ['w0', true, 'w0_L', 'w0_R']],
+        ['batch @ w0', false, 'batch', ['w0', true, 'w0_L', 'w0_R']],
         ['w1', true, 'w1_L', 'w1_R'],
       ],
       ['w2', true, 'w2_L', 'w2_R'],
@@ -123,7 +124,7 @@ describe('parseExpr: structure', () => {
       '(L = (LL = LLL @ LLR) @ (LR = LRL @ LRR)) @ (R = (RL = RLL @ RLR) @ (RR = (RRL @ RRR)))';
     const t = parseExpr(text);
     expect(shape(t)).toEqual([
-      '(L = (LL = LLL @ LLR) @ (LR = LRL @ LRR)) @ (R = (RL = RLL @ RLR) @ (RR = RRL @ RRR))',
+      'L @ R',
       false,
       ['L', true, ['LL', true, 'LLL', 'LLR'], ['LR', true, 'LRL', 'LRR']],
       ['R', true, ['RL', true, 'RLL', 'RLR'], ['RR', true, 'RRL', 'RRR']],
@@ -151,13 +152,22 @@ describe('parseExpr: structure', () => {
     expect(shape(parseExpr('out=A@B'))).toEqual(['out', true, 'A', 'B']);
   });
 
-  it('gives every unnamed matmul the name subtreeText computes', () => {
+  it('names every unnamed matmul after its arguments, as the original tool does', () => {
     const t = parseExpr(
       'out = (attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV) @ wO @ (x @ (y @ z)) @ q',
     );
-    for (const n of allNodes(t)) {
-      if (n.kind === 'matmul' && !n.named) expect(n.name).toBe(subtreeText(n));
-    }
+    const unnamed = allNodes(t)
+      .filter((n) => n.kind === 'matmul' && !n.named)
+      .map((n) => n.name);
+    // Written by hand from the rule in docs/expressions.md (Names).
+    expect(unnamed.sort()).toEqual(
+      ['attn @ V', 'attn @ V @ wO', 'attn @ V @ wO @ (x @ (y @ z))', 'x @ (y @ z)', 'y @ z'].sort(),
+    );
+    // The whole text of each is still what subtreeText prints (and what the title shows).
+    const root = t.kind === 'matmul' ? t.left : t;
+    expect(subtreeText(root)).toBe(
+      '(attn = (Q = input @ wQ) @ (K = wK @ input_t)) @ (V = input @ wV) @ wO @ (x @ (y @ z))',
+    );
   });
 });
 
