@@ -116,12 +116,9 @@ export default defineConfig({
   base: './',
   plugins: [
     kernelPlugin(),
-<<<<<<< HEAD
     preloadToolPlugin(),
-=======
     // The guide, the tour and the gallery, made from docs/, site/tour.md and scenes/scenes.mjs.
     sitePlugin(import.meta.dirname),
->>>>>>> main
     // Offline after the first visit: a generated service worker precaches the whole static site
     // (every page, script, style and font). The page registers it once the first picture is up
     // (src/ui/offline.ts), so precaching does not compete with the start.
