@@ -72,11 +72,51 @@ function pythonStaticPlugin(): Plugin {
   };
 }
 
+/**
+ * The tool page names its main module (src/pages/tool-main.ts, imported dynamically by the entry)
+ * and that module's imports as `<link rel="modulepreload">`: the browser fetches and compiles them
+ * while it parses the page, instead of only once the entry script has run.
+ */
+function preloadToolPlugin(): Plugin {
+  return {
+    name: 'mm3d-preload-tool',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle;
+        if (!bundle || !ctx.filename.endsWith('index.html')) return [];
+        const main = Object.values(bundle).find(
+          (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('src/pages/tool-main.ts'),
+        );
+        if (!main) return [];
+        // The module and everything it imports statically, transitively; not what the page names.
+        const files = new Set<string>();
+        const add = (f: string): void => {
+          const c = bundle[f];
+          if (files.has(f) || c?.type !== 'chunk') return;
+          files.add(f);
+          c.imports.forEach(add);
+        };
+        add(main.fileName);
+        return [...files]
+          .filter((f) => !html.includes(`/${f}"`))
+          .map((f) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${f}` },
+            injectTo: 'head' as const,
+          }));
+      },
+    },
+  };
+}
+
 // Multi-page static site: every page is an HTML entry point at the root.
 export default defineConfig({
   base: './',
   plugins: [
     kernelPlugin(),
+    preloadToolPlugin(),
     // The guide, the tour and the gallery, made from docs/, site/tour.md and scenes/scenes.mjs.
     sitePlugin(import.meta.dirname),
     // Offline after the first visit: a generated service worker precaches the whole static site

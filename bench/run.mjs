@@ -4,7 +4,9 @@
 // For each named scene of scenes/scenes.mjs: several runs, each in a fresh browser context at
 // 1200x800 (the first run is a warm-up and is discarded when there is more than one). Per run:
 //   open ms   navigation start -> the tool reports ready (the page's own `mm3d:ready` mark;
-//             wall clock from goto as a fallback)
+//             wall clock from goto as a fallback), cold (first visit in the fresh context: no
+//             HTTP cache) and warm (the same link again in that context: files from the cache);
+//             "x floor" divides them by the floor page's open times measured in the same run
 //   frames    the camera spins (scene.setSpin(2), what `anim.spin=2` does) for ~3 s while the
 //             page records requestAnimationFrame timestamps; we report the median and 90th
 //             percentile interval over the measured runs
@@ -30,7 +32,9 @@ const CSV = makeCsv(256, 768);
 
 // The machine's floor: a bare WebGL page (one quad over 60 % of a 1200x800 canvas, redrawn every
 // frame). Its frame times, measured in the same run, say what any page gets from this browser and
-// machine at that moment; the scenes' frame times read against it.
+// machine at that moment; the scenes' frame times read against it. Its open time (the mark
+// `floor:ready`, at the frame after the first quad was drawn, as the tool marks `mm3d:ready` at
+// the frame after its first picture) is the floor for the scenes' open times.
 const FLOOR_HTML = `<!doctype html><meta charset="utf-8"><title>floor</title><link rel="icon" href="data:,"><body style="margin:0;background:#000">
 <canvas id="c" width="1200" height="800" style="width:1200px;height:800px"></canvas><script>
 const gl = document.getElementById('c').getContext('webgl2', { antialias: false });
@@ -44,9 +48,12 @@ gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), g
 gl.enableVertexAttribArray(0); gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
 const u = gl.getUniformLocation(p, 't');
 window.stamps = [];
-const frame = (now) => { window.stamps.push(now); gl.clear(gl.COLOR_BUFFER_BIT); gl.uniform1f(u, (now % 1000) / 1000); gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); requestAnimationFrame(frame); };
+const frame = (now) => { if (window.stamps.length === 1) performance.mark('floor:ready'); window.stamps.push(now); gl.clear(gl.COLOR_BUFFER_BIT); gl.uniform1f(u, (now % 1000) / 1000); gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); requestAnimationFrame(frame); };
 requestAnimationFrame(frame);
 </script>`;
+
+/** How long the browser may keep served files (warm opens read them from its cache). */
+const CACHE_SECONDS = 3600;
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -117,15 +124,69 @@ function longestTask(page) {
   );
 }
 
+/** Opens the tool at `url` and waits until it is ready: its open time and marks, or an error. */
+async function openTool(page, url, timeout) {
+  const t0 = Date.now();
+  await page.goto(url, { waitUntil: 'commit', timeout });
+  try {
+    await page.waitForFunction(
+      () => window.mm3d && (window.mm3d.status().ready === true || window.mm3d.status().error),
+      null,
+      { timeout, polling: 50 },
+    );
+  } catch {
+    return { error: `not ready within ${timeout / 1000} s` };
+  }
+  const wall = Date.now() - t0;
+  const st = await page.evaluate(() => window.mm3d.status());
+  if (st.error) return { error: `status.error: ${st.error}` };
+  const info = await page.evaluate(() => {
+    const mark = performance.getEntriesByName('mm3d:ready')[0];
+    const marks = Object.fromEntries(
+      performance
+        .getEntriesByType('mark')
+        .filter((m) => m.name.startsWith('mm3d:'))
+        .map((m) => [m.name.slice(5), Math.round(m.startTime)]),
+    );
+    const nav = performance.getEntriesByType('navigation')[0];
+    if (nav) {
+      marks.domContentLoaded = Math.round(nav.domContentLoadedEventEnd);
+      marks.load = Math.round(nav.loadEventEnd);
+    }
+    return {
+      openMs: mark ? mark.startTime : null,
+      expr: window.mm3d.app.params.expr,
+      elements: window.mm3d.status().elements,
+      marks,
+    };
+  });
+  return { wall, info };
+}
+
 async function oneRun(browser, base, scene, shot = null) {
   const timeout = scene.timeout ?? 60000;
-  const { page, errors, context } = await newPage(browser, 1200, 800);
+  const first = await newPage(browser, 1200, 800);
+  const { errors, context } = first;
+  let page = first.page;
   let crashed = false;
-  page.on('crash', () => {
-    crashed = true;
-  });
-  // Main-thread tasks over 50 ms, recorded from the start of the page.
-  await page.addInitScript(() => {
+  const watch = (p) =>
+    p.on('crash', () => {
+      crashed = true;
+    });
+  watch(page);
+  // The warm open: a new tab in the same context (its HTTP cache), the cold page closed first so
+  // that its teardown is not counted in the new page's navigation.
+  const newTab = async () => {
+    await page.close();
+    page = await context.newPage();
+    watch(page);
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+  };
+  // Main-thread tasks over 50 ms, recorded from the start of each page.
+  await context.addInitScript(() => {
     window.__longTasks = [];
     window.__since = 0;
     try {
@@ -138,7 +199,21 @@ async function oneRun(browser, base, scene, shot = null) {
   });
   try {
     if (scene.kind === 'floor') {
-      await page.goto(`${base}/floor.html`, { timeout });
+      const openFloor = async () => {
+        await page.goto(`${base}/floor.html`, { waitUntil: 'commit', timeout });
+        await page.waitForFunction(
+          () => performance.getEntriesByName('floor:ready').length > 0,
+          null,
+          {
+            timeout,
+            polling: 20,
+          },
+        );
+        return page.evaluate(() => performance.getEntriesByName('floor:ready')[0].startTime);
+      };
+      const openMs = await openFloor();
+      await newTab();
+      const openWarmMs = await openFloor();
       await page.waitForTimeout(500);
       const intervals = await page.evaluate(async (ms) => {
         window.stamps.length = 0;
@@ -148,7 +223,8 @@ async function oneRun(browser, base, scene, shot = null) {
       }, SPIN_MS);
       return {
         wall: NaN,
-        openMs: NaN,
+        openMs,
+        openWarmMs,
         intervals,
         moved: 1,
         heap: null,
@@ -282,38 +358,18 @@ async function oneRun(browser, base, scene, shot = null) {
         marks: {},
       };
     }
-    const t0 = Date.now();
-    await page.goto(`${base}/${scene.query}`, { waitUntil: 'commit', timeout });
-    try {
-      await page.waitForFunction(
-        () => window.mm3d && (window.mm3d.status().ready === true || window.mm3d.status().error),
-        null,
-        { timeout, polling: 50 },
-      );
-    } catch (e) {
-      return {
-        error: crashed ? 'the page crashed while opening' : `not ready within ${timeout / 1000} s`,
-        errors,
-      };
-    }
-    const wall = Date.now() - t0;
-    const st = await page.evaluate(() => window.mm3d.status());
-    if (st.error) return { error: `status.error: ${st.error}`, errors };
-    const info = await page.evaluate(() => {
-      const mark = performance.getEntriesByName('mm3d:ready')[0];
-      const marks = Object.fromEntries(
-        performance
-          .getEntriesByType('mark')
-          .filter((m) => m.name.startsWith('mm3d:'))
-          .map((m) => [m.name.slice(5), Math.round(m.startTime)]),
-      );
-      return {
-        openMs: mark ? mark.startTime : null,
-        expr: window.mm3d.app.params.expr,
-        elements: window.mm3d.status().elements,
-        marks,
-      };
-    });
+    // Cold: the first visit in a fresh context (no HTTP cache, no compiled code kept); warm: the
+    // same link opened again in that context (files from the cache, as on a second visit). The
+    // rest of the run (frames, draw) uses the warm page.
+    const cold = await openTool(page, `${base}/${scene.query}`, timeout);
+    if (cold.error)
+      return { error: crashed ? 'the page crashed while opening' : cold.error, errors };
+    await newTab();
+    const warm = await openTool(page, `${base}/${scene.query}`, timeout);
+    if (warm.error)
+      return { error: crashed ? 'the page crashed while opening' : warm.error, errors };
+    const wall = cold.wall;
+    const info = { ...cold.info, openWarmMs: warm.info.openMs, marksWarm: warm.info.marks };
     if (shot) await page.screenshot({ path: shot }).catch(() => undefined);
     const longest = await longestTask(page);
     if (scene.kind === 'anim')
@@ -376,16 +432,23 @@ async function main() {
   const snapshot = fs.mkdtempSync(path.join(os.tmpdir(), 'mm3d-dist-'));
   fs.cpSync(dist, snapshot, { recursive: true });
   process.on('exit', () => fs.rmSync(snapshot, { recursive: true, force: true }));
-  const { server, base } = await serve(snapshot, {
-    '/data/act.csv': (req, res) => {
-      res.writeHead(200, { 'content-type': 'text/csv' });
-      res.end(CSV);
+  const { server, base } = await serve(
+    snapshot,
+    {
+      '/data/act.csv': (req, res) => {
+        res.writeHead(200, { 'content-type': 'text/csv' });
+        res.end(CSV);
+      },
+      '/floor.html': (req, res) => {
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': `max-age=${CACHE_SECONDS}`,
+        });
+        res.end(FLOOR_HTML);
+      },
     },
-    '/floor.html': (req, res) => {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(FLOOR_HTML);
-    },
-  });
+    { cacheSeconds: CACHE_SECONDS },
+  );
   let browser = await launch();
   const scenes = filters.length
     ? SCENES.filter((s) => filters.some((f) => s.name.includes(f)))
@@ -422,7 +485,7 @@ async function main() {
       if (res.moved < 1e-3) notes.push('the camera did not move during the spin');
       if (scene.noWebgl && res.webgl) notes.push(`${res.webgl} WebGL contexts before any click`);
       console.log(
-        `  ${scene.name} ${tag}: open ${f0(res.openMs)} ms (wall ${res.wall}), frame median ${f1(median(res.intervals))} ms over ${res.intervals.length} frames, heap ${f1(res.heap / 2 ** 20)} MB, ${res.elements} elements; marks ${JSON.stringify(res.marks)}`,
+        `  ${scene.name} ${tag}: open ${f0(res.openMs)} ms cold (wall ${res.wall}), ${f0(res.openWarmMs)} ms warm, frame median ${f1(median(res.intervals))} ms over ${res.intervals.length} frames, heap ${f1(res.heap / 2 ** 20)} MB, ${res.elements} elements; marks ${JSON.stringify(res.marks)}${res.marksWarm ? `; warm marks ${JSON.stringify(res.marksWarm)}` : ''}`,
       );
       if (runs === 1 || r > 0) measured.push(res);
     }
@@ -430,7 +493,9 @@ async function main() {
     const row = {
       scene: scene.name,
       runs: measured.length,
+      kind: scene.kind,
       openMs: median(measured.map((m) => m.openMs ?? m.wall)),
+      openWarmMs: median(measured.map((m) => m.openWarmMs ?? NaN)),
       frameMedian: median(intervals),
       frameP90: pct(intervals, 90),
       heapMB: median(measured.map((m) => (m.heap ?? NaN) / 2 ** 20)),
@@ -507,9 +572,16 @@ async function main() {
     const fpsOk = fps >= r.targets.fps * 0.95;
     return `open < ${r.targets.openMs} ms: ${openOk ? 'ok' : 'MISSED'}; >= ${r.targets.fps} fps: ${fpsOk ? 'ok' : 'MISSED'} (${f1(fps)} fps)`;
   };
+  // Open times against the floor page's, measured in the same run (cold with cold, warm with warm).
+  const floor = results.find((r) => r.kind === 'floor');
+  const ratio = (r) =>
+    floor && r.kind !== 'floor' && r.kind === undefined && Number.isFinite(r.openWarmMs)
+      ? `${(r.openMs / floor.openMs).toFixed(1)} / ${(r.openWarmMs / floor.openWarmMs).toFixed(1)}`
+      : '-';
   const header = [
     'scene',
-    'open ms (median)',
+    'open ms cold / warm (median)',
+    'x floor cold / warm',
     'frame ms median',
     'frame ms p90',
     'draw ms full / half res',
@@ -520,7 +592,8 @@ async function main() {
   ];
   const rows = results.map((r) => [
     r.scene,
-    f0(r.openMs),
+    Number.isFinite(r.openWarmMs) ? `${f0(r.openMs)} / ${f0(r.openWarmMs)}` : f0(r.openMs),
+    ratio(r),
     f1(r.frameMedian),
     f1(r.frameP90),
     Number.isFinite(r.drawFullMs) ? `${f1(r.drawFullMs)} / ${f1(r.drawHalfMs)}` : '-',

@@ -1,6 +1,6 @@
 /** What the page asks of the compute worker and what it answers (through compute/rpc.ts). */
 import type { MatrixValues, LeafData } from '../core/model/values';
-import type { Params } from '../core/params/schema';
+import type { Arg, Params } from '../core/params/schema';
 
 export interface ComputeRequest {
   params: Params;
@@ -12,6 +12,16 @@ export interface ComputeRequest {
 export interface ComputeReply {
   entries: { path: string; key: string; values?: MatrixValues }[];
 }
+
+/**
+ * What the compute worker asks of its helper thread: a row block of a product (`a`, I x K, times
+ * `b`, K x J; answered with the block), or the values of plain matrices from their settings
+ * (answered with their values, in order).
+ */
+export type HelperRequest =
+  | ({ kind: 'multiply' } & MultiplyRequest)
+  | { kind: 'leaves'; leaves: (Arg & { matmul: false })[] };
+export type HelperReply = Float32Array | { key: string; values: MatrixValues }[];
 
 /** A row block of a product for the multiply helper: `a` (I x K) times `b` (K x J). */
 export interface MultiplyRequest {

@@ -1,7 +1,7 @@
 /**
  * The tool page (`/`): full-page visualization, the menu at the top right, the title, notices,
- * progress, a dismissible help box, and the embedding API. Started by ./tool.ts once the page has
- * loaded.
+ * progress, a dismissible help box, and the embedding API. Imported by ./tool.ts while the page
+ * loads; it starts once the page has loaded.
  */
 import { App, type Status } from '../ui/app';
 import { Menu } from '../ui/menu';
@@ -25,6 +25,10 @@ registerDataSource('explorer:', (ref) =>
   import('../ui/explorer-client').then((m) => m.loadExplorerLeaf(ref)),
 );
 
+// Started once the page has loaded (see ./tool.ts for why); fetching and compiling this module
+// and its imports has overlapped the loading.
+if (document.readyState !== 'complete')
+  await new Promise((resolve) => window.addEventListener('load', resolve, { once: true }));
 performance.mark('mm3d:start');
 const app = await App.start(el('view'));
 performance.mark('mm3d:app');

@@ -1,6 +1,7 @@
 /**
- * The tool page's entry point. The page finishes loading first (its help box shows at once and the
- * browser's loading indicator stops), then the tool is fetched and started (./tool-main.ts).
+ * The tool page's entry point. The tool (./tool-main.ts) is fetched and compiled at once, and
+ * starts once the page has finished loading (its help box shows at once and the browser's loading
+ * indicator stops).
  *
  * Why: while a page is loading, the browser keeps animating its loading indicator; with software
  * rendering those frames compete with the tool's first picture for the GPU thread (measured with
@@ -18,9 +19,6 @@ function fail(e: unknown): void {
   box.hidden = false;
 }
 
-function start(): void {
-  import('./tool-main').catch(fail);
-}
-
-if (document.readyState === 'complete') start();
-else window.addEventListener('load', start, { once: true });
+// The tool's code is fetched and compiled while the page loads (tool-main.ts itself waits for
+// the load event before it starts anything that draws).
+import('./tool-main').catch(fail);

@@ -139,9 +139,18 @@ const FAR = CELLS_PER_PIXEL.far;
 const MAX_BALLS = 160_000;
 const inverse = new THREE.Matrix4();
 
+/** A render target like the look's, to compile the bake program as the bakes will use it. */
+let bakeCompileTarget: THREE.WebGLRenderTarget | null = null;
+
 /** Sends the bake program to the GPU for compiling (without waiting for it). */
 export function compileBake(renderer: THREE.WebGLRenderer): void {
+  // three keys programs on the output's colour space: compiled for the canvas, this program would
+  // be compiled a second time, during the first frame, for the bakes into render targets.
+  bakeCompileTarget ??= new THREE.WebGLRenderTarget(1, 1);
+  const previous = renderer.getRenderTarget();
+  renderer.setRenderTarget(bakeCompileTarget);
   renderer.compile(bake.scene, bake.camera);
+  renderer.setRenderTarget(previous);
 }
 
 /** Column-major basis from a placement: x → columns, y → rows, z → columns × rows (det +1). */

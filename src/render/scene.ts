@@ -154,6 +154,11 @@ export class SceneView {
     const w = this.container.clientWidth;
     const h = this.container.clientHeight;
     if (w === 0 || h === 0) return;
+    // Setting a canvas's size, even to the one it has, reallocates (and clears) its drawing
+    // buffer: the resize observer's first report (the size set in the constructor) would cost
+    // the first picture a full-screen reallocation.
+    const now = this.renderer.getSize(new THREE.Vector2());
+    if (now.x === w && now.y === h) return;
     this.renderer.setSize(w, h);
     this.camera.aspect = w / h;
     this.camera.fov = fovFor(w / h);

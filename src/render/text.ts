@@ -266,7 +266,11 @@ export class TextLabel extends THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMate
     color: number,
     maxWidth = Infinity,
   ) {
-    super(new THREE.BufferGeometry(), textMaterial(color));
+    // Empty positions until the glyphs are laid out: three keys programs on whether a geometry
+    // has positions, and the program compiled ahead of the first frame must be the one it uses.
+    const empty = new THREE.BufferGeometry();
+    empty.setAttribute('position', new THREE.BufferAttribute(new Float32Array(0), 3));
+    super(empty, textMaterial(color));
     this.frustumCulled = false;
     this.ready = loadTextFont().then(() => {
       if (this.disposed) return;

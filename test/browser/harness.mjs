@@ -27,8 +27,11 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Serves `root` on 127.0.0.1; `routes` maps a path to a handler (req, res) for test fixtures. */
-export function serve(root, routes = {}) {
+/**
+ * Serves `root` on 127.0.0.1; `routes` maps a path to a handler (req, res) for test fixtures.
+ * `cacheSeconds` (the bench's warm opens) lets the browser keep files as a static host would.
+ */
+export function serve(root, routes = {}, { cacheSeconds = 0 } = {}) {
   // A large header limit so that hostile-link tests can send ~1 MB query strings (Node's default is 16 KB).
   const server = http.createServer({ maxHeaderSize: 4 * 1024 * 1024 }, (req, res) => {
     const url = new URL(req.url, 'http://x');
@@ -44,7 +47,10 @@ export function serve(root, routes = {}) {
       res.writeHead(404);
       return res.end('not found');
     }
-    res.writeHead(200, { 'content-type': MIME[path.extname(p)] ?? 'application/octet-stream' });
+    res.writeHead(200, {
+      'content-type': MIME[path.extname(p)] ?? 'application/octet-stream',
+      ...(cacheSeconds > 0 ? { 'cache-control': `max-age=${cacheSeconds}` } : {}),
+    });
     fs.createReadStream(p).pipe(res);
   });
   return new Promise((resolve) =>

@@ -156,6 +156,64 @@ function hash64(s: string): string {
   return hashString(s).toString(36) + hashString('~' + s + s.length).toString(36) + ':' + s.length;
 }
 
+type LeafArg = Arg & { matmul: false };
+type LeafDatum = LeafData extends Map<string, infer V> ? V : never;
+
+/** The cache key of a plain matrix's values: everything they depend on. */
+export function leafKey(a: LeafArg, ext?: LeafDatum): string {
+  const extKey = ext
+    ? 'error' in ext
+      ? `err:${ext.error}`
+      : `data:${ext.h}x${ext.w}:${hashString(String(ext.data.length))}:${ext.data[0]}`
+    : '';
+  return hash64(
+    JSON.stringify([
+      a.name,
+      a.h,
+      a.w,
+      a.init,
+      a.min,
+      a.max,
+      a.dropout,
+      a.seed,
+      a.init === 'expr' ? a.expr : '',
+      a.init === 'url' ? a.url : '',
+      extKey,
+    ]),
+  );
+}
+
+/**
+ * The plain matrices of an expression whose values come from their settings alone (not loaded
+ * data, not a formula heavy enough to be computed in slices), one per cache key and not in
+ * `cache`: work that can be done ahead, on any thread, with `leafValues`.
+ */
+export function settledLeaves(p: Params, cache?: Map<string, MatrixValues>): LeafArg[] {
+  const out = new Map<string, LeafArg>();
+  const walk = (a: Arg): void => {
+    if (a.matmul) {
+      walk(a.left);
+      walk(a.right);
+      return;
+    }
+    if (a.init === 'url' || formulaCost(a) > FORMULA_SLICE) return;
+    const key = leafKey(a);
+    if (!cache?.has(key)) out.set(key, a);
+  };
+  walk(p.left);
+  walk(p.right);
+  return [...out.values()];
+}
+
+/** The values of a plain matrix from its settings (see `settledLeaves`), with its key. */
+export function leafValues(a: LeafArg): { key: string; values: MatrixValues } {
+  const r = initMatrix(a);
+  const g = finish(a.h, a.w, r.data, r.error);
+  let s = g.next();
+  while (!s.done) s = g.next(EMPTY);
+  return { key: leafKey(a), values: s.value };
+}
+
 export interface ComputeOptions {
   cache?: Map<string, MatrixValues>;
   leafData?: LeafData;
@@ -214,26 +272,7 @@ function* computeSteps(
   ): Generator<MultiplyJob, string, Float32Array> {
     const pk = pathKey(path);
     const ext = a.init === 'url' ? opts.leafData?.get(pk) : undefined;
-    const extKey = ext
-      ? 'error' in ext
-        ? `err:${ext.error}`
-        : `data:${ext.h}x${ext.w}:${hashString(String(ext.data.length))}:${ext.data[0]}`
-      : '';
-    const key = hash64(
-      JSON.stringify([
-        a.name,
-        a.h,
-        a.w,
-        a.init,
-        a.min,
-        a.max,
-        a.dropout,
-        a.seed,
-        a.init === 'expr' ? a.expr : '',
-        a.init === 'url' ? a.url : '',
-        extKey,
-      ]),
-    );
+    const key = leafKey(a, ext);
     let v = cache.get(key);
     if (!v) {
       // A heavy formula is evaluated in slices, with pauses where a newer state may cancel it.

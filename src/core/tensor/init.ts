@@ -4,7 +4,7 @@
  * seed) so links are reproducible; `dropout` zeroes a fraction of values for the range-based and
  * random kinds. `url` data arrives from outside (src/data), so here it only reserves a zero matrix.
  */
-import { hashString, makeRng } from './rng';
+import { fillGaussian, hashString, makeRng } from './rng';
 import { fillFormula } from './formula';
 import type { MatrixArg } from '../params/schema';
 
@@ -36,7 +36,8 @@ export function initMatrix(s: InitSpec): InitResult {
   const n = h * w;
   const out = new Float32Array(n);
   const span = max - min;
-  const rng = makeRng(hashString(s.name) ^ Math.imul(s.seed | 0, 0x9e3779b1));
+  const seed = hashString(s.name) ^ Math.imul(s.seed | 0, 0x9e3779b1);
+  const rng = makeRng(seed);
   let error: string | undefined;
   switch (s.init) {
     case 'rows':
@@ -63,7 +64,7 @@ export function initMatrix(s: InitSpec): InitResult {
     case 'gaussian': {
       const mean = (min + max) / 2;
       const sd = span / 2;
-      for (let x = 0; x < n; x++) out[x] = mean + sd * rng.normal();
+      fillGaussian(out, seed, mean, sd);
       break;
     }
     case 'pt linear': {
