@@ -195,6 +195,9 @@ export class SceneView {
     // pause has no meaningful interval, so its own drawing time counts instead.
     this.frameTimes.push(moving && this.lastFrame ? now - this.lastFrame : cpu);
     if (moving) this.adapt();
+    // A still frame left at reduced resolution (the view stopped, or an animation paused between
+    // the last check and its last frame) goes back to full resolution shortly.
+    else if (this.ratio !== (this.fixedRatio ?? this.fullRatio)) this.scheduleRestore();
     if (this.frameTimes.length > 120) this.frameTimes.shift();
     this.lastFrame = now;
     this.framesDrawn++;
@@ -265,8 +268,9 @@ export class SceneView {
   private scheduleRestore(): void {
     window.clearTimeout(this.restoreTimer);
     this.restoreTimer = window.setTimeout(() => {
-      if (this.spin === 0 && !this.animating && this.ratio !== this.fullRatio) {
-        this.pendingRatio = this.fullRatio;
+      const target = this.fixedRatio ?? this.fullRatio;
+      if (this.spin === 0 && !this.animating && this.ratio !== target) {
+        this.pendingRatio = target;
         this.upDelay = 1000;
         this.invalidate();
       }

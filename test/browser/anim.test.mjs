@@ -143,14 +143,16 @@ const maxRel = (a, b) => {
 // Algorithms with a step part-way through the default 32x32x32 cube. For the element-at-a-time
 // ones the step is chosen where the products are large enough to see (L row major and R col major
 // over [-1, 1] are near zero in the middle row / column): result (8, 4) for dotprod, column 4 at
-// depth 16 for axpy.
+// depth 16 for axpy. The minimum counts of new pixels follow the original's look (balls 0.7 of a
+// cell across, dark at the rim), about half what the earlier, larger balls covered; a step that
+// draws no products shows none.
 const ALGS = [
-  { alg: 'dotprod (row major)', mid: 8 * 32 + 4, ref: '02-dotprod-midway.png', minNew: 100 },
-  { alg: 'dotprod (col major)', mid: 4 * 32 + 8, minNew: 100 },
-  { alg: 'axpy', mid: 4 * 32 + 16, minNew: 100 },
-  { alg: 'vmprod', mid: 16, ref: '03-vmprod-midway.png', minNew: 1500 },
-  { alg: 'mvprod', mid: 16, ref: '04-mvprod-midway.png', minNew: 1500 },
-  { alg: 'vvprod', mid: 16, ref: '05-vvprod-midway.png', minNew: 1500 },
+  { alg: 'dotprod (row major)', mid: 8 * 32 + 4, ref: '02-dotprod-midway.png', minNew: 50 },
+  { alg: 'dotprod (col major)', mid: 4 * 32 + 8, minNew: 50 },
+  { alg: 'axpy', mid: 4 * 32 + 16, minNew: 50 },
+  { alg: 'vmprod', mid: 16, ref: '03-vmprod-midway.png', minNew: 500 },
+  { alg: 'mvprod', mid: 16, ref: '04-mvprod-midway.png', minNew: 500 },
+  { alg: 'vvprod', mid: 16, ref: '05-vvprod-midway.png', minNew: 500 },
 ];
 
 export async function run(t) {
@@ -186,10 +188,23 @@ export async function run(t) {
         if (!s1.active) failures.push(`${a.alg}: animator not active`);
         if (changes < 5) failures.push(`${a.alg}: the step changed only ${changes} times in 2 s`);
         if (s1.alg !== a.alg) failures.push(`${a.alg}: params.anim.alg is ${s1.alg}`);
+        // The picture at full resolution: while the animation ran on a busy machine the view may
+        // have dropped to reduced resolution, whose stretched balls would blur the pixel counts.
         await gotoStep(page, a.mid);
+        await page.evaluate(() => {
+          const s = window.mm3d.app.scene;
+          s.fixedRatio = 1;
+          s.invalidate();
+        });
+        await page
+          .waitForFunction(() => window.mm3d.app.scene.pixelRatio === 1, null, { timeout: 5000 })
+          .catch(() => failures.push(`${a.alg}: the paused step is not drawn at full resolution`));
         const planes = await interiorInfo(page);
         const rect = await interiorRect(page);
         const { png } = await t.screenshot(page, a.alg);
+        await page.evaluate(() => {
+          window.mm3d.app.scene.fixedRatio = null;
+        });
         if (!planes.length || !rect) {
           failures.push(`${a.alg}: no interior plane at step ${a.mid}`);
           continue;

@@ -85,7 +85,9 @@ export async function run(t) {
       ['right-bottom (result)', result],
     ]) {
       t.assert(
-        n.blue > 3000 && n.red > 3000,
+        // Balls are 0.7 of a cell across and dark at the rim (the original's look): a face region
+        // holds a few thousand coloured pixels of each sign, an empty one none.
+        n.blue > 1500 && n.red > 1500,
         `the ${name} region lacks blue or red: blue ${n.blue}, red ${n.red}`,
       );
     }
@@ -259,7 +261,8 @@ export async function run(t) {
     });
     t.log(JSON.stringify(r));
     t.assert(r.usingBalls, 'the near view draws its balls as geometry');
-    t.assert(r.lit > 20000, `the picture has content: ${r.lit}`);
+    // ~16,600 coloured pixels with balls 0.7 of a cell across (the original's size).
+    t.assert(r.lit > 12000, `the picture has content: ${r.lit}`);
     t.assert(
       r.differ < 0.03 * r.lit,
       `the two ways differ in hue on ${r.differ} of ${r.lit} coloured pixels`,
@@ -518,6 +521,12 @@ export async function run(t) {
           );
         }
       };
+      // Full resolution throughout: a drop to reduced resolution while the camera refits makes its
+      // offscreen target and program variants once (kept for reuse), which is not a leak.
+      await page.evaluate(() => {
+        const s = window.mm3d.app.scene;
+        s.fixedRatio = s.pixelRatio;
+      });
       // One cycle first: programs and shared buffers made once stay.
       await cycle();
       const before = await info();
@@ -621,7 +630,9 @@ export async function run(t) {
 
   t.test('the 16 layouts give 16 different pictures', async (t) => {
     t.assert(layoutShots.length === 16, 'needs the layouts test');
-    // Per-pixel colour classes; two pictures count as the same when under 1% of pixels differ.
+    // Per-pixel colour classes; two pictures count as the same when under 0.25% of pixels differ
+    // (the closest pair, a polarity flip, differs on ~0.7% with the original's small dark-rimmed
+    // balls; the same picture twice differs on none).
     const CODE = { blue: 1, red: 2, other: 3, dark: 0 };
     const sig = (png) => {
       const img = decodePng(png);
@@ -638,7 +649,7 @@ export async function run(t) {
         const a = sigs[i].sig,
           b = sigs[j].sig;
         for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) d++;
-        if (d < a.length * 0.01)
+        if (d < a.length * 0.0025)
           same.push(
             `${sigs[i].name} ~ ${sigs[j].name} (${((100 * d) / a.length).toFixed(2)}% of pixels differ)`,
           );
@@ -1001,6 +1012,8 @@ export async function run(t) {
     {
       name: 'out-of-range and non-numeric readable values, unknown key',
       query: '?left.h=99999999&viz.min%20size=abc&bogus=1',
+      // A 4096-row L seen whole: far away, drawn as its average look (about 1,900 coloured pixels).
+      minColoured: 1000,
       check: (t, p, n) => {
         t.equal(p.left.h, 4096, 'left.h clamped');
         t.equal(p.viz.minSize, 0.2, 'viz.minSize defaulted');

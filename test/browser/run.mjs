@@ -175,7 +175,9 @@ async function main() {
         const r = await t.page({ width, height });
         const q =
           query === '' || query.startsWith('?') || query.startsWith('/') ? query : `?${query}`;
-        await r.page.goto(q.startsWith('/') ? base + q : `${base}/${q}`);
+        await r.page.goto(q.startsWith('/') ? base + q : `${base}/${q}`, {
+          timeout: Math.max(30000, timeout),
+        });
         try {
           await waitReady(r.page, timeout);
         } catch (e) {
