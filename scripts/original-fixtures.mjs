@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import { CHROMIUM_ARGS } from '../test/browser/harness.mjs';
 
 const require = createRequire(path.join(process.cwd(), 'package.json'));
 const { chromium } = require('playwright-core');
@@ -329,14 +330,8 @@ const base = `http://127.0.0.1:${original.address().port}`;
 const fixBase = `http://127.0.0.1:${fixtures.address().port}`;
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--use-angle=swiftshader',
-    '--enable-unsafe-swiftshader',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-  ],
+  // The tests' flags (playwright adds --headless itself).
+  args: CHROMIUM_ARGS.filter((a) => a !== '--headless'),
 });
 const newPage = async () => {
   const page = await (await browser.newContext({ viewport: { width: W, height: H } })).newPage();
