@@ -178,32 +178,35 @@ export class GptRun {
     const z = new Float32Array(T * d);
     const attn: Float32Array[] = [];
     const scale = 1 / Math.sqrt(hd);
+    // Per head: scores = Q_h @ K_h^T and z_h = attn @ V_h as products (the kernel runs them
+    // several times faster than scalar loops; the causal mask and the softmax stay here).
     for (let h = 0; h < H; h++) {
-      const a = new Float32Array(T * T);
+      const q = columns(qkv, T, 3 * d, h * hd, hd);
+      // A fresh K_h^T per head: the kernel keeps a packed B per array, which must not change.
+      const kT = new Float32Array(hd * T);
+      for (let j = 0; j < T; j++)
+        for (let c = 0; c < hd; c++) kT[c * T + j] = qkv[j * 3 * d + d + h * hd + c]!;
+      const a = this.product(q, kT, T, hd, T);
       for (let i = 0; i < T; i++) {
-        // Causal: query i sees keys 0..i. Scores, then a max-subtracted softmax over them.
+        // Causal: query i sees keys 0..i. A max-subtracted softmax over the scaled scores.
+        const row = i * T;
         let m = -Infinity;
         for (let j = 0; j <= i; j++) {
-          let s = 0;
-          for (let c = 0; c < hd; c++)
-            s += qkv[i * 3 * d + h * hd + c]! * qkv[j * 3 * d + d + h * hd + c]!;
-          s *= scale;
-          a[i * T + j] = s;
+          const s = a[row + j]! * scale;
+          a[row + j] = s;
           if (s > m) m = s;
         }
         let sum = 0;
         for (let j = 0; j <= i; j++) {
-          const e = Math.exp(a[i * T + j]! - m);
-          a[i * T + j] = e;
+          const e = Math.exp(a[row + j]! - m);
+          a[row + j] = e;
           sum += e;
         }
-        for (let j = 0; j <= i; j++) a[i * T + j] = a[i * T + j]! / sum;
-        for (let c = 0; c < hd; c++) {
-          let s = 0;
-          for (let j = 0; j <= i; j++) s += a[i * T + j]! * qkv[j * 3 * d + 2 * d + h * hd + c]!;
-          z[i * d + h * hd + c] = s;
-        }
+        for (let j = 0; j <= i; j++) a[row + j] = a[row + j]! / sum;
+        a.fill(0, row + i + 1, row + T);
       }
+      const zh = this.product(a, columns(qkv, T, 3 * d, 2 * d + h * hd, hd), T, T, hd);
+      for (let i = 0; i < T; i++) z.set(zh.subarray(i * hd, (i + 1) * hd), i * d + h * hd);
       attn.push(a);
     }
     const proj = addBias(
