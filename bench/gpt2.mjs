@@ -8,8 +8,11 @@
 //            text: navigation -> ready (the head drawn), and the bytes the server sent
 //   warm     a new page in the same context, same link: everything comes from the cache
 //   layer 0  a fresh context, the same text at layer 0: the bytes sent
-//   forward  the worker's time for the forward pass up to layer 11 and the head's leaves (the
-//            `ms` of its head reply), as GMAC/s over the multiply-adds of 12 blocks on 128 tokens
+//   forward  the worker's time computing blocks 0..11 (the `forwardMs` of its head reply), as
+//            GMAC/s over the multiply-adds of 12 blocks on 128 tokens
+// Each open also prints where its time went: the CPU seconds of the browser's processes (from
+// /proc: on a shared machine wall time mostly measures waiting for a core), and the page's
+// measures for opening the checkpoint (header, tokenizer), tokenizing and loading the weights.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,15 +48,66 @@ function forwardMacs(T, d, L) {
   return L * (T * 12 * d * d + T * (T + 1) * d);
 }
 
+/**
+ * CPU seconds used so far by this process's descendants (the browser's processes: renderers,
+ * GPU, network, storage), from /proc (Linux; null elsewhere). On a machine shared with other work
+ * an open's wall time says mostly how long it waited for a core; its CPU time does not.
+ */
+function browserCpuS() {
+  try {
+    const parent = new Map();
+    const ticks = new Map();
+    for (const d of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const st = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+        // Fields after the command (which may hold spaces) in its parentheses.
+        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+        parent.set(Number(d), Number(f[1]));
+        ticks.set(Number(d), Number(f[11]) + Number(f[12]));
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    let sum = 0;
+    for (const [pid, t] of ticks) {
+      let p = parent.get(pid);
+      while (p !== undefined && p > 1 && p !== process.pid) p = parent.get(p);
+      if (p === process.pid) sum += t;
+    }
+    return sum / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+/** The explorer page's own measures (ms): open (header and tokenizer), tokens, prepare (weights). */
+async function pageMeasures(page) {
+  return page.evaluate(() =>
+    Object.fromEntries(
+      performance
+        .getEntriesByType('measure')
+        .filter((m) => m.name.startsWith('mm3d:explorer-'))
+        .map((m) => [m.name.slice('mm3d:explorer-'.length), Math.round(m.duration)]),
+    ),
+  );
+}
+
 async function openOnce(context, url, timeout) {
   const page = await context.newPage();
+  const cpu0 = browserCpuS();
   const t0 = Date.now();
   await page.goto(url);
   await waitReady(page, timeout);
   const ms = Date.now() - t0;
+  const cpu1 = browserCpuS();
   const s = await page.evaluate(() => window.mm3d.status());
-  return { page, ms, status: s };
+  const cpuS = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
+  return { page, ms, status: s, cpuS, measures: await pageMeasures(page) };
 }
+
+const stages = (o) =>
+  `${o.cpuS === null ? '' : `browser CPU ${o.cpuS.toFixed(1)} s; `}open ${o.measures.open ?? '-'} ms, tokens ${o.measures.tokens ?? '-'} ms, weights ${o.measures.prepare ?? '-'} ms`;
 
 /** Runs the GPT-2 rows; `base` serves dist/. Returns {rows, notes}. */
 export async function gpt2Bench(browser, base, runs = 3) {
@@ -71,6 +125,8 @@ export async function gpt2Bench(browser, base, runs = 3) {
     warmBytes: [],
     layer0: [],
     gmacs: [],
+    cpu: [],
+    warmCpu: [],
     cached: [],
     notes: [],
   };
@@ -86,7 +142,11 @@ export async function gpt2Bench(browser, base, runs = 3) {
         if (T !== 128) res.notes.push(`the text read as ${T} tokens, not 128`);
         const q = { model, text, layer: 11, head: 0, variant: 'usual' };
         const head = await cold.page.evaluate((q) => window.mm3d.explorer.client.head(q), q);
-        res.gmacs.push(forwardMacs(T, 768, 12) / (head.ms * 1e6));
+        res.gmacs.push(forwardMacs(T, 768, 12) / ((head.forwardMs ?? head.ms) * 1e6));
+        res.cpu.push(cold.cpuS);
+        console.log(
+          `  gpt2 run ${r} cold: ${stages(cold)}, forward ${Math.round(head.forwardMs ?? NaN)} ms, head ${Math.round(head.ms)} ms`,
+        );
         // The cache is written in the background: let it finish before the page goes away.
         res.cached.push(await cold.page.evaluate(() => window.mm3d.explorer.client.cacheSize()));
         await cold.page.close();
@@ -94,6 +154,11 @@ export async function gpt2Bench(browser, base, runs = 3) {
         const warm = await openOnce(context, link(11), 600000);
         res.warm.push(warm.ms);
         res.warmBytes.push(server.sent());
+        res.warmCpu.push(warm.cpuS);
+        const wHead = await warm.page.evaluate((q) => window.mm3d.explorer.client.head(q), q);
+        console.log(
+          `  gpt2 run ${r} warm: ${stages(warm)}, forward ${Math.round(wHead.forwardMs ?? NaN)} ms, head ${Math.round(wHead.ms)} ms`,
+        );
         await warm.page.close();
       } finally {
         await context.close();

@@ -61,7 +61,9 @@ export type ExplorerReply =
       kind: 'head';
       tokens: number[];
       leaves: [string, { h: number; w: number; data: Float32Array }][];
+      /** Worker time for the leaves, and for the forward pass's blocks of this run so far. */
       ms: number;
+      forwardMs: number;
     }
   | { kind: 'tokens'; ids: number[]; pieces: string[]; text: string; cut: boolean }
   | { kind: 'prepared'; transferred: number; total: number }

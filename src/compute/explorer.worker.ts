@@ -42,6 +42,8 @@ interface RunEntry {
   run: GptRun;
   ids: number[];
   weights: GptWeights;
+  /** Worker time spent computing this run's blocks. */
+  forwardMs: number;
 }
 const runs = new Map<string, RunEntry>();
 const MAX_RUNS = 8;
@@ -162,6 +164,17 @@ function tokenize(m: Loaded, text: string): { ids: number[]; text: string; cut: 
   };
 }
 
+/** Lets the worker's queued tasks run (arriving bytes, cache reads) between two blocks. */
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Computes blocks of a run up to `layer` that are not computed yet, timing them. */
+function compute(entry: RunEntry, layer: number): void {
+  if (entry.run.computedLayers > layer) return;
+  const t0 = performance.now();
+  entry.run.layer(layer);
+  entry.forwardMs += performance.now() - t0;
+}
+
 async function runFor(
   id: string,
   m: Loaded,
@@ -172,26 +185,44 @@ async function runFor(
   const key = `${id}\n${text}`;
   let entry = runs.get(key);
   if (m.kind === 'checkpoint') {
-    // Fetches only what is missing (nothing when this layer was loaded before).
+    // Fetches only what is missing (nothing when this layer was loaded before), and computes
+    // each block as soon as its weights are in while later blocks still arrive: the forward pass
+    // overlaps the transfer (or the cache reads, served by the browser on the other core).
+    const ck = m.ck;
     const ids = entry?.ids ?? tokenize(m, text).ids;
-    await m.ck.load(ids, layer, { signal: aborter.signal, onProgress });
-  }
-  if (entry) {
+    let settled = false;
+    const loading = ck.load(ids, layer, { signal: aborter.signal, onProgress }).finally(() => {
+      settled = true;
+    });
+    loading.catch(() => undefined); // awaited below; this only keeps it from being unhandled
+    const until = async (ready: () => boolean): Promise<boolean> => {
+      while (!ready() && !settled)
+        await Promise.race([ck.changed(), loading.catch(() => undefined)]);
+      return ready();
+    };
+    if (!entry && (await until(() => ck.hasEmbeddings(ids)))) {
+      const { weights, tokens } = ck.weightsFor(ids);
+      const run = new GptRun(weights, tokens, (a, b, I, K, J) => matmul(a, b, I, K, J));
+      entry = { run, ids, weights, forwardMs: 0 };
+    }
+    if (entry) {
+      for (let l = entry.run.computedLayers; l <= layer; l++) {
+        if (!(await until(() => ck.hasBlock(l)))) break;
+        compute(entry, l);
+        await nextTask();
+      }
+    }
+    await loading;
+    runs.delete(key);
+  } else if (entry) {
     runs.delete(key);
   } else {
-    let weights: GptWeights;
-    let ids: number[];
-    let tokens: number[];
-    if (m.kind === 'builtin') {
-      weights = m.model.weights;
-      ids = tokens = charTokenizer(m.model.vocab!).encode(text);
-    } else {
-      ids = tokenize(m, text).ids;
-      ({ weights, tokens } = m.ck.weightsFor(ids));
-    }
+    const weights = m.model.weights;
+    const tokens = charTokenizer(m.model.vocab!).encode(text);
     const run = new GptRun(weights, tokens, (a, b, I, K, J) => matmul(a, b, I, K, J));
-    entry = { run, ids, weights };
+    entry = { run, ids: tokens, weights, forwardMs: 0 };
   }
+  if (!entry) throw new Error('the embeddings were not loaded');
   runs.set(key, entry);
   while (runs.size > MAX_RUNS) runs.delete(runs.keys().next().value!);
   return entry;
@@ -204,10 +235,19 @@ function failure(e: unknown): OpenFailure {
 
 async function headReply(q: HeadQuery): Promise<Handled<ExplorerReply>> {
   const m = await open(q.model, q.base);
-  const { run, ids, weights } = await runFor(q.model, m, q.text, q.layer);
+  const entry = await runFor(q.model, m, q.text, q.layer);
+  compute(entry, q.layer);
   const t0 = performance.now();
-  const leaves = [...headLeaves(run, q.layer, q.head, q.variant, weights)];
-  return { reply: { kind: 'head', tokens: ids, leaves, ms: performance.now() - t0 } };
+  const leaves = [...headLeaves(entry.run, q.layer, q.head, q.variant, entry.weights)];
+  return {
+    reply: {
+      kind: 'head',
+      tokens: entry.ids,
+      leaves,
+      ms: performance.now() - t0,
+      forwardMs: entry.forwardMs,
+    },
+  };
 }
 
 async function handle(req: ExplorerRequest): Promise<Handled<ExplorerReply>> {

@@ -44,8 +44,16 @@ export class CacheStorageByteCache implements ByteCache {
     return typeof caches !== 'undefined';
   }
 
+  private opened: Promise<Cache> | null = null;
+
+  /** The cache, opened once (hundreds of reads of one load each needed a round trip to open it). */
   private open(): Promise<Cache> {
-    return caches.open(CACHE_NAME);
+    this.opened ??= caches.open(CACHE_NAME);
+    const p = this.opened;
+    p.catch(() => {
+      if (this.opened === p) this.opened = null;
+    });
+    return p;
   }
 
   private request(key: string): Request {
@@ -91,6 +99,7 @@ export class CacheStorageByteCache implements ByteCache {
 
   async clear(): Promise<void> {
     try {
+      this.opened = null;
       await caches.delete(CACHE_NAME);
     } catch {
       // nothing to clear

@@ -93,6 +93,9 @@ const PREFIX_BYTES = 64 * 1024;
 /** Rows of `wte` closer than this are fetched in one request (fewer round trips, a little more data). */
 const MERGE_GAP = 64 * 1024;
 const PARALLEL = 4;
+/** Cache reads in flight at once. */
+const CACHE_READS = 8;
+const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** GPT-2's BPE vocabulary size (the tokenizer the explorer bundles). */
 export const GPT2_VOCAB = 50257;
 
@@ -516,6 +519,8 @@ interface Part {
   begin: number;
   end: number;
   dtype: FloatDtype;
+  /** The block the range belongs to; -1 for the embeddings (needed first). */
+  layer: number;
   store: (values: Float32Array) => void;
 }
 
@@ -600,7 +605,8 @@ export class Checkpoint {
         begin,
         end: begin + rowBytes,
         dtype: wte.dtype,
-        store: (v) => this.wteRows.set(id, v),
+        layer: -1,
+        store: (v) => this.stored(() => this.wteRows.set(id, v)),
       });
     }
     const wpe = this.entry('wpe.weight');
@@ -611,29 +617,60 @@ export class Checkpoint {
         begin: wpe.begin + have * d * item,
         end: wpe.begin + tokens.length * d * item,
         dtype: wpe.dtype,
-        store: (v) => {
-          const grown = new Float32Array(this.wpe.length + v.length);
-          grown.set(this.wpe);
-          grown.set(v, this.wpe.length);
-          this.wpe = grown;
-        },
+        layer: -1,
+        store: (v) =>
+          this.stored(() => {
+            const grown = new Float32Array(this.wpe.length + v.length);
+            grown.set(this.wpe);
+            grown.set(v, this.wpe.length);
+            this.wpe = grown;
+          }),
       });
     }
-    const names = Object.keys(expectedShapes(cfg)).filter((n) => {
+    for (const n of Object.keys(expectedShapes(cfg))) {
       const m = /^h\.(\d+)\./.exec(n);
-      return m !== null && Number(m[1]) <= layer;
-    });
-    for (const n of names) {
-      if (this.blocks.has(n)) continue;
+      if (m === null || Number(m[1]) > layer || this.blocks.has(n)) continue;
       const e = this.entry(n);
       parts.push({
         begin: e.begin,
         end: e.end,
         dtype: e.dtype,
-        store: (v) => this.blocks.set(n, v),
+        layer: Number(m[1]),
+        store: (v) => this.stored(() => this.blocks.set(n, v)),
       });
     }
     return parts;
+  }
+
+  /** Callbacks waiting for the next stored range (see `changed`). */
+  private waiting: (() => void)[] = [];
+
+  private stored(store: () => void): void {
+    store();
+    const w = this.waiting;
+    this.waiting = [];
+    for (const f of w) f();
+  }
+
+  /** Resolves when the next range is stored (a caller waiting for a block polls `hasBlock`). */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Whether every tensor of block `layer` is loaded. */
+  hasBlock(layer: number): boolean {
+    const p = `h.${layer}.`;
+    return Object.keys(expectedShapes(this.config)).every(
+      (n) => !n.startsWith(p) || this.blocks.has(n),
+    );
+  }
+
+  /** Whether the embedding rows of `tokens` (and their positions) are loaded. */
+  hasEmbeddings(tokens: readonly number[]): boolean {
+    return (
+      this.wpe.length >= tokens.length * this.config.dModel &&
+      tokens.every((t) => this.wteRows.has(t))
+    );
   }
 
   /** Resolves when every fetched range is in the cache. */
@@ -668,27 +705,51 @@ export class Checkpoint {
     const id = this.raw.cacheId;
     const cache = id !== null ? this.cache : null;
     const key = (p: { begin: number; end: number }): string => `${id}|${p.begin}-${p.end}`;
-    const decode = (p: Part, b: ArrayBuffer): void => {
+    /** Decodes bytes of part p; returns the values (for F32 they share the bytes' buffer, no copy). */
+    const decode = (p: Part, b: Uint8Array): Float32Array => {
       const n = (p.end - p.begin) / ITEM[p.dtype];
-      p.store(decodeElements(new Uint8Array(b), FLOAT_TYPES[p.dtype], n, true));
+      // A whole, aligned buffer of float32 bytes is already the values (this machine and
+      // safetensors are both little-endian, which decodeElements checks for the other cases).
+      const v =
+        p.dtype === 'F32' && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && LE
+          ? new Float32Array(b.buffer as ArrayBuffer)
+          : decodeElements(b, FLOAT_TYPES[p.dtype], n, true);
+      p.store(v);
+      return v;
     };
-    // The cache first; what it lacks is grouped into requests (neighbouring rows together).
+    // The cache first, several reads at a time (each is a round trip to the browser's storage);
+    // what it lacks is grouped into requests (neighbouring rows together).
     const missing: Part[] = [];
-    for (const p of parts) {
-      opts.signal?.throwIfAborted();
-      const hit = cache ? await cache.get(key(p)) : undefined;
-      if (hit && hit.byteLength === p.end - p.begin) {
-        decode(p, hit);
-        loaded += hit.byteLength;
-        report();
-      } else missing.push(p);
-    }
+    if (cache) {
+      let nextHit = 0;
+      const reader = async (): Promise<void> => {
+        while (nextHit < parts.length) {
+          const p = parts[nextHit++]!;
+          opts.signal?.throwIfAborted();
+          const hit = await cache.get(key(p));
+          if (hit && hit.byteLength === p.end - p.begin) {
+            decode(p, new Uint8Array(hit));
+            loaded += hit.byteLength;
+            report();
+          } else missing.push(p);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CACHE_READS, parts.length) }, reader));
+    } else missing.push(...parts);
+    opts.signal?.throwIfAborted();
     missing.sort((a, b) => a.begin - b.begin);
     const groups: Part[][] = [];
     for (const p of missing) {
       const g = groups[groups.length - 1];
       const last = g?.[g.length - 1];
-      if (g && last && p.begin - last.end < MERGE_GAP && p.end - g[0]!.begin <= 64 * 1024 * 1024)
+      // One block per request at most, so that blocks arrive one after another.
+      if (
+        g &&
+        last &&
+        last.layer === p.layer &&
+        p.begin - last.end < MERGE_GAP &&
+        p.end - g[0]!.begin <= 64 * 1024 * 1024
+      )
         g.push(p);
       else groups.push([p]);
     }
@@ -707,16 +768,29 @@ export class Checkpoint {
       } catch (e) {
         throw e instanceof CheckpointError ? e : netError(e, 'the file');
       }
+      const whole = g.length === 1;
       for (const p of g) {
-        const b = buf.slice(p.begin - begin, p.end - begin);
-        decode(p, b);
+        // One copy at most: a group of one part is decoded from the received buffer itself.
+        const bytes = new Uint8Array(buf, p.begin - begin, p.end - p.begin);
+        const v = decode(p, whole ? bytes : bytes.slice());
+        // What the cache keeps: the bytes as received, without another copy where they are
+        // already a buffer of their own (the Response made from them copies them anyway).
+        const keep: ArrayBuffer = whole
+          ? buf
+          : p.dtype === 'F32' && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength
+            ? (v.buffer as ArrayBuffer)
+            : bytes.slice().buffer;
         // Stored in the background: writing hundreds of MB to the browser's storage must not
         // hold up the view (flush() waits for it).
-        if (cache) this.writes = this.writes.then(() => cache.put(key(p), b));
+        if (cache) this.writes = this.writes.then(() => cache.put(key(p), keep));
       }
       // Bytes between merged rows were transferred but are not part of the plan's total.
       loaded -= end - begin - g.reduce((s, p) => s + p.end - p.begin, 0);
     };
+    // Fetched in the order the forward pass needs them (embeddings, block 0, 1, …; the file
+    // stores h.10 before h.2), so that a caller can compute a block while later ones arrive.
+    const first = (g: Part[]): number => Math.min(...g.map((p) => p.layer));
+    groups.sort((a, b) => first(a) - first(b) || a[0]!.begin - b[0]!.begin);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < groups.length) await fetchGroup(groups[next++]!);

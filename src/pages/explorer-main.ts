@@ -305,13 +305,18 @@ async function show(
   loading++;
   embed.statusChanged(currentStatus());
   try {
+    // Measures for the bench (bench/gpt2.mjs): where a checkpoint view's time goes.
+    const t0 = performance.now();
     toks = await client.tokens(i.model, next.text);
+    performance.measure('mm3d:explorer-tokens', { start: t0 });
     if (toks.cut)
       notices.push(`text: the model reads at most ${i.maxTokens} tokens; the rest is cut`);
     next = { ...next, text: toks.text };
     if (i.model !== 'builtin') {
       showLoad(`loading layer ${next.layer}'s weights…`);
+      const t1 = performance.now();
       lastLoad = await client.prepare(next);
+      performance.measure('mm3d:explorer-prepare', { start: t1 });
     }
   } catch (e) {
     if (my === showSeq) modelFailed(e, i.model);
@@ -577,12 +582,14 @@ try {
   let first: ModelInfo | null = null;
   if (wanted !== 'builtin') {
     modelField.value = modelText(wanted);
+    const t0 = performance.now();
     first = await client.open(wanted).catch((e: unknown) => {
       notices.push(
         `model: ${e instanceof Error ? e.message : String(e)}; showing the built-in model`,
       );
       return null;
     });
+    performance.measure('mm3d:explorer-open', { start: t0 });
   }
   first ??= await client.open('builtin');
   let shown = await show(readState(window.location.search, first, notices), first, { notices });

@@ -21,7 +21,12 @@ export const EXPLORER_PREFIX = 'explorer:';
 /** Longest text a reference may carry (the built-in model reads 64 characters; GPT-2 later more). */
 const MAX_TEXT = 2000;
 
-type Head = { tokens: number[]; leaves: Map<string, InMemoryMatrix>; ms: number };
+type Head = {
+  tokens: number[];
+  leaves: Map<string, InMemoryMatrix>;
+  ms: number;
+  forwardMs: number;
+};
 
 /** A model that could not be opened or loaded; `kind` and `size` as data/checkpoint.ts gives them. */
 export class ModelError extends Error {
@@ -105,7 +110,7 @@ export class ExplorerClient {
     if (!p) {
       p = this.ask({ kind: 'head', query: { ...q, base: builtinBase() } }).then((r) => {
         if (r.kind !== 'head') throw new Error('unexpected reply from the model worker');
-        return { tokens: r.tokens, leaves: new Map(r.leaves), ms: r.ms };
+        return { tokens: r.tokens, leaves: new Map(r.leaves), ms: r.ms, forwardMs: r.forwardMs };
       });
       this.heads.set(key, p);
       p.catch(() => this.heads.delete(key));
