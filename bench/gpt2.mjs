@@ -97,7 +97,7 @@ async function openOnce(context, url, timeout) {
   const page = await context.newPage();
   const cpu0 = browserCpuS();
   const t0 = Date.now();
-  await page.goto(url);
+  await page.goto(url, { timeout });
   await waitReady(page, timeout);
   const ms = Date.now() - t0;
   const cpu1 = browserCpuS();
