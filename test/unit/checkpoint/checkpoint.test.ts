@@ -353,3 +353,53 @@ describe('forward pass on a ranged-loaded checkpoint', () => {
     }
   }, 120_000);
 });
+
+// What lets the explorer compute a block while later ones still arrive: at most one block per
+// request (blocks 0 and 1 lie next to each other in the file and used to come as one 57 MB
+// request), `hasEmbeddings` / `hasBlock` say what is in, and `changed` wakes a waiter per range.
+describe('blocks arrive one by one', () => {
+  /** The block that byte `b` of the main fixture belongs to, or -1 outside the blocks. */
+  const blockOf = (b: number): number => {
+    for (const [name, e] of Object.entries(main.header)) {
+      const m = /^h\.(\d+)\./.exec(name);
+      if (m && b >= e.begin && b < e.end) return Number(m[1]);
+    }
+    return -1;
+  };
+
+  it('one block per request, reported as each is stored', async () => {
+    server.reset();
+    const ck = await Checkpoint.open({ kind: 'url', url: server.url('/gpt2.safetensors') });
+    expect(ck.hasEmbeddings(TOKENS)).toBe(false);
+    expect(ck.hasBlock(0)).toBe(false);
+    let stores = 0;
+    const seen: number[] = [];
+    let done = false;
+    const loading = ck.load(TOKENS, 1).finally(() => {
+      done = true;
+    });
+    const watch = (async () => {
+      while (!done) {
+        await Promise.race([ck.changed(), loading]);
+        stores++;
+        for (const l of [0, 1]) if (ck.hasBlock(l) && !seen.includes(l)) seen.push(l);
+      }
+    })();
+    await loading;
+    await watch;
+    expect(ck.hasEmbeddings(TOKENS)).toBe(true);
+    expect(ck.hasEmbeddings([...TOKENS, 7])).toBe(false);
+    expect(ck.hasBlock(0) && ck.hasBlock(1)).toBe(true);
+    expect(seen.sort()).toEqual([0, 1]);
+    // 24 block tensors, 13 distinct token rows and wpe: each store woke the watcher (some
+    // wake-ups may cover two stores of one request).
+    expect(stores).toBeGreaterThan(2);
+    const ranges = server.requests
+      .map((r) => /^bytes=(\d+)-(\d+)$/.exec(r.range ?? ''))
+      .filter((m) => m !== null)
+      .map((m) => [Number(m[1]), Number(m[2])] as const)
+      .filter(([a]) => blockOf(a) >= 0);
+    for (const [a, b] of ranges) expect(blockOf(b)).toBe(blockOf(a));
+    expect(ranges.map(([a]) => blockOf(a)).sort()).toEqual([0, 1]);
+  }, 120_000);
+});
