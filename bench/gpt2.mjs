@@ -53,7 +53,7 @@ function forwardMacs(T, d, L) {
  * GPU, network, storage), from /proc (Linux; null elsewhere). On a machine shared with other work
  * an open's wall time says mostly how long it waited for a core; its CPU time does not.
  */
-function browserCpuS() {
+function browserCpu() {
   try {
     const parent = new Map();
     const ticks = new Map();
@@ -69,13 +69,24 @@ function browserCpuS() {
         // the process ended meanwhile
       }
     }
+    const byType = {};
     let sum = 0;
     for (const [pid, t] of ticks) {
       let p = parent.get(pid);
       while (p !== undefined && p > 1 && p !== process.pid) p = parent.get(p);
-      if (p === process.pid) sum += t;
+      if (p !== process.pid) continue;
+      sum += t;
+      let type = 'browser';
+      try {
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        type =
+          /--utility-sub-type=([\w.]+)/.exec(cmd)?.[1] ?? /--type=([\w-]+)/.exec(cmd)?.[1] ?? type;
+      } catch {
+        // ended
+      }
+      byType[type] = (byType[type] ?? 0) + t / 100;
     }
-    return sum / 100; // USER_HZ is 100 on Linux
+    return { s: sum / 100, byType }; // USER_HZ is 100 on Linux
   } catch {
     return null;
   }
@@ -95,19 +106,26 @@ async function pageMeasures(page) {
 
 async function openOnce(context, url, timeout) {
   const page = await context.newPage();
-  const cpu0 = browserCpuS();
+  const cpu0 = browserCpu();
   const t0 = Date.now();
   await page.goto(url, { timeout });
   await waitReady(page, timeout);
   const ms = Date.now() - t0;
-  const cpu1 = browserCpuS();
+  const cpu1 = browserCpu();
   const s = await page.evaluate(() => window.mm3d.status());
-  const cpuS = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
-  return { page, ms, status: s, cpuS, measures: await pageMeasures(page) };
+  const cpuS = cpu0 === null || cpu1 === null ? null : cpu1.s - cpu0.s;
+  // Per kind of process (renderer, gpu-process, network, storage, the browser itself).
+  const cpuBy =
+    cpu0 && cpu1
+      ? Object.entries(cpu1.byType)
+          .map(([k, v]) => `${k} ${(v - (cpu0.byType[k] ?? 0)).toFixed(1)}`)
+          .join(', ')
+      : '';
+  return { page, ms, status: s, cpuS, cpuBy, measures: await pageMeasures(page) };
 }
 
 const stages = (o) =>
-  `${o.cpuS === null ? '' : `browser CPU ${o.cpuS.toFixed(1)} s; `}open ${o.measures.open ?? '-'} ms, tokens ${o.measures.tokens ?? '-'} ms, weights ${o.measures.prepare ?? '-'} ms`;
+  `${o.cpuS === null ? '' : `browser CPU ${o.cpuS.toFixed(1)} s (${o.cpuBy}); `}open ${o.measures.open ?? '-'} ms, tokens ${o.measures.tokens ?? '-'} ms, weights ${o.measures.prepare ?? '-'} ms`;
 
 /** Runs the GPT-2 rows; `base` serves dist/. Returns {rows, notes}. */
 export async function gpt2Bench(browser, base, runs = 3) {
