@@ -1,12 +1,17 @@
 /**
- * How a ball is lit, in GLSL: by (n·v)², bright in the middle and dark at the rim, like the
- * original tool's ball pictures (docs/colors.md, "Shading and distance"). Averaged over the ball's
+ * How a ball is lit, in GLSL: by a light from the upper left of the window, slightly in front
+ * (the direction BALL_LIGHT, in view space: x right, y up, z towards the viewer), as the original
+ * tool's ball picture is lit: brightest up and left of the middle, a bright rim on that side and a
+ * dark rim down and right (docs/colors.md, "Shading and distance"). The light is fixed to the
+ * window, not to the scene, like a picture that always faces the viewer. Averaged over the ball's
  * disc the light is BALL_MEAN_LIGHT (constants.ts) of the colour, which the far-away look
  * (flat.ts) uses. One function for every way a ball is drawn (as geometry, ray-cast, as a disc),
- * so they match.
+ * so they match; each passes the unit normal of the point seen, in view space.
  */
+import { BALL_LIGHT, glslFloat } from './constants';
+
 export const ballShadeFunction = /* glsl */ `
-vec3 ballShade(vec3 rgb, float nv) {
-  return rgb * (0.02 + 0.93 * nv * nv);
+vec3 ballShade(vec3 rgb, vec3 n) {
+  return rgb * (0.02 + 0.955 * max(dot(n, vec3(${BALL_LIGHT.map(glslFloat).join(', ')})), 0.0));
 }
 `;
