@@ -18,6 +18,15 @@ const LIT_TOL = 0.2;
 const BOX_TOL = 0.05;
 
 /**
+ * Fixtures whose picture mm3d knowingly draws otherwise: measured and listed, not held to the
+ * tolerances (docs/differences.md, "Looks and framing").
+ */
+const KNOWN = {
+  'scheme-wheel':
+    "mm3d's wheel keeps each child's result outside its parent, the original folds it in",
+};
+
+/**
  * The window's chrome, where neither picture shows the view: the original's help box (top left),
  * the title and menu band along the top, and mm3d's help and notice corners; as fractions of the
  * window (the same parts of both pictures are left out).
@@ -261,9 +270,12 @@ export async function run(t) {
         );
         // An animation shows a different step in each tool at a given moment: its numbers are
         // listed, not held to the tolerances.
-        if (bad.length && !f.animated) failures.push(`${f.id}: ${bad.join('; ')}`);
+        // A known difference is listed, not held either.
+        const held = !f.animated && !KNOWN[f.id];
+        if (KNOWN[f.id]) t.log(`  ${f.id} is a known difference: ${KNOWN[f.id]}`);
+        if (bad.length && held) failures.push(`${f.id}: ${bad.join('; ')}`);
         // Side by side, for a look: the misses (FIDELITY_SHEET=1: every fixture).
-        if ((bad.length && !f.animated) || process.env.FIDELITY_SHEET === '1')
+        if ((bad.length && held) || process.env.FIDELITY_SHEET === '1')
           sheet.push(
             { png: await page.screenshot(), caption: `mm3d: ${f.id}` },
             { png: origPng, caption: `original: ${f.id}` },

@@ -55,18 +55,17 @@ export const BALL_DIAMETER_PER_ELEM_SCALE = 0.7;
 
 /**
  * The direction a ball is lit from, in view space (x right, y up, z towards the viewer): up and
- * to the left, mostly from the front (ball-shade.ts). With the shading there it reproduces the
- * original tool's ball picture to within 0.07 of full light at every pixel (least squares over
- * its disc).
+ * to the left, mostly from the front (ball-shade.ts). With a light of 0.02 + 0.955 max(n·L, 0) it
+ * reproduces the original tool's ball picture to within 0.07 of full light at every pixel (least
+ * squares over its disc); ball-shade.ts takes 0.87 of that (see there).
  */
 export const BALL_LIGHT = [-0.4, 0.4, 0.8247] as const;
 
 /**
  * The light of a ball averaged over its disc, as a fraction of its colour (ball-shade.ts): the
- * mean over the disc of 0.02 + 0.955 max(n·BALL_LIGHT, 0), as the original's ball picture
- * averages 0.559 over its disc.
+ * mean over the disc of 0.017 + 0.83 max(n·BALL_LIGHT, 0).
  */
-export const BALL_MEAN_LIGHT = 0.559;
+export const BALL_MEAN_LIGHT = 0.486;
 
 /**
  * `uViz` and `uHue` components, in packing order, of a set of look settings. `elemScale` reaches
