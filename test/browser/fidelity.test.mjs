@@ -290,7 +290,7 @@ export async function run(t) {
       t.assert(failures.length === 0, failures.join('\n     '));
       t.noErrors(errors);
     },
-    { timeout: 600000 },
+    { timeout: 1200000 },
   );
 
   t.test(
