@@ -8,9 +8,8 @@
  * the 5 to 15 pixels its links open with, are darker at the rim than the picture; the level is
  * the one that puts every fixture of the original (test/fixtures/original) within the fidelity
  * test's bounds, a state with balls only as well as states full of guides (docs/colors.md).
- * Averaged over the ball's
- * disc the light is BALL_MEAN_LIGHT (constants.ts) of the colour, which the far-away look
- * (flat.ts) uses. One function for every way a ball is drawn (as geometry, ray-cast, as a disc),
+ * Averaged over the ball's disc the light is BALL_MEAN_LIGHT (constants.ts) of the colour, which
+ * the far-away look (flat.ts) uses. One function for every way a ball is drawn (as geometry, ray-cast, as a disc),
  * so they match; each passes the unit normal of the point seen, in view space.
  */
 import { BALL_LIGHT, glslFloat } from './constants';
