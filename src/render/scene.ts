@@ -46,6 +46,9 @@ export function fovFor(aspect: number): number {
   return 45 / Math.min(1, aspect > 0 ? aspect : 1);
 }
 
+/** The length of the axes (`deco.axes`), in cells. */
+const AXES_LENGTH = 128;
+
 export class SceneView {
   readonly renderer: THREE.WebGLRenderer;
   readonly scene = new THREE.Scene();
@@ -477,12 +480,9 @@ export class SceneView {
       this.axes.dispose();
       this.axes = null;
     }
-    if (this.axes) {
-      const b = layout.bounds;
-      this.axes.scale.setScalar(
-        Math.max(b.max[0] - b.min[0], b.max[1] - b.min[1], b.max[2] - b.min[2]) * 0.6,
-      );
-    }
+    // 128 cells long from the origin (the expression's centre), as the original's axes are, so
+    // a link of the original frames them as it did.
+    if (this.axes) this.axes.scale.setScalar(AXES_LENGTH);
     this.setSpin(params.anim.spin);
     this.invalidate();
   }

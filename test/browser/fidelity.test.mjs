@@ -18,6 +18,15 @@ const LIT_TOL = 0.2;
 const BOX_TOL = 0.05;
 
 /**
+ * Fixtures whose picture mm3d knowingly draws otherwise: measured and listed, not held to the
+ * tolerances (docs/differences.md, "Looks and framing").
+ */
+const KNOWN = {
+  'scheme-wheel':
+    "mm3d's wheel keeps each child's result outside its parent, the original folds it in",
+};
+
+/**
  * The window's chrome, where neither picture shows the view: the original's help box (top left),
  * the title and menu band along the top, and mm3d's help and notice corners; as fractions of the
  * window (the same parts of both pictures are left out).
@@ -65,21 +74,50 @@ export function pictureStats(img) {
   return { mean_grey: grey / n / 255, lit: lit / n, lit_box: lit ? [x0, y0, x1, y1] : null };
 }
 
-/** A screenshot halved in each direction the way the fixtures' pictures were (canvas, high quality). */
-async function halve(page, png) {
-  const b64 = await page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width / 2;
-    c.height = img.height / 2;
-    const g = c.getContext('2d');
-    g.imageSmoothingQuality = 'high';
-    g.drawImage(img, 0, 0, c.width, c.height);
-    return c.toDataURL('image/png').split(',')[1];
-  }, png.toString('base64'));
-  return Buffer.from(b64, 'base64');
+/**
+ * A picture halved in each direction (each pixel the mean of a 2x2 square), as the fixtures'
+ * pictures were made from the original's 1200x800 window.
+ */
+export function halve(img) {
+  const w = img.width >> 1,
+    h = img.height >> 1;
+  const out = new Uint8Array(w * h * 4);
+  const src = img.data;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const a = 4 * (2 * y * img.width + 2 * x),
+        b = a + 4 * img.width,
+        o = 4 * (y * w + x);
+      for (let c = 0; c < 4; c++)
+        out[o + c] = (src[a + c] + src[a + 4 + c] + src[b + c] + src[b + 4 + c] + 2) >> 2;
+    }
+  return { width: w, height: h, data: out };
+}
+
+/** A picture stretched to width x height with linear filtering, as a reduced frame is shown. */
+function stretch(img, width, height) {
+  const out = new Uint8Array(width * height * 4);
+  const sx = img.width / width,
+    sy = img.height / height;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), img.height - 1);
+    const y0 = Math.floor(fy),
+      y1 = Math.min(y0 + 1, img.height - 1),
+      ty = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), img.width - 1);
+      const x0 = Math.floor(fx),
+        x1 = Math.min(x0 + 1, img.width - 1),
+        tx = fx - x0;
+      for (let c = 0; c < 4; c++) {
+        const v = (yy, xx) => img.data[4 * (yy * img.width + xx) + c];
+        const top = v(y0, x0) * (1 - tx) + v(y0, x1) * tx;
+        const bottom = v(y1, x0) * (1 - tx) + v(y1, x1) * tx;
+        out[4 * (y * width + x) + c] = Math.round(top * (1 - ty) + bottom * ty);
+      }
+    }
+  }
+  return { width, height, data: out };
 }
 
 /** What differs beyond the tolerances between mm3d's statistics and the original's. */
@@ -100,13 +138,11 @@ export function statFailures(mine, orig, [w, h]) {
   return [...new Set(out)];
 }
 
+/** The fixtures, in the order of the folder's index.json. */
 function fixtures() {
   if (!fs.existsSync(FIXTURES)) return [];
-  return fs
-    .readdirSync(FIXTURES)
-    .filter((f) => f.endsWith('.json') && !f.endsWith('.config.json'))
-    .sort()
-    .map((f) => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')));
+  const ids = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'index.json'), 'utf8'));
+  return ids.map((id) => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${id}.json`), 'utf8')));
 }
 
 /**
@@ -132,62 +168,130 @@ function edgeContrast(img, rect) {
   return top.reduce((s, v) => s + v, 0) / top.length;
 }
 
+/**
+ * The view as drawn now, halved as the fixtures' pictures were (see halve), read from the canvas:
+ * quicker than a screenshot of the page (no compositing, no PNG, a quarter of the pixels cross
+ * to the test). The frame is drawn again and read at once; the canvas fills the window, whose
+ * other parts (title, menu, help) are outside the measured part of the picture or hidden.
+ */
+async function readView(page) {
+  const { width, height, full, b64 } = await page.evaluate(() => {
+    const s = window.mm3d.app.scene;
+    const gl = s.renderer.getContext();
+    s.drawScene();
+    const W = gl.drawingBufferWidth,
+      H = gl.drawingBufferHeight;
+    const px = new Uint8Array(W * H * 4);
+    gl.readPixels(0, 0, W, H, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    // Halved and turned top row first (WebGL reads from the bottom row).
+    const w = W >> 1,
+      h = H >> 1;
+    const out = new Uint8Array(w * h * 4);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const a = 4 * ((H - 1 - 2 * y) * W + 2 * x),
+          b = a - 4 * W,
+          o = 4 * (y * w + x);
+        for (let c = 0; c < 4; c++)
+          out[o + c] = (px[a + c] + px[a + 4 + c] + px[b + c] + px[b + 4 + c] + 2) >> 2;
+      }
+    let bin = '';
+    for (let i = 0; i < out.length; i += 0x8000)
+      bin += String.fromCharCode.apply(null, out.subarray(i, i + 0x8000));
+    return { width: w, height: h, full: [W, H], b64: btoa(bin) };
+  });
+  return { width, height, full, data: new Uint8Array(Buffer.from(b64, 'base64')) };
+}
+
+/**
+ * Waits until the state set last is computed and drawn; a still state also until its view has
+ * stopped moving (the camera was just set), an animation only until it is drawn.
+ */
+async function waitDrawn(page, animated, timeout) {
+  await page.waitForFunction(
+    (animated) => window.mm3d.status().ready && (animated || !window.mm3d.app.scene.moving),
+    animated,
+    { timeout, polling: 50 },
+  );
+}
+
 export async function run(t) {
-  // The comparison with every fixture takes about 15 s per fixture on a loaded machine and still
-  // misses on two of them (blocks: 18 % darker; deco-axes: the original's axes reach further), so
-  // it runs on request only: MM3D_FIDELITY=1 node test/browser/run.mjs fidelity.
-  if (process.env.MM3D_FIDELITY === '1')
-    t.test(
-      "every fixture link of the original: mm3d's picture has the original's grey, lit share and framing",
-      async (t) => {
-        const list = fixtures();
-        t.assert(list.length > 0, `no fixtures in ${FIXTURES}`);
-        const failures = [];
-        const sheet = [];
-        for (const f of list) {
-          const orig = f.picture && path.join(FIXTURES, f.picture);
-          if (!orig || !fs.existsSync(orig)) {
-            failures.push(`${f.id}: no picture of the original`);
-            continue;
-          }
-          const origPng = fs.readFileSync(orig);
-          const origImg = decodePng(origPng);
-          const [w, h] = f.window ?? [1200, 800];
-          const { page, context } = await t.page({ width: w, height: h });
-          await page.goto(`${t.base}/?${f.queries.params}`);
-          await t.waitReady(page);
-          await page.evaluate(() => {
-            document.getElementById('help').hidden = true;
-            document.getElementById('notice-box').hidden = true;
-          });
-          await page.waitForTimeout(f.settle_ms ?? 1500);
-          const png = await halve(page, await page.screenshot());
-          await context.close();
-          const mine = pictureStats(decodePng(png));
-          const theirs = pictureStats(origImg);
-          const bad = statFailures(mine, theirs, [origImg.width, origImg.height]);
-          const fmt = (s) =>
-            `grey ${s.mean_grey.toFixed(3)} lit ${s.lit.toFixed(3)} box ${s.lit_box?.join(',')}`;
-          t.log(
-            `${f.id}: mm3d ${fmt(mine)} | original ${fmt(theirs)}${bad.length ? '  MISS' : ''}`,
-          );
-          // An animation shows a different step in each tool at a given moment: its numbers are
-          // listed, not held to the tolerances.
-          if (bad.length && !f.animated) failures.push(`${f.id}: ${bad.join('; ')}`);
+  t.test(
+    "every fixture link of the original: mm3d's picture has the original's grey, lit share and framing",
+    async (t) => {
+      const list = fixtures();
+      t.assert(list.length > 0, `no fixtures in ${FIXTURES}`);
+      const failures = [];
+      const sheet = [];
+      // One page for every fixture, at the window size the original's pictures were taken at;
+      // each link is opened as the browser's back button opens one (the page's own URL changes,
+      // then popstate): the same decoding as a fresh page, without a new page's start-up.
+      const [w, h] = list[0].window ?? [1200, 800];
+      const { page, errors } = await t.open('', { width: w, height: h });
+      await page.addStyleTag({ content: '#help, #notice-box { display: none !important; }' });
+      // Always at full resolution, as the original draws, however slowly the frames come.
+      await page.evaluate(() => {
+        const s = window.mm3d.app.scene;
+        s.fixedRatio = s.fullRatio;
+      });
+      for (const f of list) {
+        const orig = f.picture && path.join(FIXTURES, f.picture);
+        if (!orig || !fs.existsSync(orig)) {
+          failures.push(`${f.id}: no picture of the original`);
+          continue;
+        }
+        t.assert(
+          (f.window ?? [1200, 800]).join() === [w, h].join(),
+          `${f.id}: its picture was taken in another window size`,
+        );
+        const origPng = fs.readFileSync(orig);
+        const origImg = decodePng(origPng);
+        const t0 = Date.now();
+        // A link that draws what is drawn already (the first page shows the default) starts no
+        // new state; any other sets status.ready to false at once.
+        await page.evaluate((q) => {
+          history.pushState(null, '', `/?${q}`);
+          dispatchEvent(new PopStateEvent('popstate'));
+        }, f.queries.params);
+        await waitDrawn(page, !!f.animated, 60000);
+        const t1 = Date.now();
+        const view = await readView(page);
+        t.assert(
+          view.full.join() === [w, h].join(),
+          `the canvas is ${view.full.join('x')}, not the window's ${w}x${h}`,
+        );
+        const mine = pictureStats(view);
+        const theirs = pictureStats(origImg);
+        const bad = statFailures(mine, theirs, [origImg.width, origImg.height]);
+        const fmt = (s) =>
+          `grey ${s.mean_grey.toFixed(3)} lit ${s.lit.toFixed(3)} box ${s.lit_box?.join(',')}`;
+        t.log(
+          `${f.id} (${t1 - t0} + ${Date.now() - t1} ms): mm3d ${fmt(mine)} | original ${fmt(theirs)}${bad.length ? '  MISS' : ''}`,
+        );
+        // An animation shows a different step in each tool at a given moment: its numbers are
+        // listed, not held to the tolerances.
+        // A known difference is listed, not held either.
+        const held = !f.animated && !KNOWN[f.id];
+        if (KNOWN[f.id]) t.log(`  ${f.id} is a known difference: ${KNOWN[f.id]}`);
+        if (bad.length && held) failures.push(`${f.id}: ${bad.join('; ')}`);
+        // Side by side, for a look: the misses (FIDELITY_SHEET=1: every fixture).
+        if ((bad.length && held) || process.env.FIDELITY_SHEET === '1')
           sheet.push(
-            { png, caption: `mm3d: ${f.id}` },
+            { png: await page.screenshot(), caption: `mm3d: ${f.id}` },
             { png: origPng, caption: `original: ${f.id}` },
           );
-        }
+      }
+      if (sheet.length)
         await contactSheet(t.browser, sheet, t.file('vs-original.png'), {
           cols: 2,
           cellW: 600,
           cellH: 400,
         });
-        t.assert(failures.length === 0, failures.join('\n     '));
-      },
-      { timeout: 600000 },
-    );
+      t.assert(failures.length === 0, failures.join('\n     '));
+      t.noErrors(errors);
+    },
+    { timeout: 1200000 },
+  );
 
   t.test(
     'legends stay sharp while the view spins at reduced resolution',
@@ -198,7 +302,15 @@ export async function run(t) {
       });
       // The name legend of the result ("L @ R"), where it is at rest.
       const rect = { x: 620, y: 420, w: 260, h: 220 };
-      const still = edgeContrast(decodePng((await t.screenshot(page, 'still')).png), rect);
+      const stillImg = decodePng((await t.screenshot(page, 'still')).png);
+      const still = edgeContrast(stillImg, rect);
+      // The measure tells sharp text from text drawn at half resolution and stretched: the still
+      // picture so treated must fall below the bar the spinning picture is held to.
+      const soft = edgeContrast(stretch(halve(stillImg), stillImg.width, stillImg.height), rect);
+      t.assert(
+        soft < 0.8 * still,
+        `the measure does not see half-resolution text: ${soft.toFixed(1)} vs ${still.toFixed(1)}`,
+      );
       // Spinning (very slowly, so that both pictures show nearly the same view), the matrices drawn
       // at half resolution as on a slow renderer; a few frames drawn so before the picture.
       const drawn = await page.evaluate(() => {

@@ -92,8 +92,7 @@ void main() {
   float disc = b * b - (dot(vCentre, vCentre) - vRad * vRad);
   if (disc < 0.0) discard;
   vec3 hit = rd * (b - sqrt(disc));
-  float nv = max(dot((hit - vCentre) / vRad, -rd), 0.0);
-  fragColor = vec4(ballShade(vColor, nv) * vDim, uOpacity);
+  fragColor = vec4(ballShade(vColor, (hit - vCentre) / vRad) * vDim, uOpacity);
   vec4 clip = projectionMatrix * vec4(hit, 1.0);
   gl_FragDepth = 0.5 * clip.z / clip.w + 0.5;
 }

@@ -53,8 +53,19 @@ export const HUE_PACKING = [
  */
 export const BALL_DIAMETER_PER_ELEM_SCALE = 0.7;
 
-/** The light of a ball averaged over its disc, as a fraction of its colour (ball-shade.ts). */
-export const BALL_MEAN_LIGHT = 0.485;
+/**
+ * The direction a ball is lit from, in view space (x right, y up, z towards the viewer): up and
+ * to the left, mostly from the front (ball-shade.ts). With a light of 0.02 + 0.955 max(n·L, 0) it
+ * reproduces the original tool's ball picture to within 0.07 of full light at every pixel (least
+ * squares over its disc); ball-shade.ts takes 0.945 of that (see there).
+ */
+export const BALL_LIGHT = [-0.4, 0.4, 0.8247] as const;
+
+/**
+ * The light of a ball averaged over its disc, as a fraction of its colour (ball-shade.ts): the
+ * mean over the disc of 0.019 + 0.902 max(n·BALL_LIGHT, 0).
+ */
+export const BALL_MEAN_LIGHT = 0.528;
 
 /**
  * `uViz` and `uHue` components, in packing order, of a set of look settings. `elemScale` reaches

@@ -110,6 +110,8 @@ uniform highp sampler2D uLook;
 uniform int uMaxLevel;
 uniform int uFinest;         // finest baked level of uLook
 uniform float uOpacity;
+// Local to view space for directions (the light of the balls is given in view space).
+uniform mat3 normalMatrix;
 ${cellFunctions}
 in vec3 vLocal;
 flat in vec3 vCam;

@@ -46,7 +46,9 @@ vec3 nearBall(float R) {
     }
   }
   if (bestT >= 1e29) discard;
-  return finish(ballShade(rgb, max(dot((ro + rd * bestT - bestC) / bestRad, -rd), 0.0)), cell);
+  // The normal in local space, turned into view space where the light is.
+  vec3 n = normalize(normalMatrix * ((ro + rd * bestT - bestC) / bestRad));
+  return finish(ballShade(rgb, n), cell);
 }
 #endif
 `;
