@@ -71,6 +71,16 @@ const client = explorerClient();
 const wantedModel = new URLSearchParams(window.location.search).get('model') ?? 'builtin';
 const earlyOpen = wantedModel === 'builtin' ? client.open('builtin') : null;
 earlyOpen?.catch(() => undefined);
+// The first view's head is computed meanwhile too: the app asks for the same head once it has
+// started, and the client answers with this request (same model, text, layer, head, variant).
+earlyOpen
+  ?.then(async (i) => {
+    const s = readState(window.location.search, i, []);
+    const toks = await client.tokens(i.model, s.text);
+    const { model, layer, head, variant } = s;
+    await client.head({ model, text: toks.text, layer, head, variant });
+  })
+  .catch(() => undefined);
 // Drawing starts once the page has loaded (see ./tool.ts for why).
 if (document.readyState !== 'complete')
   await new Promise((resolve) => window.addEventListener('load', resolve, { once: true }));
