@@ -7,7 +7,7 @@
 // of it, and the page's own marks. Each page is opened twice in one browser context (cold, then
 // warm from the HTTP cache); the warm one is traced unless `--cold` is given.
 //
-// Usage: node bench/startup-trace.mjs [--cold] [--top N] [--keep trace.json] [page ...]
+// Usage: node bench/startup-trace.mjs [--cold] [--top N] [--keep trace.json] [--dist DIR] [page ...]
 //   (--keep: a copy of the last page's trace, for chrome://tracing or Perfetto)
 //   page: a path with query under dist/ ("/", "/?left.h=256&...", "explorer.html",
 //   "reference.html") or "floor". Default: floor and /.
@@ -37,6 +37,13 @@ const KEEP = (() => {
   const i = args.indexOf('--keep');
   if (i < 0) return null;
   const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+})();
+const DIST = (() => {
+  const i = args.indexOf('--dist');
+  if (i < 0) return path.join(root, 'dist');
+  const v = path.resolve(args[i + 1]);
   args.splice(i, 2);
   return v;
 })();
@@ -177,9 +184,8 @@ function summarize(trace) {
 }
 
 async function main() {
-  const dist = path.join(root, 'dist');
   const { server, base } = await serve(
-    dist,
+    DIST,
     {
       '/floor.html': (req, res) => {
         res.writeHead(200, {
