@@ -72,10 +72,17 @@ function pythonStaticPlugin(): Plugin {
   };
 }
 
+/** The pages whose entry imports a main module dynamically, and that module. */
+const PRELOADED_MAINS: Record<string, string> = {
+  'index.html': 'src/pages/tool-main.ts',
+  'explorer.html': 'src/pages/explorer-main.ts',
+};
+
 /**
- * The tool page names its main module (src/pages/tool-main.ts, imported dynamically by the entry)
- * and that module's imports as `<link rel="modulepreload">`: the browser fetches and compiles them
- * while it parses the page, instead of only once the entry script has run.
+ * The tool page and the explorer name their main module (src/pages/tool-main.ts or
+ * explorer-main.ts, imported dynamically by the entry) and that module's imports as
+ * `<link rel="modulepreload">`: the browser fetches and compiles them while it parses the page,
+ * instead of only once the entry script has run.
  */
 function preloadToolPlugin(): Plugin {
   return {
@@ -85,9 +92,12 @@ function preloadToolPlugin(): Plugin {
       order: 'post',
       handler(html, ctx) {
         const bundle = ctx.bundle;
-        if (!bundle || !ctx.filename.endsWith('index.html')) return [];
+        const mainModule = Object.entries(PRELOADED_MAINS).find(([page]) =>
+          ctx.filename.endsWith(page),
+        )?.[1];
+        if (!bundle || !mainModule) return [];
         const main = Object.values(bundle).find(
-          (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith('src/pages/tool-main.ts'),
+          (c) => c.type === 'chunk' && c.facadeModuleId?.endsWith(mainModule),
         );
         if (!main) return [];
         // The module and everything it imports statically, transitively; not what the page names.

@@ -4,7 +4,7 @@
  * text with the model's real weights and activations. The page owns its small state (model, text,
  * layer, head, variant, anim), kept in its link; the head itself is an ordinary tool state whose
  * leaves read `explorer:` references (ui/explorer-client.ts), so "open in the tool" carries it
- * unchanged. Started by ./explorer.ts once the page has loaded.
+ * unchanged. Imported by ./explorer.ts at once; draws once the page has loaded.
  */
 import { App, type Status } from '../ui/app';
 import { installEmbedding } from '../ui/embed';
@@ -65,6 +65,25 @@ interface ExplorerState {
 
 registerDataSource(EXPLORER_PREFIX, loadExplorerLeaf);
 const client = explorerClient();
+// The model worker starts and opens the built-in model while the page loads and the view starts:
+// the first view needs both (an error surfaces where the model is opened below). A checkpoint
+// from a link opens there, once its progress display is set up.
+const wantedModel = new URLSearchParams(window.location.search).get('model') ?? 'builtin';
+const earlyOpen = wantedModel === 'builtin' ? client.open('builtin') : null;
+earlyOpen?.catch(() => undefined);
+// The first view's head is computed meanwhile too: the app asks for the same head once it has
+// started, and the client answers with this request (same model, text, layer, head, variant).
+earlyOpen
+  ?.then(async (i) => {
+    const s = readState(window.location.search, i, []);
+    const toks = await client.tokens(i.model, s.text);
+    const { model, layer, head, variant } = s;
+    await client.head({ model, text: toks.text, layer, head, variant });
+  })
+  .catch(() => undefined);
+// Drawing starts once the page has loaded (see ./tool.ts for why).
+if (document.readyState !== 'complete')
+  await new Promise((resolve) => window.addEventListener('load', resolve, { once: true }));
 const app = await App.start(el('view'));
 const labelHost = Object.assign(document.createElement('div'), { id: 'lens-labels' });
 document.body.appendChild(labelHost);
@@ -578,7 +597,7 @@ window.mm3d = {
 
 try {
   const notices: string[] = [];
-  const wanted = new URLSearchParams(window.location.search).get('model') ?? 'builtin';
+  const wanted = wantedModel;
   let first: ModelInfo | null = null;
   if (wanted !== 'builtin') {
     modelField.value = modelText(wanted);
@@ -591,7 +610,7 @@ try {
     });
     performance.measure('mm3d:explorer-open', { start: t0 });
   }
-  first ??= await client.open('builtin');
+  first ??= await (earlyOpen ?? client.open('builtin'));
   let shown = await show(readState(window.location.search, first, notices), first, { notices });
   if (!shown && first.model !== 'builtin') {
     const builtin = await client.open('builtin');

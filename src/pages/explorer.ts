@@ -1,9 +1,11 @@
 /**
- * The head explorer's entry point (explorer.html). Like the tool page, it lets the page finish
- * loading before the heavy part starts (see ./tool.ts for why), then runs ./explorer-main.ts.
+ * The head explorer's entry point (explorer.html). Like the tool page, it imports
+ * ./explorer-main.ts at once, which lets the page finish loading before it draws (see ./tool.ts
+ * for why).
  */
 import '../ui/style.css';
 import '../ui/explorer.css';
+import { startContext } from '../render/early-context';
 
 function fail(e: unknown): void {
   const box = document.getElementById('notice-box');
@@ -15,9 +17,9 @@ function fail(e: unknown): void {
   box.hidden = false;
 }
 
-function start(): void {
-  import('./explorer-main').catch(fail);
-}
-
-if (document.readyState === 'complete') start();
-else window.addEventListener('load', start, { once: true });
+// The explorer's code is fetched and compiled while the page loads (the page names it as
+// modulepreload links); explorer-main.ts starts its model worker at once and waits for the load
+// event before it starts drawing. The view's WebGL context is made meanwhile.
+const main = import('./explorer-main');
+startContext();
+main.catch(fail);

@@ -84,12 +84,32 @@ document.getElementById('guide-text')!.addEventListener('click', (e) => {
   button.classList.add('current');
 });
 
-// ---- ready: the guide is in the HTML; the tool says when it has drawn -------------------------
+// ---- ready: the guide's text has been painted, and the tool says it has drawn -----------------
 
+let toolDrawn = false;
+let textPainted = false;
+const maybeReady = (): void => {
+  if (toolDrawn && textPainted) markReady();
+};
 window.addEventListener('message', (e) => {
   if (e.source !== frame.contentWindow || page.ready) return;
   const d: unknown = e.data;
   const status =
     typeof d === 'object' && d !== null ? (d as { status?: { ready?: unknown } }).status : null;
-  if (status?.ready === true) markReady();
+  if (status?.ready === true) {
+    toolDrawn = true;
+    maybeReady();
+  }
 });
+// The guide is in the page's HTML: its text is readable once the page has first painted text.
+try {
+  new PerformanceObserver((list, observer) => {
+    if (!list.getEntriesByName('first-contentful-paint').length) return;
+    observer.disconnect();
+    textPainted = true;
+    maybeReady();
+  }).observe({ type: 'paint', buffered: true });
+} catch {
+  // No paint timing in this browser: the text was parsed before this script ran.
+  textPainted = true;
+}

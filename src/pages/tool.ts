@@ -8,6 +8,7 @@
  * headless Chromium here: the default 256 @ 256 link was ready about 150 ms sooner this way).
  */
 import '../ui/style.css';
+import { startContext } from '../render/early-context';
 
 function fail(e: unknown): void {
   const box = document.getElementById('notice-box');
@@ -21,4 +22,7 @@ function fail(e: unknown): void {
 
 // The tool's code is fetched and compiled while the page loads (tool-main.ts itself waits for
 // the load event before it starts anything that draws).
-import('./tool-main').catch(fail);
+const main = import('./tool-main');
+// The view's WebGL context is made now, while the tool's modules compile (../render/early-context.ts).
+startContext();
+main.catch(fail);

@@ -18,6 +18,7 @@ import { FlowView } from './flow';
 import { LegendsView } from './legends';
 import { KeyedPool } from './pool';
 import { ReducedTarget } from './reduced';
+import { CONTEXT_ATTRIBUTES, takeEarlyCanvas } from './early-context';
 
 export interface SceneModel {
   params: Params;
@@ -104,10 +105,14 @@ export class SceneView {
   framesDrawn = 0;
 
   constructor(private readonly container: HTMLElement) {
+    // The canvas whose context the page's entry made while the code loaded (./early-context.ts),
+    // if any: three.js's getContext call then returns that context.
+    const canvas = takeEarlyCanvas() ?? undefined;
     this.renderer = new THREE.WebGLRenderer({
-      antialias: false,
-      stencil: false,
-      powerPreference: 'high-performance',
+      canvas,
+      antialias: CONTEXT_ATTRIBUTES.antialias,
+      stencil: CONTEXT_ATTRIBUTES.stencil,
+      powerPreference: CONTEXT_ATTRIBUTES.powerPreference,
     });
     this.fullRatio = Math.min(2, window.devicePixelRatio || 1);
     this.ratio = this.fullRatio;

@@ -1,0 +1,43 @@
+/**
+ * The view's WebGL context, made before the rest of the page's code has arrived. Creating a
+ * context is a synchronous round trip to the browser's GPU process (tens of milliseconds with
+ * software rendering); a page's entry script calls `startContext()` at once, while the tool's
+ * modules are still being fetched and compiled, and the view (./scene.ts) later takes the canvas
+ * with `takeEarlyCanvas()`. Nothing is drawn here, and the context is made with exactly the
+ * attributes three.js asks for, so three.js's own `getContext` call returns this context and
+ * everything it sets up (and draws) is what it would have been.
+ */
+
+/** What three.js's WebGLRenderer requests (r187; it always asks for alpha) for our options. */
+export const CONTEXT_ATTRIBUTES: WebGLContextAttributes = {
+  alpha: true,
+  depth: true,
+  stencil: false,
+  antialias: false,
+  premultipliedAlpha: true,
+  preserveDrawingBuffer: false,
+  powerPreference: 'high-performance',
+  failIfMajorPerformanceCaveat: false,
+};
+
+let early: HTMLCanvasElement | null = null;
+
+/** Makes the canvas and its WebGL2 context now; harmless where WebGL2 is missing (the view reports that later). */
+export function startContext(): void {
+  if (early) return;
+  try {
+    const canvas = document.createElement('canvas');
+    // As three.js styles the canvases it makes itself.
+    canvas.style.display = 'block';
+    if (canvas.getContext('webgl2', CONTEXT_ATTRIBUTES)) early = canvas;
+  } catch {
+    // The view will try again itself and say what failed.
+  }
+}
+
+/** The canvas made by startContext (once; null if there is none). */
+export function takeEarlyCanvas(): HTMLCanvasElement | null {
+  const c = early;
+  early = null;
+  return c;
+}
