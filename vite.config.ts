@@ -128,6 +128,16 @@ export default defineConfig({
       manifest: false,
       workbox: {
         globPatterns: ['**/*.{html,js,css,woff,woff2,png,webp,svg,wasm,json,safetensors}'],
+        // GPT-2's tokenizer (half a megabyte of vocabulary) is fetched only when a GPT-2 checkpoint
+        // is opened (docs/checkpoints.md): not at install, but kept once used, for offline local files.
+        globIgnores: ['**/r50k_base-*.js'],
+        runtimeCaching: [
+          {
+            urlPattern: ({ url }) => /\/r50k_base-[\w-]+\.js$/.test(url.pathname),
+            handler: 'CacheFirst',
+            options: { cacheName: 'mm3d-tokenizer', expiration: { maxEntries: 2 } },
+          },
+        ],
         // The bundle holds the product kernel and the font inline: above workbox's 2 MiB default.
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         // Every page's state is in its query: `/?expr=…` is the precached `/` (index.html).

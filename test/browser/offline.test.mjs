@@ -22,6 +22,18 @@ export async function run(t) {
         return n;
       });
       t.assert(cached >= 8, `precached entries: ${cached}`);
+      // GPT-2's tokenizer chunk is not fetched at install: only when a GPT-2 checkpoint is opened.
+      const tokenizerCached = await page.evaluate(async () => {
+        const urls = [];
+        for (const name of await caches.keys())
+          for (const req of await (await caches.open(name)).keys()) urls.push(req.url);
+        return urls.filter((u) => /r50k_base/.test(u));
+      });
+      t.equal(
+        tokenizerCached.length,
+        0,
+        `tokenizer chunk in the cache after install: ${tokenizerCached}`,
+      );
       await context.setOffline(true);
       // The network is really gone for this page:
       const direct = await page.evaluate(async () =>

@@ -13,7 +13,7 @@
 import type { Arg, MatmulNode, Params } from '../params/schema';
 import { colsOf, rowsOf } from '../params/shapes';
 import { type Path, pathKey } from '../params/tree';
-import { type Choices, childChoices, choicesOf } from './schemes';
+import { type Choices, choicesOf, placedChildChoices } from './schemes';
 import { scatterMultiplier } from './spacing';
 
 export type Vec3 = [number, number, number];
@@ -316,19 +316,8 @@ export function computeLayout(params: Params): Layout {
         matrices.set(argPlacement.key, argPlacement);
         continue;
       }
-      let cc = scheme === 'custom' ? choicesOf(arg.layout) : childChoices(scheme, side, choices);
-      if (scheme === 'wheel') {
-        // In these frames a child's result side is fixed by geometry (it must face away from its
-        // parent: the blocks and zigzag rules for Bk say exactly that). Copying it as well would
-        // fold every child into its parent, so the wheel copies the other three choices only.
-        cc = {
-          ...cc,
-          resultBack:
-            side === 'left'
-              ? choices.positive === choices.leftRight
-              : choices.positive === choices.rightBottom,
-        };
-      }
+      const cc =
+        scheme === 'custom' ? choicesOf(arg.layout) : placedChildChoices(scheme, side, choices);
       const shift =
         spacing.scatter *
         scatterMultiplier(countMatmuls(arg), spacing.molecule, spacing.blast, spacing.total);

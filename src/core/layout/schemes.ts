@@ -49,3 +49,19 @@ export function childChoices(scheme: Scheme, side: 'left' | 'right', c: Choices)
         : { positive: !P, leftRight: !Lr, rightBottom: P !== Bk, resultBack: P === Rb };
   }
 }
+
+/**
+ * The choices a child is actually placed with: `childChoices`, except under the wheel, where a
+ * child's result side is fixed by geometry (it must face away from its parent, as the blocks and
+ * zigzag rules for Bk say). Copying it as well would fold every child into its parent, so the
+ * wheel copies the other three choices only. The layout places children with this, and switching
+ * to the custom scheme writes exactly this into each child, so the picture does not move.
+ */
+export function placedChildChoices(scheme: Scheme, side: 'left' | 'right', c: Choices): Choices {
+  const cc = childChoices(scheme, side, c);
+  if (scheme !== 'wheel') return cc;
+  return {
+    ...cc,
+    resultBack: side === 'left' ? c.positive === c.leftRight : c.positive === c.rightBottom,
+  };
+}

@@ -20,7 +20,7 @@ import {
 import { setDimension, rowsOf, colsOf } from './shapes';
 import { safeName } from './names';
 import { type Path, clearDerivedNames, clone, getAt } from './tree';
-import { childChoices, choicesOf, layoutOfChoices, type Choices } from '../layout/schemes';
+import { choicesOf, layoutOfChoices, placedChildChoices, type Choices } from '../layout/schemes';
 import { propagateBlocks } from '../anim/blocks';
 import { animTree, setBlockCounts } from './partitions';
 import { pathKey } from './tree';
@@ -116,7 +116,7 @@ function toMatrix(a: Arg): Arg {
 function writeDerivedChoices(p: Params, scheme: Scheme): void {
   const walk = (a: Arg, side: 'left' | 'right', parent: Choices): void => {
     if (!a.matmul) return;
-    const c = childChoices(scheme, side, parent);
+    const c = placedChildChoices(scheme, side, parent);
     Object.assign(a.layout, layoutOfChoices(c));
     walk(a.left, 'left', c);
     walk(a.right, 'right', c);

@@ -50,5 +50,12 @@ export function applySetParams(
   delete rest.sync_expr;
   if (syncExpr) delete rest.expr;
   const n = normalize(deepMerge(next, rest), { keep });
+  // Without sync_expr an `expr` does not rebuild the structure (docs/embedding.md); say so when
+  // it names another structure than the one shown, rather than ignore it silently.
+  const squash = (e: string): string => e.replace(/\s+/g, '');
+  if (!syncExpr && typeof raw.expr === 'string' && squash(raw.expr) !== squash(n.params.expr))
+    notices.push(
+      `setParams: expr "${raw.expr.slice(0, 80)}" was not applied to the structure (add sync_expr: true to rebuild it from expr)`,
+    );
   return { ...n, notices: [...notices, ...n.notices], refused: false };
 }

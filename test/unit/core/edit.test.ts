@@ -4,6 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { shapeOfExpr, shapeOfParams as shapeOf } from './helpers';
 import { applyEdit } from '../../../src/core/params/edit';
 import { normalize } from '../../../src/core/params/normalize';
+import { computeLayout } from '../../../src/core/layout/layout';
 import { parseExpr } from '../../../src/core/expr/parse';
 import type { Arg, MatrixArg, Params } from '../../../src/core/params/schema';
 
@@ -372,5 +373,31 @@ describe('other edits', () => {
       r.layout.rightPlacement,
       r.layout.resultPlacement,
     ]).toEqual(['negative', 'right', 'bottom', 'front']);
+  });
+
+  it('switching any scheme to custom moves no matrix, for chains and trees', () => {
+    const where = (p: Params): Record<string, number[]> =>
+      Object.fromEntries(
+        [...computeLayout(p).matrices.values()].map((m) => [
+          m.key,
+          [...m.origin, ...m.rowDir, ...m.colDir].map((v) => Math.round(v * 1e6) / 1e6),
+        ]),
+      );
+    for (const expr of ['A @ B @ C @ D', '(A @ B) @ (C @ D)', 'A @ (B @ (C @ D))'])
+      for (const scheme of ['blocks', 'zigzag', 'wheel'])
+        for (const polarity of ['negative', 'positive'])
+          for (const leftPlacement of ['left', 'right']) {
+            let p = normalize({ expr }).params;
+            p = edit(p, ['layout', 'scheme'], scheme);
+            p = edit(p, ['layout', 'polarity'], polarity);
+            p = edit(p, ['layout', 'left placement'], leftPlacement);
+            const before = where(p);
+            expect(Object.keys(before).length, expr).toBeGreaterThanOrEqual(7);
+            const q = edit(p, ['layout', 'scheme'], 'custom');
+            expect(q.layout.scheme).toBe('custom');
+            expect(where(q), `${expr}, ${scheme}, ${polarity}, left ${leftPlacement}`).toEqual(
+              before,
+            );
+          }
   });
 });
