@@ -11,8 +11,9 @@
 // rest (guides, arrows). What a part costs is the full draw minus the draw without it. Also
 // counts the pixels each program covers (drawn alone into the canvas, read back whole).
 //
-// Usage: node bench/draw-trace.mjs [--angle DEG] [--repeats N] [scene-name-filter ...]
-// (after `npx vite build`). Prints a table; no assertions: this is a measuring tool.
+// Usage: node bench/draw-trace.mjs [--angle DEG] [--repeats N] [--dist DIR ...] [filter ...]
+// (after `npx vite build`). With several --dist directories (builds to compare, e.g. one from
+// before a change), each scene is traced in each build in turn, so that all see the same load. Prints a table; no assertions: this is a measuring tool.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,11 @@ const opt = (name, def) => {
 };
 const ANGLE = opt('--angle', 36);
 const REPEATS = opt('--repeats', 25);
+const dists = [];
+for (let i = args.indexOf('--dist'); i >= 0; i = args.indexOf('--dist')) {
+  dists.push(path.resolve(args[i + 1]));
+  args.splice(i, 2);
+}
 const filters = args;
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -119,43 +125,51 @@ function traceInPage({ angle, repeats }) {
 }
 
 async function main() {
-  const dist = path.join(root, 'dist');
-  if (!fs.existsSync(path.join(dist, 'index.html'))) {
-    console.error('dist/index.html is missing: run `npx vite build` first');
-    process.exit(1);
-  }
-  const { server, base } = await serve(dist);
+  if (!dists.length) dists.push(path.join(root, 'dist'));
+  for (const d of dists)
+    if (!fs.existsSync(path.join(d, 'index.html'))) {
+      console.error(`${d}/index.html is missing: run \`npx vite build\` first`);
+      process.exit(1);
+    }
+  const servers = await Promise.all(dists.map((d) => serve(d)));
   const browser = await launch();
   const scenes = SCENES.filter(
     (s) => s.kind === undefined && (!filters.length || filters.some((f) => s.name.includes(f))),
   );
-  const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
   console.log(`load average at start: ${os.loadavg().map((x) => x.toFixed(1))}`);
-  for (const s of scenes) {
-    const { page, context } = await newPage(browser, 1200, 800);
-    try {
-      await page.goto(`${base}/${s.query}`, { waitUntil: 'commit' });
-      await page.waitForFunction(
-        () => window.mm3d && (window.mm3d.status().ready === true || window.mm3d.status().error),
-        null,
-        { timeout: s.timeout ?? 60000, polling: 50 },
-      );
-      const r = await page.evaluate(traceInPage, { angle: ANGLE, repeats: REPEATS });
-      const parts = Object.keys(r.without)
-        .map((k) => `${k} ${f1(r.full - r.without[k])} ms (${(r.pixels[k] / 1000).toFixed(0)}k px)`)
-        .join(', ');
-      console.log(
-        `${s.name}: full ${f1(r.full)} / half ${f1(r.half)} ms; nothing drawn ${f1(r.empty)} ms; ${r.calls} calls, ${r.triangles} triangles; cost of: ${parts}`,
-      );
-    } catch (e) {
-      console.log(`${s.name}: ${String(e).split('\n')[0]}`);
-    } finally {
-      await context.close();
+  for (const s of scenes)
+    for (const [n, { base }] of servers.entries()) {
+      const label = dists.length > 1 ? ` [${path.relative(process.cwd(), dists[n]) || '.'}]` : '';
+      await traceScene(browser, base, s, label);
     }
-  }
   console.log(`load average at end: ${os.loadavg().map((x) => x.toFixed(1))}`);
   await browser.close();
-  server.close();
+  for (const { server } of servers) server.close();
+}
+
+async function traceScene(browser, base, s, label) {
+  const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
+  const { page, context } = await newPage(browser, 1200, 800);
+  try {
+    await page.goto(`${base}/${s.query}`, { waitUntil: 'commit' });
+    await page.waitForFunction(
+      () => window.mm3d && (window.mm3d.status().ready === true || window.mm3d.status().error),
+      null,
+      { timeout: s.timeout ?? 60000, polling: 50 },
+    );
+    const r = await page.evaluate(traceInPage, { angle: ANGLE, repeats: REPEATS });
+    const parts = Object.keys(r.without)
+      .filter((k) => r.pixels[k] > 0)
+      .map((k) => `${k} ${f1(r.full - r.without[k])} ms (${(r.pixels[k] / 1000).toFixed(0)}k px)`)
+      .join(', ');
+    console.log(
+      `${s.name}${label}: full ${f1(r.full)} / half ${f1(r.half)} ms; nothing drawn ${f1(r.empty)} ms; ${r.calls} calls, ${r.triangles} triangles; cost of: ${parts}`,
+    );
+  } catch (e) {
+    console.log(`${s.name}${label}: ${String(e).split('\n')[0]}`);
+  } finally {
+    await context.close();
+  }
 }
 
 await main();

@@ -26,7 +26,6 @@ export class ResolutionPolicy {
   /** The ratio to draw at now. */
   ratio: number;
   private readonly min: number;
-  private times: number[] = [];
   /** Median interval at the ratio before the last step down (and that ratio); null: no step to judge. */
   private before: { ratio: number; median: number } | null = null;
   private lastDown = -Infinity;
@@ -41,15 +40,15 @@ export class ResolutionPolicy {
   }
 
   /**
-   * One more frame drawn while moving, `ms` after the previous one, at time `now` (ms): the ratio
-   * to draw the next frame at.
+   * The ratio to draw the next frame at, from `recent`, the intervals (ms) between the frames drawn
+   * while moving at the current ratio, at time `now` (ms). The caller gives only frames drawn since
+   * the ratio last changed (none before WINDOW of them): the first window after a step down is
+   * the one that judges it.
    */
-  frame(ms: number, now: number): number {
-    this.times.push(ms);
-    if (this.times.length < WINDOW) return this.ratio;
-    const sorted = [...this.times].sort((a, b) => a - b);
+  decide(recent: readonly number[], now: number): number {
+    if (recent.length < WINDOW) return this.ratio;
+    const sorted = recent.slice(-WINDOW).sort((a, b) => a - b);
     const median = sorted[WINDOW >> 1]!;
-    this.times = [];
     const judged = this.before;
     this.before = null;
     // The last step down is judged first: if frames did not get faster, it is taken back.
@@ -71,10 +70,9 @@ export class ResolutionPolicy {
     return this.ratio;
   }
 
-  /** The view stopped (or a fixed ratio took over): back to full resolution, history kept short. */
+  /** The view stopped (or a fixed ratio took over): back to full resolution. */
   reset(): void {
     this.ratio = this.full;
-    this.times = [];
     this.before = null;
     this.upDelay = 1000;
   }

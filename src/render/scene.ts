@@ -293,8 +293,12 @@ export class SceneView {
       if (this.ratio !== this.fixedRatio) this.pendingRatio = this.fixedRatio;
       return;
     }
-    const next = this.policy.frame(this.frameTimes[this.frameTimes.length - 1]!, now);
-    if (next !== this.ratio) this.pendingRatio = next;
+    const next = this.policy.decide(this.frameTimes, now);
+    if (next !== this.ratio) {
+      this.pendingRatio = next;
+      // The next decision looks only at frames drawn at the new ratio.
+      this.frameTimes.length = 0;
+    }
   }
 
   /** Back to full resolution 300 ms after the view stops moving. */

@@ -3,14 +3,20 @@
 import { describe, it, expect } from 'vitest';
 import { NO_GAIN_PAUSE_MS, ResolutionPolicy, WINDOW } from '../../../src/render/resolution';
 
-/** Feeds one window of frames of `ms` each, 16 ms apart from `t`; returns the last ratio and time. */
+/**
+ * One window of frames of `ms` each, drawn from `t` on, as the scene gives them: decided once the
+ * window is full (earlier calls with fewer frames change nothing). Returns the ratio and the time.
+ */
 function feed(p: ResolutionPolicy, ms: number, t: number): { ratio: number; t: number } {
-  let ratio = p.ratio;
-  for (let k = 0; k < WINDOW; k++) {
-    t += 16;
-    ratio = p.frame(ms, t);
+  const times: number[] = [];
+  for (let k = 0; k < WINDOW - 1; k++) {
+    times.push(ms);
+    const before = p.ratio;
+    expect(p.decide(times, t + 16 * k)).toBe(before);
   }
-  return { ratio, t };
+  times.push(ms);
+  t += 16 * WINDOW;
+  return { ratio: p.decide(times, t), t };
 }
 
 describe('ResolutionPolicy', () => {
