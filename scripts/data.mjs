@@ -92,6 +92,18 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
     for (let i = 0; i < L; i++) seq[b + i] = seq[a + i];
     return seq;
   }
+  if (kind === 'triple') {
+    // Random triples a b a: after the middle token the next one is the token before it. Only a
+    // head that attends exactly one position back and copies what it finds predicts it (the
+    // tokens are random, so no content rule does): a previous-token head, which an induction
+    // head later composes with. Used as a primer for the first steps (train.mjs --prime).
+    const seq = [];
+    while (seq.length < n) {
+      const a = randomToken(rng);
+      seq.push(a, randomToken(rng), a);
+    }
+    return seq.slice(0, n);
+  }
   const start = rng.int(corpus.length - n);
   const seq = corpus.slice(start, start + n);
   if (kind === 'insert') {
@@ -116,6 +128,20 @@ export function makeBatch(rng, corpus, B, T, only, mix = [0.45, 0.3], minSpan = 
     const kinds = mix.length > 2 ? ['text', 'period', 'pair'] : ['text', 'repeat', 'insert'];
     const kind = only ?? (r < mix[0] ? kinds[0] : r < mix[0] + mix[1] ? kinds[1] : kinds[2]);
     const seq = makeSequence(rng, corpus, T, kind, minSpan, skew);
+    for (let t = 0; t < T; t++) {
+      input[b * T + t] = seq[t];
+      target[b * T + t] = seq[t + 1];
+    }
+  }
+  return { input, target };
+}
+
+/** A primer batch of 'triple' sequences (train.mjs --prime). */
+export function makePrimerBatch(rng, corpus, B, T) {
+  const input = new Int32Array(B * T);
+  const target = new Int32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    const seq = makeSequence(rng, corpus, T, 'triple');
     for (let t = 0; t < T; t++) {
       input[b * T + t] = seq[t];
       target[b * T + t] = seq[t + 1];

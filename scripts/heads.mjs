@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIG, forward, readSafetensors } from './gpt-tf.mjs';
-import { makeRng } from './data.mjs';
+import { makeRng, ALPHABETS } from './data.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -29,12 +29,15 @@ const SPAN = 24;
 const NAME_AT = 0.3;
 
 await tf.setBackend('cpu');
-const { tensors } = readSafetensors(resolve(DIR, 'model.safetensors'));
+const { tensors, metadata } = readSafetensors(resolve(DIR, 'model.safetensors'));
+// Random tokens from the alphabet the model's random spans were drawn from in training.
+const ALPHABET = JSON.parse(metadata.training ?? '{}').spanAlphabet ?? 'printable';
+const letters = ALPHABETS[ALPHABET];
 const params = {};
 for (const [name, t] of Object.entries(tensors)) params[name] = tf.tensor(t.data, t.shape);
 
 const rng = makeRng(SEED);
-const tok = () => 1 + rng.int(95);
+const tok = () => letters[rng.int(letters.length)];
 const random = Array.from({ length: N }, () => Array.from({ length: CONFIG.nCtx }, tok));
 const repeated = Array.from({ length: N }, () => {
   const s = Array.from({ length: SPAN }, tok);
@@ -78,7 +81,7 @@ for (let l = 0; l < CONFIG.nLayer; l++) {
   }
 }
 const result = {
-  about: `Mean attention weights on ${N} uniformly random ${CONFIG.nCtx}-token sequences (previous-token, first-token, self) and ${N} random ${SPAN}-token spans repeated once (induction); named by the best score when >= ${NAME_AT}. Measured by scripts/heads.mjs with seed ${SEED}.`,
+  about: `Mean attention weights on ${N} uniformly random ${CONFIG.nCtx}-token sequences of the ${ALPHABET} alphabet (previous-token, first-token, self) and ${N} random ${SPAN}-token spans repeated once (induction); named by the best score when >= ${NAME_AT}. Measured by scripts/heads.mjs with seed ${SEED}.`,
   heads,
 };
 writeFileSync(resolve(DIR, 'heads.json'), JSON.stringify(result, null, 2) + '\n');

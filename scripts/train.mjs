@@ -10,7 +10,8 @@
  * --mix TEXT,REPEAT (fractions of the batch), --skew P (repeated spans' length distribution),
  * --warm-prev N (curriculum: N first steps of short repeated spans), --wpe sin|normal (position
  * embeddings' start), --alphabet printable|alnum (random spans' characters); a mix of three
- * fractions TEXT,PERIOD,PAIR uses the 'period' and 'pair' kinds of scripts/data.mjs instead.
+ * fractions TEXT,PERIOD,PAIR uses the 'period' and 'pair' kinds of scripts/data.mjs instead;
+ * --prime N (the first N steps are 'triple' sequences, a b a, which a previous-token head solves).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -19,7 +20,7 @@ import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { CONFIG, VOCAB, initParams, forward, writeSafetensors } from './gpt-tf.mjs';
-import { makeRng, corpusTokens, makeBatch, useAlphabet } from './data.mjs';
+import { makeRng, corpusTokens, makeBatch, makePrimerBatch, useAlphabet } from './data.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -37,6 +38,8 @@ const CHECKPOINT = 50;
 /** Repeated spans' lengths: 2 + floor(u^SKEW * 23), so SKEW > 1 favours short periods. */
 const SKEW = Number(arg('skew', 3));
 const WARM_PREV = Number(arg('warm-prev', 0));
+/** Primer: the first PRIME steps are 'triple' sequences (a b a; see scripts/data.mjs), which grow a previous-token head. */
+const PRIME = Number(arg('prime', 0));
 /** Position embeddings start as sinusoids (`--wpe sin`) or GPT-2's N(0, 0.02) (`--wpe normal`). */
 const WPE = arg('wpe', 'normal');
 const ALPHABET = arg('alphabet', 'printable');
@@ -96,6 +99,7 @@ function save(steps, evals) {
       mix: MIX,
       spanSkew: SKEW,
       warmPrev: WARM_PREV,
+      prime: PRIME,
       wpeInit: WPE,
       spanAlphabet: ALPHABET,
       lr: LR,
@@ -128,9 +132,11 @@ for (let step = 0; step < STEPS; step++) {
   // previous-token head); then longer spans (4-24, solved only by an induction head, which
   // composes with the previous-token head) and text.
   const { input, target } =
-    step < WARM_PREV
-      ? makeBatch(rng, corpus.tokens, BATCH, T, undefined, [0.2, 0.8], 2, 8)
-      : makeBatch(rng, corpus.tokens, BATCH, T, undefined, MIX, WARM_PREV > 0 ? 4 : 2, SKEW);
+    step < PRIME
+      ? makePrimerBatch(rng, corpus.tokens, BATCH, T)
+      : step < WARM_PREV
+        ? makeBatch(rng, corpus.tokens, BATCH, T, undefined, [0.2, 0.8], 2, 8)
+        : makeBatch(rng, corpus.tokens, BATCH, T, undefined, MIX, WARM_PREV > 0 ? 4 : 2, SKEW);
   const loss = tf.tidy(() => {
     const x = tf.tensor2d(input, [BATCH, T], 'int32');
     const y = tf.tensor2d(target, [BATCH, T], 'int32');

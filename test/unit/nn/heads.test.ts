@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GptRun } from '../../../src/core/nn/gpt';
-import { HEADS_FILE, builtinModel, lcg, plainProduct } from './helpers';
+import { HEADS_FILE, MODEL_FILE, builtinModel, lcg, plainProduct } from './helpers';
 
 const PREV_MIN = 0.5;
 const INDUCTION_MIN = 0.3;
@@ -25,11 +25,29 @@ interface HeadInfo {
 const { heads } = JSON.parse(readFileSync(HEADS_FILE, 'utf8')) as { heads: HeadInfo[] };
 const named = (n: string): HeadInfo[] => heads.filter((h) => h.name === n);
 
+/**
+ * The token ids random spans were drawn from in training, read from the file's own metadata (the
+ * training facts and the vocabulary): printable characters (every id but the newline's) or
+ * lowercase letters and digits.
+ */
+function spanAlphabet(): number[] {
+  const buf = readFileSync(MODEL_FILE);
+  const n = Number(buf.readBigUInt64LE(0));
+  const meta = (JSON.parse(buf.subarray(8, 8 + n).toString('utf8')) as Record<string, unknown>)
+    .__metadata__ as Record<string, string>;
+  const vocab = JSON.parse(meta.vocab!) as string[];
+  const training = JSON.parse(meta.training ?? '{}') as { spanAlphabet?: string };
+  if (training.spanAlphabet === 'alnum')
+    return Array.from('abcdefghijklmnopqrstuvwxyz0123456789', (c) => vocab.indexOf(c));
+  return vocab.map((_, i) => i).filter((i) => vocab[i] !== '\n');
+}
+
 async function measure(): Promise<(h: HeadInfo) => Record<string, number>> {
   const model = await builtinModel();
   const rnd = lcg(20261201);
-  // Printable characters only (id 0 is the newline), as in training's random spans.
-  const tok = (): number => 1 + Math.floor(rnd() * (model.config.vocabSize - 1));
+  const letters = spanAlphabet();
+  expect(letters.every((i) => i >= 0)).toBe(true);
+  const tok = (): number => letters[Math.floor(rnd() * letters.length)]!;
   const N = 32;
   const SPAN = 24;
   const random = Array.from({ length: N }, () => Array.from({ length: model.config.nCtx }, tok));
