@@ -61,7 +61,11 @@ export class ReducedTarget {
 
   /**
    * Draws `scene` (without `overlay`) into the offscreen picture, stretches it over the canvas
-   * with its depth, then draws `overlay` at the canvas's own resolution.
+   * with its depth, then draws `overlay` at the canvas's own resolution. `rect` (x, y, width,
+   * height in canvas pixels, origin bottom left), when known, holds everything `scene` draws: only
+   * it is stretched, the rest of the canvas is cleared. (On a software renderer the stretch costs
+   * a texture read per pixel stretched, as much as a matrix's own shader: stretching the empty
+   * part of the window made a reduced frame dearer than a full one.)
    */
   draw(
     renderer: THREE.WebGLRenderer,
@@ -70,6 +74,7 @@ export class ReducedTarget {
     camera: THREE.Camera,
     target: THREE.WebGLRenderTarget,
     prepare: (heightPx: number) => void,
+    rect: [number, number, number, number] | null = null,
   ): void {
     const was = overlay.visible;
     overlay.visible = false;
@@ -83,7 +88,15 @@ export class ReducedTarget {
     this.material.uniforms.uDepth!.value = target.depthTexture;
     const auto = renderer.autoClear;
     renderer.autoClear = false;
-    renderer.render(this.quad, camera);
+    renderer.clear();
+    if (rect) {
+      // three's scissor is in CSS pixels (it multiplies by its pixel ratio).
+      const k = renderer.getPixelRatio();
+      renderer.setScissor(rect[0] / k, rect[1] / k, rect[2] / k, rect[3] / k);
+      renderer.setScissorTest(true);
+    }
+    if (!rect || (rect[2] > 0 && rect[3] > 0)) renderer.render(this.quad, camera);
+    renderer.setScissorTest(false);
     if (was) renderer.render(overlay, camera);
     renderer.autoClear = auto;
   }

@@ -19,6 +19,7 @@ import { LegendsView } from './legends';
 import { KeyedPool } from './pool';
 import { ReducedTarget } from './reduced';
 import { CONTEXT_ATTRIBUTES, takeEarlyCanvas } from './early-context';
+import { ResolutionPolicy } from './resolution';
 
 export interface SceneModel {
   params: Params;
@@ -50,6 +51,46 @@ export function fovFor(aspect: number): number {
 /** The length of the axes (`deco.axes`), in cells. */
 const AXES_LENGTH = 128;
 
+const corner = new THREE.Vector3();
+
+/**
+ * The rectangle of a `width` x `height` drawing buffer (pixels, origin bottom left) that the box
+ * `bounds` (world units, padded by a cell for balls that reach past it) covers as seen by
+ * `camera`; null when part of the box is behind the camera (then it may cover any pixel).
+ */
+export function screenRect(
+  bounds: Layout['bounds'],
+  camera: THREE.Camera,
+  width: number,
+  height: number,
+): [number, number, number, number] | null {
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
+  for (let k = 0; k < 8; k++) {
+    corner.set(
+      (k & 1 ? bounds.max[0] : bounds.min[0]) + (k & 1 ? 1 : -1),
+      (k & 2 ? bounds.max[1] : bounds.min[1]) + (k & 2 ? 1 : -1),
+      (k & 4 ? bounds.max[2] : bounds.min[2]) + (k & 4 ? 1 : -1),
+    );
+    corner.applyMatrix4(camera.matrixWorldInverse);
+    if (corner.z >= -1e-6) return null;
+    corner.applyMatrix4(camera.projectionMatrix);
+    x0 = Math.min(x0, corner.x);
+    x1 = Math.max(x1, corner.x);
+    y0 = Math.min(y0, corner.y);
+    y1 = Math.max(y1, corner.y);
+  }
+  const px = (v: number, n: number): number =>
+    Math.max(0, Math.min(n, Math.round(((v + 1) / 2) * n)));
+  const l = Math.max(0, px(x0, width) - 1);
+  const b = Math.max(0, px(y0, height) - 1);
+  const r = Math.min(width, px(x1, width) + 1);
+  const t = Math.min(height, px(y1, height) + 1);
+  return [l, b, Math.max(0, r - l), Math.max(0, t - b)];
+}
+
 export class SceneView {
   readonly renderer: THREE.WebGLRenderer;
   readonly scene = new THREE.Scene();
@@ -80,10 +121,8 @@ export class SceneView {
   private lastMotion = 0;
   private restoreTimer: number | undefined;
   private readonly reduced = new ReducedTarget();
-  /** When the resolution last went down, and how long to wait before trying a step up. */
-  private lastDown = 0;
-  private lastUp = 0;
-  private upDelay = 1000;
+  /** When to draw at reduced resolution while moving (steps down only where that pays). */
+  private readonly policy: ResolutionPolicy;
   /**
    * For tests and the bench: the ratio to draw at while the view moves, instead of the one the
    * frame times call for; null: adaptive.
@@ -116,6 +155,7 @@ export class SceneView {
     });
     this.fullRatio = Math.min(2, window.devicePixelRatio || 1);
     this.ratio = this.fullRatio;
+    this.policy = new ResolutionPolicy(this.fullRatio);
     this.renderer.setPixelRatio(this.fullRatio);
     this.renderer.setSize(container.clientWidth, container.clientHeight);
     this.renderer.setClearColor(0x000000, 1);
@@ -234,16 +274,23 @@ export class SceneView {
       return;
     }
     const target = this.reduced.targetFor(el.clientWidth, el.clientHeight, this.ratio);
-    this.reduced.draw(this.renderer, this.scene, this.legends.group, this.camera, target, (h) =>
-      this.prepareViews(this.camera, h),
+    this.reduced.draw(
+      this.renderer,
+      this.scene,
+      this.legends.group,
+      this.camera,
+      target,
+      (h) => this.prepareViews(this.camera, h),
+      this.model ? screenRect(this.model.layout.bounds, this.camera, el.width, el.height) : null,
     );
   }
 
   /**
    * While the view moves, frames that take too long are drawn at a lower resolution (down to half
    * in each direction), and a lower resolution is left again, a step at a time, once frames come
-   * in under budget (a step up that misses the budget at once is retried later and later). A still
-   * view is drawn at full resolution. Software renderers (and slow GPUs) pay per pixel, so this
+   * in under budget (a step up that misses the budget at once is retried later and later); a step
+   * down that does not make frames faster is taken back (resolution.ts). A still view is drawn at
+   * full resolution. Software renderers (and slow GPUs) pay per pixel, so this
    * keeps motion fluid without touching what a still picture shows; legends are always drawn at
    * full resolution.
    */
@@ -254,21 +301,11 @@ export class SceneView {
       if (this.ratio !== this.fixedRatio) this.pendingRatio = this.fixedRatio;
       return;
     }
-    const recent = this.frameTimes.slice(-6);
-    if (recent.length < 6) return;
-    const sorted = [...recent].sort((a, b) => a - b);
-    const median = sorted[3]!;
-    const min = this.fullRatio * 0.5;
-    if (median > 24 && this.ratio > min) {
-      this.pendingRatio = Math.max(min, this.ratio * 0.75);
+    const next = this.policy.decide(this.frameTimes, now);
+    if (next !== this.ratio) {
+      this.pendingRatio = next;
+      // The next decision looks only at frames drawn at the new ratio.
       this.frameTimes.length = 0;
-      // A step up that did not hold: wait longer before the next one.
-      if (now - this.lastUp < 1000) this.upDelay = Math.min(8000, this.upDelay * 2);
-      this.lastDown = now;
-    } else if (median < 18 && this.ratio < this.fullRatio && now - this.lastDown > this.upDelay) {
-      this.pendingRatio = Math.min(this.fullRatio, this.ratio / 0.75);
-      this.frameTimes.length = 0;
-      this.lastUp = now;
     }
   }
 
@@ -279,7 +316,7 @@ export class SceneView {
       const target = this.fixedRatio ?? this.fullRatio;
       if (this.spin === 0 && !this.animating && this.ratio !== target) {
         this.pendingRatio = target;
-        this.upDelay = 1000;
+        this.policy.reset();
         this.invalidate();
       }
     }, 300);
