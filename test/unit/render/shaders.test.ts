@@ -30,6 +30,8 @@ const BUILT_IN = new Set([
   'modelMatrix',
   'viewMatrix',
   'cameraPosition',
+  // three.js sets it for every object it draws (the inverse transpose of modelViewMatrix).
+  'normalMatrix',
 ]);
 
 const empty = new THREE.Texture();
