@@ -19,15 +19,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { serve, launch, newPage } from '../test/browser/harness.mjs';
 import { SCENES } from '../scenes/scenes.mjs';
+import { numberOption } from './common.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  if (i < 0) return def;
-  const v = Number(args[i + 1]);
-  args.splice(i, 2);
-  return Number.isFinite(v) ? v : def;
-};
+const opt = (name, def) => numberOption(args, name, def);
 const ANGLE = opt('--angle', 36);
 const REPEATS = opt('--repeats', 25);
 const dists = [];

@@ -26,44 +26,17 @@ import { SCENES, makeCsv } from '../scenes/scenes.mjs';
 import { kernelInChromium, kernelRows, kernelTable } from './kernel.mjs';
 import { gpt2Bench, gpt2Table } from './gpt2.mjs';
 import { explorerSwitchRuns, explorerSwitchTable } from './explorer.mjs';
+import { FLOOR_HTML, numberOption } from './common.mjs';
 
 // Fixtures for the data scenes, made once.
 const CSV = makeCsv(256, 768);
-
-// The machine's floor: a bare WebGL page (one quad over 60 % of a 1200x800 canvas, redrawn every
-// frame). Its frame times, measured in the same run, say what any page gets from this browser and
-// machine at that moment; the scenes' frame times read against it. Its open time (the mark
-// `floor:ready`, at the frame after the first quad was drawn, as the tool marks `mm3d:ready` at
-// the frame after its first picture) is the floor for the scenes' open times.
-const FLOOR_HTML = `<!doctype html><meta charset="utf-8"><title>floor</title><link rel="icon" href="data:,"><body style="margin:0;background:#000">
-<canvas id="c" width="1200" height="800" style="width:1200px;height:800px"></canvas><script>
-const gl = document.getElementById('c').getContext('webgl2', { antialias: false });
-const sh = (t, src) => { const s = gl.createShader(t); gl.shaderSource(s, src); gl.compileShader(s); return s; };
-const p = gl.createProgram();
-gl.attachShader(p, sh(gl.VERTEX_SHADER, '#version 300 es\\nin vec2 q; void main() { gl_Position = vec4(q * 0.775, 0.5, 1.0); }'));
-gl.attachShader(p, sh(gl.FRAGMENT_SHADER, '#version 300 es\\nprecision highp float; uniform float t; out vec4 o; void main() { o = vec4(t, 0.4, 0.7, 1.0); }'));
-gl.linkProgram(p); gl.useProgram(p);
-gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
-gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
-gl.enableVertexAttribArray(0); gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
-const u = gl.getUniformLocation(p, 't');
-window.stamps = [];
-const frame = (now) => { if (window.stamps.length === 1) performance.mark('floor:ready'); window.stamps.push(now); gl.clear(gl.COLOR_BUFFER_BIT); gl.uniform1f(u, (now % 1000) / 1000); gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); requestAnimationFrame(frame); };
-requestAnimationFrame(frame);
-</script>`;
 
 /** How long the browser may keep served files (warm opens read them from its cache). */
 const CACHE_SECONDS = 3600;
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  if (i < 0) return def;
-  const v = Number(args[i + 1]);
-  args.splice(i, 2);
-  return Number.isFinite(v) ? v : def;
-};
+const opt = (name, def) => numberOption(args, name, def);
 const RUNS = opt('--runs', 5);
 const SPIN_MS = opt('--spin-ms', 3000);
 const filters = args;

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serve, launch, newPage } from '../test/browser/harness.mjs';
+import { FLOOR_HTML } from './common.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -48,24 +49,6 @@ const DIST = (() => {
   return v;
 })();
 const pages = args.length ? args : ['floor', '/'];
-
-// The same bare page as bench/run.mjs's floor row (kept small: a quad per frame).
-const FLOOR_HTML = `<!doctype html><meta charset="utf-8"><title>floor</title><link rel="icon" href="data:,"><body style="margin:0;background:#000">
-<canvas id="c" width="1200" height="800" style="width:1200px;height:800px"></canvas><script>
-const gl = document.getElementById('c').getContext('webgl2', { antialias: false });
-const sh = (t, src) => { const s = gl.createShader(t); gl.shaderSource(s, src); gl.compileShader(s); return s; };
-const p = gl.createProgram();
-gl.attachShader(p, sh(gl.VERTEX_SHADER, '#version 300 es\\nin vec2 q; void main() { gl_Position = vec4(q * 0.775, 0.5, 1.0); }'));
-gl.attachShader(p, sh(gl.FRAGMENT_SHADER, '#version 300 es\\nprecision highp float; uniform float t; out vec4 o; void main() { o = vec4(t, 0.4, 0.7, 1.0); }'));
-gl.linkProgram(p); gl.useProgram(p);
-gl.bindBuffer(gl.ARRAY_BUFFER, gl.createBuffer());
-gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
-gl.enableVertexAttribArray(0); gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
-const u = gl.getUniformLocation(p, 't');
-let n = 0;
-const frame = (now) => { if (++n === 2) performance.mark('floor:ready'); gl.clear(gl.COLOR_BUFFER_BIT); gl.uniform1f(u, (now % 1000) / 1000); gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); requestAnimationFrame(frame); };
-requestAnimationFrame(frame);
-</script>`;
 
 const CATEGORIES = [
   'toplevel',
