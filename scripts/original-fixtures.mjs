@@ -30,6 +30,12 @@ const opt = (k, d) => {
 const root = path.resolve(opt('--original', '../shared/original'));
 const only = opt('--only', '') ? new Set(opt('--only', '').split(',')) : null;
 const settle = Number(opt('--wait', 1500));
+/**
+ * Where an animated state's picture is taken: paused after this many single steps from its first
+ * step (so step ANIM_STEPS, counted from 0, is the one shown): half of the 32 steps of a 32x32
+ * vector algorithm, half of the 1024 of a dot-product one.
+ */
+const animSteps = (props) => (String(props.anim?.alg).startsWith('dotprod') ? 512 : 16);
 const outDir = path.resolve('test/fixtures/original');
 const [W, H] = [1200, 800];
 if (!fs.existsSync(path.join(root, 'index.html'))) {
@@ -354,6 +360,26 @@ const differences = (a, b) => {
   return [...new Set([...Object.keys(fa), ...Object.keys(fb)])].filter((k) => fa[k] !== fb[k]);
 };
 
+const animated = (props) =>
+  !!props.anim && props.anim.alg !== undefined && props.anim.alg !== 'none';
+
+/** The original's picture of a link with an animation paused at step `n` (see animSteps). */
+async function animatedPicture(page, query, n, speed) {
+  // The original steps at most once per 1000 / speed ms of its clock, even when stepped by key.
+  const frame = Math.ceil(1000 / speed) + 20;
+  await page.clock.install({ time: 0 });
+  await page.clock.pauseAt(1000);
+  await page.goto(`${base}/index.html?${query}`, { waitUntil: 'load', timeout: 180000 });
+  await page.keyboard.press('KeyP');
+  await page.clock.runFor(20);
+  for (let i = 0; i < n; i++) {
+    await page.keyboard.press('KeyS');
+    await page.clock.runFor(frame);
+  }
+  await page.clock.runFor(20);
+  return picture(page, await page.screenshot());
+}
+
 // One page of the original sets every state in turn (`reset: true` starts each from its defaults).
 const { page: setter } = await newPage();
 await setter.goto(`${base}/index.html`, { waitUntil: 'load', timeout: 180000 });
@@ -382,12 +408,19 @@ for (const [id, feature, props] of STATES) {
   const opened = {};
   for (const [form, query] of Object.entries(forms)) {
     const { page, errors } = await newPage();
-    await page.goto(`${base}/index.html?${query}`, { waitUntil: 'load', timeout: 180000 });
     // Only the `params` form's picture is kept and measured (the forms draw the same state).
     let pic = null;
-    if (form === 'params') {
+    if (form === 'params' && animated(props)) {
+      // An animation, at a known step: the page's clock is paused from the start (no step happens
+      // on its own), the animation paused with its own key (p), then stepped N times with its own
+      // key (s), one step per key press.
+      pic = await animatedPicture(page, query, animSteps(props), props.anim.speed ?? 20);
+    } else if (form === 'params') {
+      await page.goto(`${base}/index.html?${query}`, { waitUntil: 'load', timeout: 180000 });
       await page.waitForTimeout(settle);
       pic = await picture(page, await page.screenshot());
+    } else {
+      await page.goto(`${base}/index.html?${query}`, { waitUntil: 'load', timeout: 180000 });
     }
     const params = await ask(page, { getParams: true }, 'params');
     const title = await page.evaluate(() => document.getElementById('info')?.textContent ?? '');
@@ -423,7 +456,8 @@ for (const [id, feature, props] of STATES) {
     picture: `${id}.png`,
     window: [W, H],
     settle_ms: settle,
-    animated: !!(opened.params.params?.anim && opened.params.params.anim.alg !== 'none'),
+    animated: animated(props),
+    ...(animated(props) ? { anim_step: animSteps(props) } : {}),
   };
   fs.writeFileSync(path.join(outDir, `${id}.json`), JSON.stringify(fixture, null, 2) + '\n');
   index.push(id);

@@ -541,7 +541,7 @@ export class MatrixView {
       // Highlighted ranges: the rest is dimmed, or (clip) not drawn at all.
       u.uHiRows.value.set(r.hiRows[0], r.hiRows[1], r.hiCols[0], r.hiCols[1]);
       u.uHighlight.value = 1;
-      u.uDim.value = r.dim ?? 0.45;
+      u.uDim.value = r.dim ?? 0.7;
     } else {
       u.uHighlight.value = 0;
       u.uDim.value = 1;

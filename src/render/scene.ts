@@ -543,7 +543,8 @@ export class SceneView {
       const leaf = model.layout.matrices.get(key)?.leaf ?? false;
       mv.mesh.visible = !(hideLeaves && leaf && shows !== null);
       const gv = this.guideViews.get(key);
-      if (gv) gv.lines.visible = mv.mesh.visible && model.params.deco.rowGuides > 0;
+      // A hidden input keeps its outline and row guides (docs/animation.md).
+      if (gv) gv.lines.visible = model.params.deco.rowGuides > 0;
     }
     const { viz, sens, globalMax } = lookContext(model);
     this.interior = [];
