@@ -256,6 +256,20 @@ export function bestInductionHead(headsJson: string): string {
   }
 }
 
+/** The figure of the tool's default view, shown in the guide until the live tool has drawn. */
+export const POSTER_FIGURE = 'one-matmul';
+
+/**
+ * The guide's poster: the still picture the tool itself made of its default view (`npm run
+ * figures`), over the tool's pane until the tool in the iframe says it has drawn
+ * (src/pages/reference.ts removes it), so the page shows a picture at once.
+ */
+export function posterHtml(figures: Figure[]): string {
+  const f = figures.find((x) => x.name === POSTER_FIGURE);
+  if (!f) throw new Error(`the guide's poster figure ${POSTER_FIGURE} is not in scenes/scenes.mjs`);
+  return `<img id="tool-poster" src="figures/${esc(f.name)}.webp" width="600" height="400" alt="" />`;
+}
+
 /** Fills the placeholders of reference.html, tour.html and gallery.html. */
 export function sitePlugin(root: string): Plugin {
   const figures = async (): Promise<Figure[]> =>
@@ -269,7 +283,10 @@ export function sitePlugin(root: string): Plugin {
         const file = ctx.filename.replace(/\\/g, '/');
         if (file.endsWith('/reference.html')) {
           const g = renderGuide(join(root, 'docs'));
-          return html.replace('<!--mm3d:toc-->', g.toc).replace('<!--mm3d:guide-->', g.html);
+          return html
+            .replace('<!--mm3d:toc-->', g.toc)
+            .replace('<!--mm3d:guide-->', g.html)
+            .replace('<!--mm3d:poster-->', posterHtml(await figures()));
         }
         if (file.endsWith('/tour.html')) {
           const heads = readFileSync(join(root, 'public/models/builtin/heads.json'), 'utf8');

@@ -73,34 +73,58 @@ document.getElementById('guide-text')!.addEventListener('click', (e) => {
   if (typeof props !== 'object' || props === null) return;
   // A new expression must rebuild the tree (docs/embedding.md, "setParams").
   const withExpr = 'expr' in props ? { ...props, sync_expr: true } : props;
-  // '*': the tool may be opened from file:// (origin "null"); nothing in the message is private.
-  frame.contentWindow.postMessage(
-    { setParams: { props: withExpr, reset: button.dataset.mode === 'reset' } },
-    '*',
-  );
+  toTool({ setParams: { props: withExpr, reset: button.dataset.mode === 'reset' } });
   page.sent++;
   for (const b of document.querySelectorAll('button.example-run.current'))
     b.classList.remove('current');
   button.classList.add('current');
 });
 
-// ---- ready: the guide's text has been painted, and the tool says it has drawn -----------------
+// ---- ready: the guide's text has been painted, and a picture of the tool is drawn --------------
+// The picture is the poster (the tool's own still of its default view) until the live tool in
+// the iframe says it has drawn; then the poster goes.
 
 let toolDrawn = false;
+let posterDrawn = false;
 let textPainted = false;
+/** An example clicked before the tool listens: sent once it has drawn (the last one wins). */
+let pending: unknown = null;
+const poster = document.getElementById('tool-poster') as HTMLImageElement | null;
 const maybeReady = (): void => {
-  if (toolDrawn && textPainted) markReady();
+  if ((toolDrawn || posterDrawn) && textPainted) markReady();
 };
+function toTool(msg: unknown): void {
+  if (!toolDrawn) {
+    pending = msg;
+    return;
+  }
+  // '*': the tool may be opened from file:// (origin "null"); nothing in the message is private.
+  frame.contentWindow?.postMessage(msg, '*');
+}
 window.addEventListener('message', (e) => {
-  if (e.source !== frame.contentWindow || page.ready) return;
+  if (e.source !== frame.contentWindow || toolDrawn) return;
   const d: unknown = e.data;
   const status =
     typeof d === 'object' && d !== null ? (d as { status?: { ready?: unknown } }).status : null;
   if (status?.ready === true) {
     toolDrawn = true;
+    performance.mark('mm3d:tool-live');
+    poster?.remove();
+    if (pending !== null) toTool(pending);
+    pending = null;
     maybeReady();
   }
 });
+if (poster) {
+  // Drawn: decoded, then one frame later on the screen.
+  const shown = (): void => {
+    requestAnimationFrame(() => {
+      posterDrawn = true;
+      maybeReady();
+    });
+  };
+  poster.decode().then(shown, () => undefined);
+}
 // The guide is in the page's HTML: its text is readable once the page has first painted text.
 try {
   new PerformanceObserver((list, observer) => {

@@ -72,6 +72,37 @@ export async function run(t) {
         await page.evaluate(() => performance.getEntriesByName('mm3d:page-ready').length === 1),
         'the page marks mm3d:page-ready',
       );
+      // Ready means a picture is drawn: the poster (the tool's own still of its default view) or
+      // the live tool. An example clicked while the poster shows is sent once the tool listens.
+      const early = await page.evaluate(() => {
+        const poster = document.getElementById('tool-poster');
+        const live = performance.getEntriesByName('mm3d:tool-live').length === 1;
+        if (poster && !live) {
+          const b = [...document.querySelectorAll('button.example-run[data-props]')].find(
+            (b) => b.dataset.mode === 'reset' && JSON.parse(b.dataset.props).expr,
+          );
+          b.click();
+          return {
+            poster: poster.complete && poster.naturalWidth > 0,
+            live,
+            expr: JSON.parse(b.dataset.props).expr,
+          };
+        }
+        return { poster: !!poster, live, expr: null };
+      });
+      t.assert(early.poster || early.live, `at ready neither the poster nor the tool is drawn`);
+      await page.waitForFunction(() => !document.getElementById('tool-poster'), null, {
+        timeout: 120000,
+      });
+      t.assert(
+        await page.evaluate(() => performance.getEntriesByName('mm3d:tool-live').length === 1),
+        'the poster goes when the tool is live',
+      );
+      if (early.expr) {
+        await toolReady(page);
+        const p = await ask(page, { getParams: true }, 'params');
+        t.equal(p.expr, early.expr, 'an example clicked before the tool was live is applied');
+      } else t.log('the tool was live before the poster was drawn: no early click tried');
 
       // The divider: keyboard, then pointer.
       const paneH = () =>
@@ -149,7 +180,11 @@ export async function run(t) {
           bad.push(`${ex.title}: reset kept deco.legends = ${params.deco.legends}`);
       }
       t.deepEqual(bad, [], 'examples');
-      t.equal(await page.evaluate(() => window.mm3dPage.sent), examples.length, 'examples sent');
+      t.equal(
+        await page.evaluate(() => window.mm3dPage.sent),
+        examples.length + (early.expr ? 1 : 0),
+        'examples sent',
+      );
       t.noErrors(errors);
       t.log(`${examples.length} examples in one page load`);
     },
