@@ -17,6 +17,7 @@ import {
   explorerClient,
   explorerRef,
   loadExplorerLeaf,
+  peekExplorerLeaf,
 } from '../ui/explorer-client';
 import type { ModelInfo } from '../compute/explorer-protocol';
 import type { Tokens } from '../ui/explorer-client';
@@ -63,7 +64,7 @@ interface ExplorerState {
   anim: Preset;
 }
 
-registerDataSource(EXPLORER_PREFIX, loadExplorerLeaf);
+registerDataSource(EXPLORER_PREFIX, loadExplorerLeaf, peekExplorerLeaf);
 const client = explorerClient();
 // The model worker starts and opens the built-in model while the page loads and the view starts:
 // the first view needs both (an error surfaces where the model is opened below). A checkpoint
@@ -343,6 +344,18 @@ async function show(
   } finally {
     loading--;
     if (my === showSeq) hideLoad();
+  }
+  if (my !== showSeq) return false;
+  // The head's values first, so that the new state's first computation has them (the data
+  // source answers from them at once; a failure is said by the leaves' own load below).
+  loading++;
+  try {
+    const { model, text, layer, head, variant } = next;
+    await client.head({ model, text, layer, head, variant });
+  } catch {
+    // shown by the data source
+  } finally {
+    loading--;
   }
   if (my !== showSeq) return false;
   lastError = null;

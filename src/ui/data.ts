@@ -24,17 +24,28 @@ export interface InMemoryMatrix {
  * with a registered prefix gets its values from that function instead of a fetch. The reference
  * stays in the link, so a page that registers the same source reproduces the values.
  */
-const sources = new Map<string, (ref: string) => Promise<InMemoryMatrix>>();
+interface DataSource {
+  load: (ref: string) => Promise<InMemoryMatrix>;
+  /** The values when the source already has them (no wait), else undefined. */
+  peek?: (ref: string) => InMemoryMatrix | undefined;
+}
+const sources = new Map<string, DataSource>();
 
+/**
+ * `peek`, when given, answers at once for values the source already holds: such a leaf gets them
+ * in the same step as its new state, so the first computation of that state has them (no second
+ * computation once they arrive).
+ */
 export function registerDataSource(
   prefix: string,
   load: (ref: string) => Promise<InMemoryMatrix>,
+  peek?: (ref: string) => InMemoryMatrix | undefined,
 ): void {
-  sources.set(prefix, load);
+  sources.set(prefix, { load, ...(peek ? { peek } : {}) });
 }
 
-function sourceOf(ref: string): ((ref: string) => Promise<InMemoryMatrix>) | undefined {
-  for (const [prefix, load] of sources) if (ref.startsWith(prefix)) return load;
+function sourceOf(ref: string): DataSource | undefined {
+  for (const [prefix, source] of sources) if (ref.startsWith(prefix)) return source;
   return undefined;
 }
 
@@ -95,6 +106,7 @@ export class DataManager {
         });
         continue;
       }
+      if (this.takeNow(key, refText)) continue;
       void this.load(key, refText);
     }
     for (const key of [...this.leafData.keys()]) {
@@ -119,13 +131,31 @@ export class DataManager {
     this.hooks.changed();
   }
 
+  /**
+   * Sets a leaf from a source's values held already (its `peek`), without telling the app: the
+   * state being synced is computed right after. False when the source has nothing yet.
+   */
+  private takeNow(key: string, refText: string): boolean {
+    try {
+      const now = sourceOf(refText)?.peek?.(refText);
+      if (!now) return false;
+      const m = slice2d(asTensor(now), parseDataRef(refText).slice);
+      this.version++;
+      this.leafData.set(key, { h: m.rows, w: m.cols, data: m.data });
+      this.loadedRef.set(key, refText);
+      return true;
+    } catch {
+      return false; // the ordinary load says what is wrong
+    }
+  }
+
   private async load(key: string, refText: string): Promise<void> {
     const ref = parseDataRef(refText);
     this.inflight.set(key, refText);
     try {
       const source = sourceOf(refText);
       const tensor = source
-        ? asTensor(await source(refText))
+        ? asTensor(await source.load(refText))
         : await this.fetch(ref, (t) => this.hooks.progress(t));
       const m = slice2d(tensor, ref.slice);
       if (this.inflight.get(key) !== refText) return;

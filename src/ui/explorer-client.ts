@@ -64,6 +64,8 @@ export class ExplorerClient {
     return w;
   });
   private heads = new Map<string, Promise<Head>>();
+  /** The heads of `heads` that have arrived, for answers without a wait (see `peekLeaf`). */
+  private arrived = new Map<string, Head>();
 
   private ask(req: ExplorerRequest): Promise<ExplorerReply> {
     return this.worker.request(req);
@@ -105,19 +107,34 @@ export class ExplorerClient {
 
   /** A head's leaves; the six leaves of one view share one request. */
   head(q: Omit<HeadQuery, 'base'>): Promise<Head> {
-    const key = JSON.stringify([q.model, q.text, q.layer, q.head, q.variant]);
+    const key = headKey(q);
     let p = this.heads.get(key);
     if (!p) {
       p = this.ask({ kind: 'head', query: { ...q, base: builtinBase() } }).then((r) => {
         if (r.kind !== 'head') throw new Error('unexpected reply from the model worker');
-        return { tokens: r.tokens, leaves: new Map(r.leaves), ms: r.ms, forwardMs: r.forwardMs };
+        const h = { tokens: r.tokens, leaves: new Map(r.leaves), ms: r.ms, forwardMs: r.forwardMs };
+        if (this.heads.get(key) === p) this.arrived.set(key, h);
+        return h;
       });
       this.heads.set(key, p);
       p.catch(() => this.heads.delete(key));
-      while (this.heads.size > 16) this.heads.delete(this.heads.keys().next().value!);
+      while (this.heads.size > 16) {
+        const oldest = this.heads.keys().next().value!;
+        this.heads.delete(oldest);
+        this.arrived.delete(oldest);
+      }
     }
     return p;
   }
+
+  /** A leaf of a head that has already arrived, or undefined (no request is made). */
+  peekLeaf(q: Omit<HeadQuery, 'base'>, leaf: string): InMemoryMatrix | undefined {
+    return this.arrived.get(headKey(q))?.leaves.get(leaf);
+  }
+}
+
+function headKey(q: Omit<HeadQuery, 'base'>): string {
+  return JSON.stringify([q.model, q.text, q.layer, q.head, q.variant]);
 }
 
 /** The built-in model's folder: `models/builtin/` beside the pages (public/ in the sources). */
@@ -169,6 +186,12 @@ export function parseExplorerRef(ref: string): { query: Omit<HeadQuery, 'base'>;
     },
     leaf,
   };
+}
+
+/** The `explorer:` data source's answer without a wait: a leaf of a head already here. */
+export function peekExplorerLeaf(ref: string): InMemoryMatrix | undefined {
+  const { query, leaf } = parseExplorerRef(ref);
+  return explorerClient().peekLeaf(query, leaf);
 }
 
 /** The `explorer:` data source (see ui/data.ts registerDataSource). */
