@@ -119,14 +119,30 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
   return seq;
 }
 
-/** A batch as flat int arrays input/target ([B * T] each); `only` forces one kind. */
-export function makeBatch(rng, corpus, B, T, only, mix = [0.45, 0.3], minSpan = 2, skew = 1) {
+/**
+ * A batch as flat int arrays input/target ([B * T] each); `only` forces one kind. The first
+ * round(triples * B) sequences are 'triple' ones (train.mjs --triples: a previous-token task kept
+ * in every batch).
+ */
+export function makeBatch(
+  rng,
+  corpus,
+  B,
+  T,
+  only,
+  mix = [0.45, 0.3],
+  minSpan = 2,
+  skew = 1,
+  triples = 0,
+) {
   const input = new Int32Array(B * T);
   const target = new Int32Array(B * T);
+  const nTriples = only ? 0 : Math.round(triples * B);
   for (let b = 0; b < B; b++) {
     const r = rng.next();
     const kinds = mix.length > 2 ? ['text', 'period', 'pair'] : ['text', 'repeat', 'insert'];
-    const kind = only ?? (r < mix[0] ? kinds[0] : r < mix[0] + mix[1] ? kinds[1] : kinds[2]);
+    const mixed = r < mix[0] ? kinds[0] : r < mix[0] + mix[1] ? kinds[1] : kinds[2];
+    const kind = only ?? (b < nTriples ? 'triple' : mixed);
     const seq = makeSequence(rng, corpus, T, kind, minSpan, skew);
     for (let t = 0; t < T; t++) {
       input[b * T + t] = seq[t];

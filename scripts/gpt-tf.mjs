@@ -56,7 +56,7 @@ export function paramShapes(cfg = CONFIG, vocab = VOCAB.length) {
 }
 
 /** Fresh parameters as tfjs variables, GPT-2's initialisation (N(0, 0.02), residual projections scaled by 1/sqrt(2 nLayer)). */
-export function initParams(seed, cfg = CONFIG, { sinusoidalWpe = false } = {}) {
+export function initParams(seed, cfg = CONFIG, { sinusoidalWpe = false, qkStd = 0.02 } = {}) {
   const params = {};
   let s = seed;
   for (const [name, shape] of Object.entries(paramShapes(cfg))) {
@@ -68,6 +68,13 @@ export function initParams(seed, cfg = CONFIG, { sinusoidalWpe = false } = {}) {
     else {
       const std = name.endsWith('c_proj.weight') ? 0.02 / Math.sqrt(2 * cfg.nLayer) : 0.02;
       init = tf.truncatedNormal(shape, 0, std, 'float32', s++);
+      if (name.endsWith('attn.c_attn.weight') && qkStd !== 0.02) {
+        // The query and key columns (the first two thirds) drawn wider: attention scores start
+        // away from uniform, where the gradient of a score (a product of the two) is not tiny.
+        const d = shape[0];
+        const qk = tf.truncatedNormal([d, 2 * d], 0, qkStd, 'float32', s + 1000);
+        init = tf.concat([qk, tf.slice(init, [0, 2 * d], [d, d])], 1);
+      }
     }
     params[name] = tf.variable(init, true, name);
   }

@@ -30,6 +30,8 @@ const NAME_AT = 0.3;
 
 await tf.setBackend('cpu');
 const { tensors, metadata } = readSafetensors(resolve(DIR, 'model.safetensors'));
+// The model's own configuration (its head count may differ from CONFIG's).
+const CFG = { ...CONFIG, ...JSON.parse(metadata.config ?? '{}') };
 // Random tokens from the alphabet the model's random spans were drawn from in training.
 const ALPHABET = JSON.parse(metadata.training ?? '{}').spanAlphabet ?? 'printable';
 const letters = ALPHABETS[ALPHABET];
@@ -38,7 +40,7 @@ for (const [name, t] of Object.entries(tensors)) params[name] = tf.tensor(t.data
 
 const rng = makeRng(SEED);
 const tok = () => letters[rng.int(letters.length)];
-const random = Array.from({ length: N }, () => Array.from({ length: CONFIG.nCtx }, tok));
+const random = Array.from({ length: N }, () => Array.from({ length: CFG.nCtx }, tok));
 const repeated = Array.from({ length: N }, () => {
   const s = Array.from({ length: SPAN }, tok);
   return [...s, ...s];
@@ -57,16 +59,16 @@ function score(att, from, to, key) {
   return out.map((s) => s / (B * (to - from)));
 }
 
-const rand = forward(params, tf.tensor2d(random, undefined, 'int32'), CONFIG, true).attns;
-const rep = forward(params, tf.tensor2d(repeated, undefined, 'int32'), CONFIG, true).attns;
+const rand = forward(params, tf.tensor2d(random, undefined, 'int32'), CFG, true).attns;
+const rep = forward(params, tf.tensor2d(repeated, undefined, 'int32'), CFG, true).attns;
 const heads = [];
-for (let l = 0; l < CONFIG.nLayer; l++) {
-  const T = CONFIG.nCtx;
+for (let l = 0; l < CFG.nLayer; l++) {
+  const T = CFG.nCtx;
   const prev = score(rand[l], 1, T, (i) => i - 1);
   const first = score(rand[l], 1, T, () => 0);
   const self = score(rand[l], 1, T, (i) => i);
   const induction = score(rep[l], SPAN, 2 * SPAN, (i) => i - SPAN + 1);
-  for (let h = 0; h < CONFIG.nHead; h++) {
+  for (let h = 0; h < CFG.nHead; h++) {
     const scores = {
       'previous-token': prev[h],
       induction: induction[h],
@@ -81,7 +83,7 @@ for (let l = 0; l < CONFIG.nLayer; l++) {
   }
 }
 const result = {
-  about: `Mean attention weights on ${N} uniformly random ${CONFIG.nCtx}-token sequences of the ${ALPHABET} alphabet (previous-token, first-token, self) and ${N} random ${SPAN}-token spans repeated once (induction); named by the best score when >= ${NAME_AT}. Measured by scripts/heads.mjs with seed ${SEED}.`,
+  about: `Mean attention weights on ${N} uniformly random ${CFG.nCtx}-token sequences of the ${ALPHABET} alphabet (previous-token, first-token, self) and ${N} random ${SPAN}-token spans repeated once (induction); named by the best score when >= ${NAME_AT}. Measured by scripts/heads.mjs with seed ${SEED}.`,
   heads,
 };
 writeFileSync(resolve(DIR, 'heads.json'), JSON.stringify(result, null, 2) + '\n');

@@ -42,6 +42,8 @@ const WARM_PREV = Number(arg('warm-prev', 0));
 const PRIME = Number(arg('prime', 0));
 /** Position embeddings start as sinusoids (`--wpe sin`) or GPT-2's N(0, 0.02) (`--wpe normal`). */
 const WPE = arg('wpe', 'normal');
+/** Share of every batch (after the primer) made of 'triple' sequences, to keep the previous-token head. */
+const TRIPLES = Number(arg('triples', 0));
 const ALPHABET = arg('alphabet', 'printable');
 useAlphabet(ALPHABET);
 /** Fractions of corpus windows and of fully repeated random spans (the rest: windows with one span inserted twice). */
@@ -56,12 +58,16 @@ tf.env().set('DEBUG', false);
 const corpus = corpusTokens();
 console.log(`corpus: ${corpus.tokens.length} characters from ${corpus.files.join(', ')}`);
 const rng = makeRng(SEED);
-const params = initParams(SEED, undefined, { sinusoidalWpe: WPE === 'sin' });
+/** The model's shape: CONFIG with `--heads N` heads per layer (head width dModel / N). */
+const CFG = Object.freeze({ ...CONFIG, nHead: Number(arg('heads', CONFIG.nHead)) });
+/** Init std of the query and key columns of c_attn (GPT-2: 0.02, like every weight). */
+const QK_STD = Number(arg('qk-std', 0.02));
+const params = initParams(SEED, CFG, { sinusoidalWpe: WPE === 'sin', qkStd: QK_STD });
 const optimizer = tf.train.adam(LR, 0.9, 0.95, 1e-8);
-const T = CONFIG.nCtx;
+const T = CFG.nCtx;
 
 function lossOf(tokens, targets) {
-  const { logits } = forward(params, tokens);
+  const { logits } = forward(params, tokens, CFG);
   const logp = tf.logSoftmax(logits, -1);
   const picked = tf.sum(tf.mul(logp, tf.oneHot(targets, VOCAB.length)), -1);
   return tf.neg(tf.mean(picked));
@@ -70,7 +76,7 @@ function lossOf(tokens, targets) {
 /** Mean loss over positions from..T-1 of a batch of n sequences. */
 function evalLoss(b, from, n) {
   return tf.tidy(() => {
-    const { logits } = forward(params, tf.tensor2d(b.input, [n, T], 'int32'));
+    const { logits } = forward(params, tf.tensor2d(b.input, [n, T], 'int32'), CFG);
     const logp = tf.logSoftmax(logits, -1);
     const picked = tf.sum(
       tf.mul(logp, tf.oneHot(tf.tensor2d(b.target, [n, T], 'int32'), VOCAB.length)),
@@ -90,7 +96,7 @@ function save(steps, evals) {
   const metadata = {
     format: 'mm3d-builtin-1',
     architecture: 'gpt2',
-    config: JSON.stringify({ ...CONFIG, vocabSize: VOCAB.length, tiedUnembedding: true }),
+    config: JSON.stringify({ ...CFG, vocabSize: VOCAB.length, tiedUnembedding: true }),
     vocab: JSON.stringify(VOCAB),
     training: JSON.stringify({
       steps,
@@ -100,6 +106,8 @@ function save(steps, evals) {
       spanSkew: SKEW,
       warmPrev: WARM_PREV,
       prime: PRIME,
+      triples: TRIPLES,
+      qkStd: QK_STD,
       wpeInit: WPE,
       spanAlphabet: ALPHABET,
       lr: LR,
@@ -136,7 +144,17 @@ for (let step = 0; step < STEPS; step++) {
       ? makePrimerBatch(rng, corpus.tokens, BATCH, T)
       : step < WARM_PREV
         ? makeBatch(rng, corpus.tokens, BATCH, T, undefined, [0.2, 0.8], 2, 8)
-        : makeBatch(rng, corpus.tokens, BATCH, T, undefined, MIX, WARM_PREV > 0 ? 4 : 2, SKEW);
+        : makeBatch(
+            rng,
+            corpus.tokens,
+            BATCH,
+            T,
+            undefined,
+            MIX,
+            WARM_PREV > 0 ? 4 : 2,
+            SKEW,
+            TRIPLES,
+          );
   const loss = tf.tidy(() => {
     const x = tf.tensor2d(input, [BATCH, T], 'int32');
     const y = tf.tensor2d(target, [BATCH, T], 'int32');
