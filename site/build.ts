@@ -267,7 +267,7 @@ export const POSTER_FIGURE = 'one-matmul';
 export function posterHtml(figures: Figure[]): string {
   const f = figures.find((x) => x.name === POSTER_FIGURE);
   if (!f) throw new Error(`the guide's poster figure ${POSTER_FIGURE} is not in scenes/scenes.mjs`);
-  return `<img id="tool-poster" src="figures/${esc(f.name)}.webp" width="600" height="400" alt="" />`;
+  return `<img id="tool-poster" src="figures/${esc(f.name)}.webp" width="600" height="400" alt="" fetchpriority="high" elementtiming="tool-poster" />`;
 }
 
 /** Fills the placeholders of reference.html, tour.html and gallery.html. */

@@ -11,7 +11,11 @@ const { state: page, markReady } = pageState();
 
 const first = document.querySelector<HTMLImageElement>('main img');
 if (!first) markReady();
-else first.decode().then(markReady, markReady);
+else
+  first.decode().then(
+    () => markReady(),
+    () => markReady(),
+  );
 
 document.addEventListener('click', (e) => {
   const button = (e.target as Element).closest<HTMLButtonElement>('button.fig-open');

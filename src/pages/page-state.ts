@@ -18,15 +18,16 @@ declare global {
 }
 
 /** The page's state, published on `window`; `mm3d:page-ready` is marked when it becomes ready. */
-export function pageState(): { state: PageState; markReady: () => void } {
+export function pageState(): { state: PageState; markReady: (at?: number) => void } {
   const state: PageState = { ready: false, sent: 0, opened: 0 };
   window.mm3dPage = state;
   return {
     state,
-    markReady: () => {
+    /** `at`: when it became ready, if earlier than now (a paint time the browser reported). */
+    markReady: (at?: number) => {
       if (state.ready) return;
       state.ready = true;
-      performance.mark('mm3d:page-ready');
+      performance.mark('mm3d:page-ready', at === undefined ? undefined : { startTime: at });
     },
   };
 }

@@ -85,13 +85,16 @@ document.getElementById('guide-text')!.addEventListener('click', (e) => {
 // the iframe says it has drawn; then the poster goes.
 
 let toolDrawn = false;
-let posterDrawn = false;
-let textPainted = false;
+/** When (performance time) the text, the poster and the live tool were first on the screen. */
+let textAt: number | null = null;
+let posterAt: number | null = null;
+let toolAt: number | null = null;
 /** An example clicked before the tool listens: sent once it has drawn (the last one wins). */
 let pending: unknown = null;
 const poster = document.getElementById('tool-poster') as HTMLImageElement | null;
 const maybeReady = (): void => {
-  if ((toolDrawn || posterDrawn) && textPainted) markReady();
+  const picture = Math.min(posterAt ?? Infinity, toolAt ?? Infinity);
+  if (picture !== Infinity && textAt !== null) markReady(Math.max(picture, textAt));
 };
 function toTool(msg: unknown): void {
   if (!toolDrawn) {
@@ -108,6 +111,7 @@ window.addEventListener('message', (e) => {
     typeof d === 'object' && d !== null ? (d as { status?: { ready?: unknown } }).status : null;
   if (status?.ready === true) {
     toolDrawn = true;
+    toolAt = performance.now();
     performance.mark('mm3d:tool-live');
     poster?.remove();
     if (pending !== null) toTool(pending);
@@ -116,24 +120,46 @@ window.addEventListener('message', (e) => {
   }
 });
 if (poster) {
-  // Drawn: decoded, then one frame later on the screen.
-  const shown = (): void => {
-    requestAnimationFrame(() => {
-      posterDrawn = true;
-      maybeReady();
-    });
-  };
-  poster.decode().then(shown, () => undefined);
+  // When the poster was painted, as the browser reports it (element timing); where it does not,
+  // the first frame after the picture is decoded.
+  let timed = false;
+  try {
+    new PerformanceObserver((list, observer) => {
+      for (const e of list.getEntries() as (PerformanceEntry & {
+        identifier?: string;
+        renderTime?: number;
+        loadTime?: number;
+      })[]) {
+        if (e.identifier !== 'tool-poster') continue;
+        observer.disconnect();
+        posterAt = e.renderTime || e.loadTime || performance.now();
+        maybeReady();
+      }
+    }).observe({ type: 'element', buffered: true });
+    timed = PerformanceObserver.supportedEntryTypes.includes('element');
+  } catch {
+    timed = false;
+  }
+  if (!timed)
+    poster.decode().then(
+      () =>
+        requestAnimationFrame(() => {
+          posterAt = performance.now();
+          maybeReady();
+        }),
+      () => undefined,
+    );
 }
 // The guide is in the page's HTML: its text is readable once the page has first painted text.
 try {
   new PerformanceObserver((list, observer) => {
-    if (!list.getEntriesByName('first-contentful-paint').length) return;
+    const fcp = list.getEntriesByName('first-contentful-paint')[0];
+    if (!fcp) return;
     observer.disconnect();
-    textPainted = true;
+    textAt = fcp.startTime;
     maybeReady();
   }).observe({ type: 'paint', buffered: true });
 } catch {
   // No paint timing in this browser: the text was parsed before this script ran.
-  textPainted = true;
+  textAt = performance.now();
 }
