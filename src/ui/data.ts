@@ -140,6 +140,8 @@ export class DataManager {
       const now = sourceOf(refText)?.peek?.(refText);
       if (!now) return false;
       const m = slice2d(asTensor(now), parseDataRef(refText).slice);
+      // A load of an earlier reference still on its way no longer counts (nor sets this leaf).
+      this.inflight.delete(key);
       this.version++;
       this.leafData.set(key, { h: m.rows, w: m.cols, data: m.data });
       this.loadedRef.set(key, refText);

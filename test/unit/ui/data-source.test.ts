@@ -69,6 +69,27 @@ describe('data sources', () => {
     expect(dm.loading).toBe(false);
   });
 
+  it('a load still on its way does not overwrite values taken at once for a newer state', async () => {
+    let finish: (m: InMemoryMatrix) => void = () => undefined;
+    registerDataSource(
+      'race-test:',
+      (ref) =>
+        ref === 'race-test:slow'
+          ? new Promise<InMemoryMatrix>((r) => (finish = r))
+          : Promise.resolve(matrix(1, 1, 0)),
+      (ref) => (ref === 'race-test:held' ? matrix(1, 2, 7) : undefined),
+    );
+    const leafData: LeafData = new Map();
+    const dm = new DataManager(leafData, { changed: () => undefined, progress: () => undefined });
+    dm.sync(stateWith('race-test:slow'));
+    dm.sync(stateWith('race-test:held'));
+    finish(matrix(3, 3, 100));
+    await new Promise((r) => setTimeout(r, 0));
+    const v = leafData.get('left');
+    expect(v && 'data' in v ? [...v.data] : v).toEqual([7, 8]);
+    expect(dm.loading).toBe(false);
+  });
+
   it('falls back to the ordinary load when peeking fails', async () => {
     registerDataSource(
       'broken-test:',
