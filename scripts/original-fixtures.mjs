@@ -32,7 +32,7 @@ const only = opt('--only', '') ? new Set(opt('--only', '').split(',')) : null;
 const settle = Number(opt('--wait', 1500));
 /**
  * Where an animated state's picture is taken: paused after this many single steps from its first
- * step (so step ANIM_STEPS, counted from 0, is the one shown): half of the 32 steps of a 32x32
+ * step (so that step, counted from 0, is the one shown): half of the 32 steps of a 32x32
  * vector algorithm, half of the 1024 of a dot-product one.
  */
 const animSteps = (props) => (String(props.anim?.alg).startsWith('dotprod') ? 512 : 16);
