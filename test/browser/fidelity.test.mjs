@@ -222,8 +222,9 @@ async function waitDrawn(page, animated, timeout) {
 }
 
 /**
- * Pauses a running animation at step `n` (counted from 0, the first step) and waits until that
- * step is shown; returns the step, or null when the fixture names none.
+ * Pauses a running animation at step `n` (counted from 0, the first step): `stepOnce` applies the
+ * step at once and readView draws the frame. Returns the step the animation is at, or null when
+ * the fixture names none.
  */
 async function showStep(page, n) {
   if (typeof n !== 'number') return null;
@@ -278,9 +279,9 @@ export async function run(t) {
         // An animation is shown at the step the original's picture was taken at (paused there;
         // see test/fixtures/original/README.md, `anim_step`).
         const step = f.animated ? await showStep(page, f.anim_step) : null;
+        if (step !== null) t.equal(step, f.anim_step, `${f.id}: the animation's step`);
         const t1 = Date.now();
         const view = await readView(page);
-
         t.assert(
           view.full.join() === [w, h].join(),
           `the canvas is ${view.full.join('x')}, not the window's ${w}x${h}`,
