@@ -9,14 +9,9 @@
 // and, in Node, the time to touch that many bytes of freshly allocated memory. On this machine
 // first-touch page faults cost about as much as the reads themselves: reading weights into new
 // memory has a floor set by the memory, not by the storage (docs/performance.md).
-import http from 'node:http';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { CHROMIUM_ARGS } from '../test/browser/harness.mjs';
+import os from 'node:os';
+import { launch, serve } from '../test/browser/harness.mjs';
 import { numberOption } from './common.mjs';
-
-const require = createRequire(path.join(import.meta.dirname, '../package.json'));
-const { chromium } = require('playwright-core');
 
 const args = process.argv.slice(2);
 const RUNS = numberOption(args, '--runs', 3);
@@ -78,20 +73,17 @@ function firstTouchMs(bytes) {
   return performance.now() - t0;
 }
 
-const server = http
-  .createServer((_req, res) => {
-    res.setHeader('content-type', 'text/html');
+// A blank page on 127.0.0.1 (a secure context, where workers have Cache Storage and OPFS).
+const { server, base } = await serve(os.tmpdir(), {
+  '/': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!doctype html><title>cache read</title>');
-  })
-  .listen(0, '127.0.0.1');
-await new Promise((r) => server.once('listening', r));
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: CHROMIUM_ARGS.filter((a) => a !== '--headless'),
+  },
 });
+const browser = await launch();
 try {
   const page = await (await browser.newContext()).newPage();
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.goto(`${base}/`);
   const results = await page.evaluate(
     async ({ src, runs }) => {
       const w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
