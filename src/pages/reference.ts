@@ -84,7 +84,6 @@ document.getElementById('guide-text')!.addEventListener('click', (e) => {
 // The picture is the poster (the tool's own still of its default view) until the live tool in
 // the iframe says it has drawn; then the poster goes.
 
-let toolDrawn = false;
 /** When (performance time) the text, the poster and the live tool were first on the screen. */
 let textAt: number | null = null;
 let posterAt: number | null = null;
@@ -97,7 +96,7 @@ const maybeReady = (): void => {
   if (picture !== Infinity && textAt !== null) markReady(Math.max(picture, textAt));
 };
 function toTool(msg: unknown): void {
-  if (!toolDrawn) {
+  if (toolAt === null) {
     pending = msg;
     return;
   }
@@ -105,12 +104,11 @@ function toTool(msg: unknown): void {
   frame.contentWindow?.postMessage(msg, '*');
 }
 window.addEventListener('message', (e) => {
-  if (e.source !== frame.contentWindow || toolDrawn) return;
+  if (e.source !== frame.contentWindow || toolAt !== null) return;
   const d: unknown = e.data;
   const status =
     typeof d === 'object' && d !== null ? (d as { status?: { ready?: unknown } }).status : null;
   if (status?.ready === true) {
-    toolDrawn = true;
     toolAt = performance.now();
     performance.mark('mm3d:tool-live');
     poster?.remove();
