@@ -38,7 +38,15 @@ export interface HeadQuery {
 
 export type ExplorerRequest =
   /** `base`: the absolute URL of the built-in model's folder, as the page resolves it. `file`: a local checkpoint; `whole`: download all from a server without Range support. */
-  | { kind: 'open'; model: string; base: string; file?: Blob; whole?: boolean }
+  | {
+      kind: 'open';
+      model: string;
+      base: string;
+      file?: Blob;
+      whole?: boolean;
+      /** The layer the page will show first: a checkpoint reads that block from the cache while it opens. */
+      layer?: number;
+    }
   | { kind: 'head'; query: HeadQuery }
   /** The text as the model reads it. */
   | { kind: 'tokens'; model: string; base: string; text: string }

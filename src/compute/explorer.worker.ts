@@ -58,9 +58,18 @@ async function fetchOk(url: URL): Promise<Response> {
   return r;
 }
 
+/** Progress reports go to the page at most this often (each one repaints its progress line). */
+const PROGRESS_MS = 100;
+
 function progressTo(model: string): (p: LoadProgress) => void {
-  return (p) =>
+  let last = -Infinity;
+  return (p) => {
+    const now = performance.now();
+    // Network chunks arrive by the thousand: the first, the last and one per interval are sent.
+    if (now - last < PROGRESS_MS && p.loaded < p.total && p.loaded > 0) return;
+    last = now;
     self.postMessage({ checkpointProgress: { ...p, model } } satisfies CheckpointProgressMessage);
+  };
 }
 
 async function openBuiltin(base: string): Promise<Loaded> {
@@ -89,7 +98,16 @@ async function openBuiltin(base: string): Promise<Loaded> {
   };
 }
 
-async function openCheckpoint(id: string, file: Blob | undefined, whole: boolean): Promise<Loaded> {
+async function openCheckpoint(
+  id: string,
+  file: Blob | undefined,
+  whole: boolean,
+  layer: number | undefined,
+): Promise<Loaded> {
+  // GPT-2's tokenizer (a ~1 MB chunk, about half a second to load here) is fetched while the
+  // header is read: most checkpoints opened by URL or file are GPT-2's. A built-in-layout file
+  // does not use it.
+  gpt2Tokenizer().catch(() => undefined);
   let ck: Checkpoint;
   if (id.startsWith('file:')) {
     if (!file)
@@ -109,6 +127,8 @@ async function openCheckpoint(id: string, file: Blob | undefined, whole: boolean
       { cache, signal: aborter.signal, onProgress: progressTo(id) },
     );
   }
+  // The first view's block, if this browser has it, is read while the tokenizer loads.
+  const warm = layer === undefined ? undefined : ck.warmBlocks([layer]).catch(() => undefined);
   const builtinVocab = ck.shape.vocab;
   const tok: Tokenizer = builtinVocab
     ? (() => {
@@ -116,6 +136,7 @@ async function openCheckpoint(id: string, file: Blob | undefined, whole: boolean
         return { encode: t.encode, decode: (ids) => ids.map(t.decode).join(''), piece: t.decode };
       })()
     : await gpt2Tokenizer();
+  await warm;
   return {
     kind: 'checkpoint',
     ck,
@@ -133,12 +154,18 @@ async function openCheckpoint(id: string, file: Blob | undefined, whole: boolean
   };
 }
 
-function open(id: string, base: string, file?: Blob, whole = false): Promise<Loaded> {
+function open(
+  id: string,
+  base: string,
+  file?: Blob,
+  whole = false,
+  layer?: number,
+): Promise<Loaded> {
   let p = models.get(id);
   // A new file under the same name, or a whole download after a refusal, replaces what is there.
   if (p && (file || whole)) p = undefined;
   if (!p) {
-    p = id === 'builtin' ? openBuiltin(base) : openCheckpoint(id, file, whole);
+    p = id === 'builtin' ? openBuiltin(base) : openCheckpoint(id, file, whole, layer);
     models.set(id, p);
     const mine = p;
     p.catch(() => {
@@ -169,13 +196,41 @@ const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolv
 
 /** Computes blocks of a run up to `layer` that are not computed yet, timing them. */
 function compute(entry: RunEntry, layer: number): void {
-  if (entry.run.computedLayers > layer) return;
+  if (entry.run.has(layer)) return;
   const t0 = performance.now();
   entry.run.layer(layer);
   entry.forwardMs += performance.now() - t0;
 }
 
-async function runFor(
+/** The run work in flight per model and text: requests for one run take turns (see runFor). */
+const turns = new Map<string, Promise<unknown>>();
+
+/**
+ * A run's blocks up to `layer`, computed (and their weights loaded) once: requests for the same
+ * model and text wait for each other, so that a view asked for twice (the page's early request
+ * and its own) loads and computes once.
+ */
+function runFor(
+  id: string,
+  m: Loaded,
+  text: string,
+  layer: number,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<RunEntry> {
+  const key = `${id}\n${text}`;
+  const p = (turns.get(key) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => runNow(id, m, text, layer, onProgress));
+  turns.set(key, p);
+  void p
+    .finally(() => {
+      if (turns.get(key) === p) turns.delete(key);
+    })
+    .catch(() => undefined);
+  return p;
+}
+
+async function runNow(
   id: string,
   m: Loaded,
   text: string,
@@ -190,28 +245,55 @@ async function runFor(
     // overlaps the transfer (or the cache reads, served by the browser on the other core).
     const ck = m.ck;
     const ids = entry?.ids ?? tokenize(m, text).ids;
+    if (!entry) {
+      // The embeddings are read from the weights only when block 0 is computed (weightsFor is lazy).
+      const { weights, tokens } = ck.weightsFor(ids);
+      const run = new GptRun(weights, tokens, (a, b, I, K, J) => matmul(a, b, I, K, J));
+      entry = { run, ids, weights, forwardMs: 0 };
+    }
+    const run = entry.run;
+    // A view opened before (on this text, this file, in this browser) kept the residual stream
+    // entering its block: the run starts there, and needs neither the blocks under it nor their
+    // weights.
+    let seeded = false;
+    if (!run.has(layer) && run.firstNeeded(layer) < layer) {
+      const stream = await ck.cachedStream(ids, layer);
+      if (stream) {
+        run.seed(layer, stream);
+        seeded = true;
+      }
+    }
+    const first = run.firstNeeded(layer);
+    const blocks = [layer];
+    for (let l = first; l < layer; l++) if (!run.has(l)) blocks.push(l);
+    const needsEmbeddings = first === 0 && !run.has(0);
     let settled = false;
-    const loading = ck.load(ids, layer, { signal: aborter.signal, onProgress }).finally(() => {
-      settled = true;
-    });
+    const loading = ck
+      .load(ids, layer, {
+        signal: aborter.signal,
+        onProgress,
+        blocks,
+        embeddings: needsEmbeddings,
+      })
+      .finally(() => {
+        settled = true;
+      });
     loading.catch(() => undefined); // awaited below; this only keeps it from being unhandled
     const until = async (ready: () => boolean): Promise<boolean> => {
       while (!ready() && !settled)
         await Promise.race([ck.changed(), loading.catch(() => undefined)]);
       return ready();
     };
-    if (!entry && (await until(() => ck.hasEmbeddings(ids)))) {
-      const { weights, tokens } = ck.weightsFor(ids);
-      const run = new GptRun(weights, tokens, (a, b, I, K, J) => matmul(a, b, I, K, J));
-      entry = { run, ids, weights, forwardMs: 0 };
+    for (let l = first; l <= layer; l++) {
+      if (run.has(l)) continue;
+      const ready = (): boolean => ck.hasBlock(l) && (l > 0 || ck.hasEmbeddings(ids));
+      if (!(await until(ready))) break;
+      compute(entry, l);
+      await nextTask();
     }
-    if (entry) {
-      for (let l = entry.run.computedLayers; l <= layer; l++) {
-        if (!(await until(() => ck.hasBlock(l)))) break;
-        compute(entry, l);
-        await nextTask();
-      }
-    }
+    await loading;
+    const stream = layer > 0 ? run.knownInput(layer) : undefined;
+    if (stream && !seeded) ck.keepStream(ids, layer, stream);
     await loading;
     runs.delete(key);
   } else if (entry) {
@@ -257,7 +339,7 @@ async function handle(req: ExplorerRequest): Promise<Handled<ExplorerReply>> {
         return {
           reply: {
             kind: 'open',
-            info: (await open(req.model, req.base, req.file, req.whole)).info,
+            info: (await open(req.model, req.base, req.file, req.whole, req.layer)).info,
           },
         };
       } catch (e) {

@@ -8,7 +8,8 @@
 
 export interface ByteCache {
   get(key: string): Promise<ArrayBuffer | undefined>;
-  put(key: string, bytes: ArrayBuffer): Promise<void>;
+  /** Stores a copy of `bytes`, taken before put returns: the caller may reuse or keep them. */
+  put(key: string, bytes: Uint8Array | ArrayBuffer): Promise<void>;
   /** Total bytes held. */
   size(): Promise<number>;
   clear(): Promise<void>;
@@ -20,8 +21,9 @@ export class MemoryByteCache implements ByteCache {
     const b = this.map.get(key);
     return b ? b.slice(0) : undefined;
   }
-  async put(key: string, bytes: ArrayBuffer): Promise<void> {
-    this.map.set(key, bytes.slice(0));
+  put(key: string, bytes: Uint8Array | ArrayBuffer): Promise<void> {
+    this.map.set(key, bytes instanceof ArrayBuffer ? bytes.slice(0) : bytes.slice().buffer);
+    return Promise.resolve();
   }
   async size(): Promise<number> {
     let n = 0;
@@ -69,9 +71,10 @@ export class CacheStorageByteCache implements ByteCache {
     }
   }
 
-  async put(key: string, bytes: ArrayBuffer): Promise<void> {
+  async put(key: string, bytes: Uint8Array | ArrayBuffer): Promise<void> {
     try {
-      const res = new Response(bytes, {
+      // Made before the first await: a Response copies its body when it is made.
+      const res = new Response(bytes as BodyInit, {
         headers: {
           'content-type': 'application/octet-stream',
           [SIZE_HEADER]: String(bytes.byteLength),

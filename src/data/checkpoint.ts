@@ -259,7 +259,13 @@ function urlRaw(url: string, size: number, cacheId: string, doFetch: typeof fetc
         );
       let res: Response;
       try {
-        res = await doFetch(url, { headers: { Range: `bytes=${start}-${end - 1}` }, signal });
+        // Not through the browser's HTTP cache: the bytes go to our own cache (a second copy on
+        // disk, written by the network process, halved the transfer rate here).
+        res = await doFetch(url, {
+          headers: { Range: `bytes=${start}-${end - 1}` },
+          signal,
+          cache: 'no-store',
+        });
       } catch (e) {
         throw netError(e, url);
       }
@@ -327,7 +333,7 @@ async function fromCache(
   }
   const notices: string[] = [];
   try {
-    const h = await doFetch(url, { method: 'HEAD', signal });
+    const h = await doFetch(url, { method: 'HEAD', signal, cache: 'no-store' });
     if (!h.ok) return null; // the normal path says what is wrong
     const etag = h.headers.get('ETag');
     const len = Number(h.headers.get('Content-Length'));
@@ -362,6 +368,7 @@ async function openUrl(
     res = await doFetch(url, {
       headers: { Range: `bytes=0-${PREFIX_BYTES - 1}` },
       signal: opts.signal,
+      cache: 'no-store',
     });
   } catch (e) {
     throw netError(e, url);
@@ -514,6 +521,28 @@ export function checkCheckpoint(header: SafetensorsHeader): CheckpointShape {
 
 // ---------------------------------------------------------------- the checkpoint
 
+/**
+ * Kept residual streams are results of this code's forward pass, not bytes of the file: their
+ * cache keys carry this version, raised whenever the arithmetic of a block changes.
+ */
+const STREAM_VERSION = 1;
+
+/** Decodes the bytes of part p and stores the values; aligned float32 bytes become a view on their buffer (no copy). */
+function decodePart(p: Part, b: Uint8Array): void {
+  const n = (p.end - p.begin) / ITEM[p.dtype];
+  // Aligned float32 bytes are already the values (this machine and safetensors are both
+  // little-endian, which decodeElements checks for the other cases).
+  const v =
+    p.dtype === 'F32' && b.byteOffset % 4 === 0 && LE
+      ? new Float32Array(b.buffer as ArrayBuffer, b.byteOffset, n)
+      : decodeElements(b, FLOAT_TYPES[p.dtype], n, true);
+  p.store(v);
+}
+
+/** Blocks 0..layer. */
+const upTo = (layer: number): Set<number> =>
+  new Set(Array.from({ length: layer + 1 }, (_, i) => i));
+
 /** One range to fetch and where its decoded values go. */
 interface Part {
   begin: number;
@@ -591,11 +620,32 @@ export class Checkpoint {
     return this.entries.get(this.shape.prefix + name)! as SafetensorsEntry & { dtype: FloatDtype };
   }
 
-  /** The ranges a view of `tokens` up to `layer` still needs. */
-  private plan(tokens: readonly number[], layer: number): Part[] {
+  /** The ranges still missing for `tokens`' embeddings (when `embeddings`) and the blocks `blocks`. */
+  private plan(
+    tokens: readonly number[],
+    blocks: ReadonlySet<number>,
+    embeddings: boolean,
+  ): Part[] {
     const cfg = this.config;
-    const d = cfg.dModel;
     const parts: Part[] = [];
+    if (embeddings) this.planEmbeddings(tokens, parts);
+    for (const n of Object.keys(expectedShapes(cfg))) {
+      const m = /^h\.(\d+)\./.exec(n);
+      if (m === null || !blocks.has(Number(m[1])) || this.blocks.has(n)) continue;
+      const e = this.entry(n);
+      parts.push({
+        begin: e.begin,
+        end: e.end,
+        dtype: e.dtype,
+        layer: Number(m[1]),
+        store: (v) => this.stored(() => this.blocks.set(n, v)),
+      });
+    }
+    return parts;
+  }
+
+  private planEmbeddings(tokens: readonly number[], parts: Part[]): void {
+    const d = this.config.dModel;
     const wte = this.entry('wte.weight');
     const rowBytes = d * ITEM[wte.dtype];
     for (const id of [...new Set(tokens)].sort((a, b) => a - b)) {
@@ -627,19 +677,6 @@ export class Checkpoint {
           }),
       });
     }
-    for (const n of Object.keys(expectedShapes(cfg))) {
-      const m = /^h\.(\d+)\./.exec(n);
-      if (m === null || Number(m[1]) > layer || this.blocks.has(n)) continue;
-      const e = this.entry(n);
-      parts.push({
-        begin: e.begin,
-        end: e.end,
-        dtype: e.dtype,
-        layer: Number(m[1]),
-        store: (v) => this.stored(() => this.blocks.set(n, v)),
-      });
-    }
-    return parts;
   }
 
   /** Callbacks waiting for the next stored range (see `changed`). */
@@ -678,13 +715,64 @@ export class Checkpoint {
     return this.writes;
   }
 
-  /** Bytes a view would need that are not loaded yet (before the cache is consulted). */
-  bytesNeeded(tokens: readonly number[], layer: number): number {
-    return this.plan(tokens, layer).reduce((s, p) => s + p.end - p.begin, 0);
+  /** The cache key of a byte range of this file (null: this source is not cached). */
+  private rangeKey(p: { begin: number; end: number }): string | null {
+    const id = this.raw.cacheId;
+    return id !== null && this.cache ? `${id}|${p.begin}-${p.end}` : null;
   }
 
-  /** Fetches (or takes from the cache) what a view of `tokens` up to block `layer` needs. */
-  async load(tokens: readonly number[], layer: number, opts: LoadOptions = {}): Promise<void> {
+  /**
+   * Takes the parts the cache has (several reads at a time: each is a round trip to the
+   * browser's storage), reporting their bytes; returns the parts it lacks.
+   */
+  private async readCached(
+    parts: Part[],
+    signal: AbortSignal | undefined,
+    onHit: (bytes: number) => void,
+  ): Promise<Part[]> {
+    const cache = this.cache;
+    if (!cache || this.raw.cacheId === null) return [...parts];
+    const missing: Part[] = [];
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < parts.length) {
+        const p = parts[next++]!;
+        signal?.throwIfAborted();
+        const hit = await cache.get(this.rangeKey(p)!);
+        if (hit && hit.byteLength === p.end - p.begin) {
+          decodePart(p, new Uint8Array(hit));
+          onHit(hit.byteLength);
+        } else missing.push(p);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CACHE_READS, parts.length) }, reader));
+    return missing;
+  }
+
+  /**
+   * Reads blocks from the cache only (no request; what is not cached stays unread). The explorer
+   * calls it for the link's layer while GPT-2's tokenizer loads, which the view waits for anyway.
+   */
+  async warmBlocks(blocks: readonly number[]): Promise<void> {
+    const valid = blocks.filter((b) => Number.isInteger(b) && b >= 0 && b < this.config.nLayer);
+    await this.readCached(this.plan([], new Set(valid), false), undefined, () => {});
+  }
+
+  /** Bytes a view would need that are not loaded yet (before the cache is consulted). */
+  bytesNeeded(tokens: readonly number[], layer: number): number {
+    return this.plan(tokens, upTo(layer), true).reduce((s, p) => s + p.end - p.begin, 0);
+  }
+
+  /**
+   * Fetches (or takes from the cache) what a view of `tokens` up to block `layer` needs: by
+   * default the embeddings and blocks 0..layer; `opts.blocks` and `opts.embeddings` narrow it
+   * (a run that already has, or was seeded past, the lower blocks needs only the rest).
+   */
+  async load(
+    tokens: readonly number[],
+    layer: number,
+    opts: LoadOptions & { blocks?: readonly number[]; embeddings?: boolean } = {},
+  ): Promise<void> {
     const cfg = this.config;
     if (!Number.isInteger(layer) || layer < 0 || layer >= cfg.nLayer)
       throw new CheckpointError('shape', `layer ${layer} is not in 0..${cfg.nLayer - 1}`);
@@ -696,46 +784,22 @@ export class Checkpoint {
     for (const t of tokens)
       if (!Number.isInteger(t) || t < 0 || t >= cfg.vocabSize)
         throw new CheckpointError('shape', `token id ${t} is outside the vocabulary`);
-    const parts = this.plan(tokens, layer);
+    const blocks = opts.blocks ? new Set(opts.blocks) : upTo(layer);
+    for (const b of blocks)
+      if (!Number.isInteger(b) || b < 0 || b >= cfg.nLayer)
+        throw new CheckpointError('shape', `layer ${b} is not in 0..${cfg.nLayer - 1}`);
+    const parts = this.plan(tokens, blocks, opts.embeddings ?? true);
     const total = parts.reduce((s, p) => s + p.end - p.begin, 0);
     let loaded = 0;
     let transferred = 0;
     const report = (): void => opts.onProgress?.({ loaded, total, transferred });
     report();
-    const id = this.raw.cacheId;
-    const cache = id !== null ? this.cache : null;
-    const key = (p: { begin: number; end: number }): string => `${id}|${p.begin}-${p.end}`;
-    /** Decodes bytes of part p; returns the values (for F32 they share the bytes' buffer, no copy). */
-    const decode = (p: Part, b: Uint8Array): Float32Array => {
-      const n = (p.end - p.begin) / ITEM[p.dtype];
-      // A whole, aligned buffer of float32 bytes is already the values (this machine and
-      // safetensors are both little-endian, which decodeElements checks for the other cases).
-      const v =
-        p.dtype === 'F32' && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && LE
-          ? new Float32Array(b.buffer as ArrayBuffer)
-          : decodeElements(b, FLOAT_TYPES[p.dtype], n, true);
-      p.store(v);
-      return v;
-    };
-    // The cache first, several reads at a time (each is a round trip to the browser's storage);
-    // what it lacks is grouped into requests (neighbouring rows together).
-    const missing: Part[] = [];
-    if (cache) {
-      let nextHit = 0;
-      const reader = async (): Promise<void> => {
-        while (nextHit < parts.length) {
-          const p = parts[nextHit++]!;
-          opts.signal?.throwIfAborted();
-          const hit = await cache.get(key(p));
-          if (hit && hit.byteLength === p.end - p.begin) {
-            decode(p, new Uint8Array(hit));
-            loaded += hit.byteLength;
-            report();
-          } else missing.push(p);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(CACHE_READS, parts.length) }, reader));
-    } else missing.push(...parts);
+    const cache = this.raw.cacheId !== null ? this.cache : null;
+    // The cache first; what it lacks is grouped into requests (neighbouring rows together).
+    const missing = await this.readCached(parts, opts.signal, (n) => {
+      loaded += n;
+      report();
+    });
     opts.signal?.throwIfAborted();
     missing.sort((a, b) => a.begin - b.begin);
     const groups: Part[][] = [];
@@ -768,21 +832,17 @@ export class Checkpoint {
       } catch (e) {
         throw e instanceof CheckpointError ? e : netError(e, 'the file');
       }
-      const whole = g.length === 1;
       for (const p of g) {
-        // One copy at most: a group of one part is decoded from the received buffer itself.
+        // The values are views on the received buffer where the bytes allow (float32, aligned):
+        // a block arrives as one buffer and stays that buffer, never copied.
         const bytes = new Uint8Array(buf, p.begin - begin, p.end - p.begin);
-        const v = decode(p, whole ? bytes : bytes.slice());
-        // What the cache keeps: the bytes as received, without another copy where they are
-        // already a buffer of their own (the Response made from them copies them anyway).
-        const keep: ArrayBuffer = whole
-          ? buf
-          : p.dtype === 'F32' && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength
-            ? (v.buffer as ArrayBuffer)
-            : bytes.slice().buffer;
-        // Stored in the background: writing hundreds of MB to the browser's storage must not
-        // hold up the view (flush() waits for it).
-        if (cache) this.writes = this.writes.then(() => cache.put(key(p), keep));
+        decodePart(p, bytes);
+        // The cache copies the bytes when asked (ByteCache.put), so the view is handed as it is;
+        // the write itself goes on in the background (flush() waits for it).
+        if (cache)
+          this.writes = Promise.all([this.writes, cache.put(this.rangeKey(p)!, bytes)]).then(
+            () => {},
+          );
       }
       // Bytes between merged rows were transferred but are not part of the plan's total.
       loaded -= end - begin - g.reduce((s, p) => s + p.end - p.begin, 0);
@@ -810,28 +870,65 @@ export class Checkpoint {
     const d = cfg.dModel;
     const ids = [...new Set(tokens)].sort((a, b) => a - b);
     const index = new Map(ids.map((t, i) => [t, i]));
-    const wte = new Float32Array(ids.length * d);
-    ids.forEach((t, i) => {
-      const row = this.wteRows.get(t);
-      if (!row) throw new Error(`the embedding of token ${t} is not loaded`);
-      wte.set(row, i * d);
-    });
-    if (this.wpe.length < tokens.length * d)
-      throw new Error('the position embeddings are not loaded');
-    const wpe = this.wpe.subarray(0, tokens.length * d);
+    // Built when first asked for: a run seeded past block 0 never needs them (nor loads them).
+    let wte: Float32Array | null = null;
+    const embedding = (): Float32Array => {
+      if (wte) return wte;
+      const m = new Float32Array(ids.length * d);
+      ids.forEach((t, i) => {
+        const row = this.wteRows.get(t);
+        if (!row) throw new Error(`the embedding of token ${t} is not loaded`);
+        m.set(row, i * d);
+      });
+      return (wte = m);
+    };
+    const positions = (): Float32Array => {
+      if (this.wpe.length < tokens.length * d)
+        throw new Error('the position embeddings are not loaded');
+      return this.wpe.subarray(0, tokens.length * d);
+    };
     const config: GptConfig = { ...cfg, vocabSize: ids.length, nCtx: tokens.length };
     return {
       tokens: tokens.map((t) => index.get(t)!),
       weights: {
         config,
         get: (name) => {
-          if (name === 'wte.weight') return wte;
-          if (name === 'wpe.weight') return wpe;
+          if (name === 'wte.weight') return embedding();
+          if (name === 'wpe.weight') return positions();
           const t = this.blocks.get(name);
           if (!t) throw new Error(`tensor ${name} is not loaded`);
           return t;
         },
       },
     };
+  }
+
+  /** The cache key of the residual stream entering block `layer` on `tokens` (null: not cached). */
+  private streamKey(tokens: readonly number[], layer: number): string | null {
+    const id = this.raw.cacheId;
+    return id !== null && this.cache
+      ? `${id}|stream-${STREAM_VERSION}|${layer}|${tokens.join(',')}`
+      : null;
+  }
+
+  /**
+   * The residual stream entering block `layer` on `tokens` (T x d), as an earlier visit computed
+   * and kept it (`keepStream`); null when it is not in the cache. Reopening a view then needs
+   * that block's weights only, not every block under it.
+   */
+  async cachedStream(tokens: readonly number[], layer: number): Promise<Float32Array | null> {
+    const key = this.streamKey(tokens, layer);
+    if (key === null || layer < 1) return null;
+    const b = await this.cache!.get(key);
+    const n = tokens.length * this.config.dModel;
+    return b && b.byteLength === n * 4 ? new Float32Array(b) : null;
+  }
+
+  /** Keeps the residual stream entering block `layer` (written in the background; see `flush`). */
+  keepStream(tokens: readonly number[], layer: number, stream: Float32Array): void {
+    const key = this.streamKey(tokens, layer);
+    if (key === null || layer < 1) return;
+    const bytes = new Uint8Array(stream.buffer, stream.byteOffset, stream.byteLength);
+    this.writes = Promise.all([this.writes, this.cache!.put(key, bytes)]).then(() => {});
   }
 }

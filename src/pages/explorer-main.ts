@@ -22,66 +22,22 @@ import {
 import type { ModelInfo } from '../compute/explorer-protocol';
 import type { Tokens } from '../ui/explorer-client';
 import { formatBytes } from '../data/types';
-import {
-  PRESETS,
-  type Preset,
-  VARIANTS,
-  type Variant,
-  headState,
-  tokenAxes,
-} from '../core/nn/head-view';
+import { PRESETS, type Preset, type Variant, headState, tokenAxes } from '../core/nn/head-view';
 import { normalize } from '../core/params/normalize';
 import type { Params } from '../core/params/schema';
+import {
+  type ExplorerState,
+  SAMPLES,
+  earlyOpen,
+  readState,
+  takeEarlyPrepare,
+  wantedModel,
+} from './explorer-early';
 
 const el = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-/** Texts to start from; the first has a span repeated three times, where induction heads fire. */
-export const SAMPLES: readonly { name: string; text: string }[] = [
-  {
-    name: 'a repeated random span',
-    text: 'the code Wq7Kz#Lp3 then Wq7Kz#Lp3 and once more Wq7Kz#Lp3 end',
-  },
-  {
-    name: 'a repeated sentence',
-    text: 'copy and distribute the Program. copy and distribute the Program',
-  },
-  {
-    name: 'licence prose',
-    text: 'This License applies to any program or other work which contains',
-  },
-  {
-    name: 'random characters',
-    text: 'v#9Lq2Xa!mZ0tR&8cW$pB7yN%4eK*3sH@6uD^1gJ(5oF)2iA-0rT+9wE=8qS',
-  },
-];
-
-interface ExplorerState {
-  model: string;
-  text: string;
-  layer: number;
-  head: number;
-  variant: Variant;
-  anim: Preset;
-}
-
 registerDataSource(EXPLORER_PREFIX, loadExplorerLeaf, peekExplorerLeaf);
 const client = explorerClient();
-// The model worker starts and opens the built-in model while the page loads and the view starts:
-// the first view needs both (an error surfaces where the model is opened below). A checkpoint
-// from a link opens there, once its progress display is set up.
-const wantedModel = new URLSearchParams(window.location.search).get('model') ?? 'builtin';
-const earlyOpen = wantedModel === 'builtin' ? client.open('builtin') : null;
-earlyOpen?.catch(() => undefined);
-// The first view's head is computed meanwhile too: the app asks for the same head once it has
-// started, and the client answers with this request (same model, text, layer, head, variant).
-earlyOpen
-  ?.then(async (i) => {
-    const s = readState(window.location.search, i, []);
-    const toks = await client.tokens(i.model, s.text);
-    const { model, layer, head, variant } = s;
-    await client.head({ model, text: toks.text, layer, head, variant });
-  })
-  .catch(() => undefined);
 // Drawing starts once the page has loaded (see ./tool.ts for why).
 if (document.readyState !== 'complete')
   await new Promise((resolve) => window.addEventListener('load', resolve, { once: true }));
@@ -136,55 +92,6 @@ const currentStatus = (): Status & {
 const embed = installEmbedding(app, currentStatus);
 
 // ---- state <-> link -------------------------------------------------------------------------
-
-/** The head with the highest induction score (the named induction head when the model has one). */
-function defaultHead(i: ModelInfo): { layer: number; head: number } {
-  const best = [...i.heads].sort(
-    (a, b) => (b.scores.induction ?? 0) - (a.scores.induction ?? 0),
-  )[0];
-  if (best) return { layer: best.layer, head: best.head };
-  // A checkpoint opens on layer 0: the cheapest view (one block to fetch).
-  return i.model === 'builtin' ? { layer: i.config.nLayer - 1, head: 0 } : { layer: 0, head: 0 };
-}
-
-/** The explorer's state from a query string; bad values fall back to defaults with a notice. */
-function readState(search: string, i: ModelInfo, notices: string[]): ExplorerState {
-  const sp = new URLSearchParams(search);
-  const def = defaultHead(i);
-  const int = (key: string, fallback: number, max: number): number => {
-    const raw = sp.get(key);
-    if (raw === null) return fallback;
-    const v = Number(raw);
-    if (Number.isInteger(v) && v >= 0 && v <= max) return v;
-    notices.push(`${key}: "${raw.slice(0, 20)}" is not in 0..${max}; using ${fallback}`);
-    return fallback;
-  };
-  let text = sp.get('text') ?? SAMPLES[0]!.text;
-  if (text.length === 0) text = SAMPLES[0]!.text;
-  // Cut generously here (links are bounded); the model's own token limit is applied when shown.
-  text = [...text].slice(0, 4 * i.maxTokens).join('');
-  const variantRaw = sp.get('variant') ?? 'usual';
-  const variant: Variant = (VARIANTS as readonly string[]).includes(variantRaw)
-    ? (variantRaw as Variant)
-    : 'usual';
-  if (variant !== variantRaw)
-    notices.push(`variant: unknown "${variantRaw.slice(0, 20)}"; using usual`);
-  const animRaw = sp.get('anim');
-  const anim =
-    animRaw !== null && (PRESETS as readonly string[]).includes(animRaw)
-      ? (animRaw as Preset)
-      : 'none';
-  if (animRaw !== null && anim !== animRaw)
-    notices.push(`anim: unknown preset "${animRaw.slice(0, 40)}"; using none`);
-  return {
-    model: i.model,
-    text,
-    layer: int('layer', def.layer, i.config.nLayer - 1),
-    head: int('head', def.head, i.config.nHead - 1),
-    variant,
-    anim,
-  };
-}
 
 function searchOf(s: ExplorerState): string {
   const sp = new URLSearchParams();
@@ -335,7 +242,14 @@ async function show(
     if (i.model !== 'builtin') {
       showLoad(`loading layer ${next.layer}'s weights…`);
       const t1 = performance.now();
-      lastLoad = await client.prepare(next);
+      const q = {
+        model: next.model,
+        text: next.text,
+        layer: next.layer,
+        head: next.head,
+        variant: next.variant,
+      };
+      lastLoad = await (takeEarlyPrepare(q) ?? client.prepare(q));
       performance.measure('mm3d:explorer-prepare', { start: t1 });
     }
   } catch (e) {
@@ -615,7 +529,7 @@ try {
   if (wanted !== 'builtin') {
     modelField.value = modelText(wanted);
     const t0 = performance.now();
-    first = await client.open(wanted).catch((e: unknown) => {
+    first = await (earlyOpen ?? client.open(wanted)).catch((e: unknown) => {
       notices.push(
         `model: ${e instanceof Error ? e.message : String(e)}; showing the built-in model`,
       );
@@ -623,7 +537,7 @@ try {
     });
     performance.measure('mm3d:explorer-open', { start: t0 });
   }
-  first ??= await (earlyOpen ?? client.open('builtin'));
+  first ??= await (wanted === 'builtin' && earlyOpen ? earlyOpen : client.open('builtin'));
   let shown = await show(readState(window.location.search, first, notices), first, { notices });
   if (!shown && first.model !== 'builtin') {
     const builtin = await client.open('builtin');

@@ -6,6 +6,8 @@
 import '../ui/style.css';
 import '../ui/explorer.css';
 import { startContext } from '../render/early-context';
+// Starts the model worker and the first view's model, weights and head (see the module).
+import './explorer-early';
 
 function fail(e: unknown): void {
   const box = document.getElementById('notice-box');

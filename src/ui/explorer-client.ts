@@ -72,7 +72,10 @@ export class ExplorerClient {
   }
 
   /** Opens a model: 'builtin', a URL, or `file:NAME` with its Blob. Throws a ModelError. */
-  async open(model: string, opts: { file?: Blob; whole?: boolean } = {}): Promise<ModelInfo> {
+  async open(
+    model: string,
+    opts: { file?: Blob; whole?: boolean; layer?: number } = {},
+  ): Promise<ModelInfo> {
     const r = await this.ask({ kind: 'open', model, base: builtinBase(), ...opts });
     if (r.kind === 'open-error') throw new ModelError(r.error);
     if (r.kind !== 'open') throw new Error('unexpected reply from the model worker');

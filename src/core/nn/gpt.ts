@@ -108,7 +108,9 @@ export function columns(
 export class GptRun {
   readonly T: number;
   readonly cfg: GptConfig;
-  private readonly layers: LayerActs[] = [];
+  /** Computed blocks by index (a seeded run has none below its seed). */
+  private readonly layers: (LayerActs | undefined)[] = [];
+  private readonly seeds = new Map<number, Float32Array>();
   private final: Float32Array | null = null;
   private embedded: Float32Array | null = null;
 
@@ -141,20 +143,48 @@ export class GptRun {
     return x;
   }
 
-  /** Number of blocks computed so far. */
-  get computedLayers(): number {
-    return this.layers.length;
+  /** Whether block `l` is computed. */
+  has(l: number): boolean {
+    return this.layers[l] !== undefined;
   }
 
-  /** Block `l`'s activations, computing blocks up to it if needed. */
+  /**
+   * Starts the run at block `l` from a residual stream computed before (T x d, the stream
+   * entering block l, as `hidden(l - 1)` gave it): block l and above then need no block below
+   * them. Used to reopen a view without recomputing (or loading) the blocks under it.
+   */
+  seed(l: number, resid: Float32Array): void {
+    if (!Number.isInteger(l) || l < 1 || l >= this.cfg.nLayer)
+      throw new Error(`a run is seeded at a layer in 1..${this.cfg.nLayer - 1}, not ${l}`);
+    if (resid.length !== this.T * this.cfg.dModel)
+      throw new Error(`a seed is ${this.T} x ${this.cfg.dModel} values, got ${resid.length}`);
+    if (!this.layers[l]) this.seeds.set(l, resid);
+  }
+
+  /** The lowest block that computing block `l` still needs (l itself when its input is known). */
+  firstNeeded(l: number): number {
+    let s = l;
+    while (s > 0 && !this.layers[s - 1] && !this.seeds.has(s)) s--;
+    return s;
+  }
+
+  /** The residual stream entering block l (l >= 1) when known without computing: block l - 1's output or a seed. */
+  knownInput(l: number): Float32Array | undefined {
+    return this.layers[l - 1]?.residOut ?? this.seeds.get(l);
+  }
+
+  /** The residual stream entering block l: the embeddings, block l - 1's output, or a seed. */
+  private inputOf(l: number): Float32Array {
+    if (l === 0) return this.embeddings();
+    return this.knownInput(l) ?? this.layer(l - 1).residOut;
+  }
+
+  /** Block `l`'s activations, computing the blocks it needs first. */
   layer(l: number): LayerActs {
     if (!Number.isInteger(l) || l < 0 || l >= this.cfg.nLayer)
       throw new Error(`layer ${l} is not in 0..${this.cfg.nLayer - 1}`);
-    while (this.layers.length <= l) {
-      const prev = this.layers.length;
-      const resid = prev === 0 ? this.embeddings() : this.layers[prev - 1]!.residOut;
-      this.layers.push(this.block(prev, resid));
-    }
+    for (let i = this.firstNeeded(l); i <= l; i++)
+      this.layers[i] ??= this.block(i, this.inputOf(i));
     return this.layers[l]!;
   }
 

@@ -403,3 +403,71 @@ describe('blocks arrive one by one', () => {
     expect(ranges.map(([a]) => blockOf(a)).sort()).toEqual([0, 1]);
   }, 120_000);
 });
+
+// Reopening a view: the residual stream entering the viewed block is kept in the cache with the
+// file's bytes, so the view needs that one block's weights (from the cache) and no block under it.
+describe('a view reopened from its kept residual stream', () => {
+  const product = (a: Float32Array, b: Float32Array, I: number, K: number, J: number) =>
+    matmul(a, b, I, K, J);
+
+  it('needs only the viewed block, and computes the same values', async () => {
+    const cache = new MemoryByteCache();
+    const first = await openAndLoad('/gpt2.safetensors', 1, { cache });
+    const full = new GptRun(
+      first.ck.weightsFor(TOKENS).weights,
+      first.ck.weightsFor(TOKENS).tokens,
+      product,
+    );
+    full.layer(1);
+    first.ck.keepStream(TOKENS, 1, full.knownInput(1)!);
+    await first.ck.flush();
+
+    server.reset();
+    const ck = await Checkpoint.open(
+      { kind: 'url', url: server.url('/gpt2.safetensors') },
+      { cache },
+    );
+    expect(await ck.cachedStream([...TOKENS.slice(1), 7], 1)).toBeNull();
+    const stream = await ck.cachedStream(TOKENS, 1);
+    expect(stream).not.toBeNull();
+    // The block is read from the cache while nothing else is known yet (as the explorer does while its tokenizer loads).
+    await ck.warmBlocks([1]);
+    expect(ck.hasBlock(1)).toBe(true);
+    expect(ck.hasBlock(0)).toBe(false);
+    expect(ck.hasEmbeddings(TOKENS)).toBe(false);
+    const { weights, tokens } = ck.weightsFor(TOKENS);
+    const run = new GptRun(weights, tokens, product);
+    run.seed(1, stream!);
+    expect(run.firstNeeded(1)).toBe(1);
+    await ck.load(TOKENS, 1, { blocks: [1], embeddings: false });
+    const a = run.layer(1);
+    const b = full.layer(1);
+    expect(run.has(0)).toBe(false);
+    for (const k of ['resid', 'ln1', 'qkv', 'z', 'residOut'] as const)
+      expect([k, firstDifference(a[k], b[k])]).toEqual([k, -1]);
+    expect(firstDifference(a.attn[3]!, b.attn[3]!)).toBe(-1);
+    // Only the HEAD request checked the file: no byte was transferred.
+    expect(server.requests.map((r) => r.method)).toEqual(['HEAD']);
+    expect(ck.transferred).toBe(0);
+    // Going down a layer needs the embeddings and block 0 after all (from the cache here).
+    expect(run.firstNeeded(0)).toBe(0);
+    await ck.load(TOKENS, 0, { blocks: [0], embeddings: true });
+    expect(firstDifference(run.layer(0).residOut, full.layer(0).residOut)).toBe(-1);
+    expect(server.sent()).toBe(0);
+  }, 120_000);
+
+  it('a load narrowed to one block transfers that block and no embeddings', async () => {
+    server.reset();
+    const ck = await Checkpoint.open({ kind: 'url', url: server.url('/gpt2.safetensors') });
+    await ck.load(TOKENS, 1, { blocks: [1], embeddings: false });
+    expect(ck.hasBlock(1)).toBe(true);
+    expect(ck.hasBlock(0)).toBe(false);
+    expect(ck.hasEmbeddings(TOKENS)).toBe(false);
+    // One block of GPT-2 small (28.3 MB) and the 64 KiB header read, nothing else.
+    expect(ck.transferred).toBeGreaterThan(28e6);
+    expect(ck.transferred).toBeLessThan(28.4e6 + 70e3);
+    // A checkpoint without a cache keeps no streams.
+    ck.keepStream(TOKENS, 1, new Float32Array(TOKENS.length * 768));
+    expect(await ck.cachedStream(TOKENS, 1)).toBeNull();
+  }, 120_000);
+});
