@@ -202,29 +202,20 @@ function compute(entry: RunEntry, layer: number): void {
   entry.forwardMs += performance.now() - t0;
 }
 
-/** The run work in flight per model and text: requests for one run take turns (see runFor). */
+/** The run work in flight per model: requests on one model take turns (see inTurn). */
 const turns = new Map<string, Promise<unknown>>();
 
 /**
- * A run's blocks up to `layer`, computed (and their weights loaded) once: requests for the same
- * model and text wait for each other, so that a view asked for twice (the page's early request
- * and its own) loads and computes once.
+ * Runs `work` after the work queued before it on model `id`: a view asked for twice (the
+ * page's early request and its own) loads and computes once, and a run that releases blocks it
+ * has computed (see runNow) never does so under another run that is about to use them.
  */
-function runFor(
-  id: string,
-  m: Loaded,
-  text: string,
-  layer: number,
-  onProgress?: (p: LoadProgress) => void,
-): Promise<RunEntry> {
-  const key = `${id}\n${text}`;
-  const p = (turns.get(key) ?? Promise.resolve())
-    .catch(() => undefined)
-    .then(() => runNow(id, m, text, layer, onProgress));
-  turns.set(key, p);
+function inTurn<T>(id: string, work: () => Promise<T>): Promise<T> {
+  const p = (turns.get(id) ?? Promise.resolve()).catch(() => undefined).then(work);
+  turns.set(id, p);
   void p
     .finally(() => {
-      if (turns.get(key) === p) turns.delete(key);
+      if (turns.get(id) === p) turns.delete(id);
     })
     .catch(() => undefined);
   return p;
@@ -289,6 +280,9 @@ async function runNow(
       const ready = (): boolean => ck.hasBlock(l) && (l > 0 || ck.hasEmbeddings(ids));
       if (!(await until(ready))) break;
       compute(entry, l);
+      // A computed block under the viewed one is not needed again by this run: its memory
+      // takes the next block's bytes (Checkpoint.release).
+      if (l < layer) ck.release(l);
       await nextTask();
     }
     await loading;
@@ -317,10 +311,16 @@ function failure(e: unknown): OpenFailure {
 
 async function headReply(q: HeadQuery): Promise<Handled<ExplorerReply>> {
   const m = await open(q.model, q.base);
-  const entry = await runFor(q.model, m, q.text, q.layer);
-  compute(entry, q.layer);
-  const t0 = performance.now();
-  const leaves = [...headLeaves(entry.run, q.layer, q.head, q.variant, entry.weights)];
+  const { entry, leaves, t0 } = await inTurn(q.model, async () => {
+    const entry = await runNow(q.model, m, q.text, q.layer);
+    compute(entry, q.layer);
+    const t0 = performance.now();
+    return {
+      entry,
+      t0,
+      leaves: [...headLeaves(entry.run, q.layer, q.head, q.variant, entry.weights)],
+    };
+  });
   return {
     reply: {
       kind: 'head',
@@ -357,10 +357,12 @@ async function handle(req: ExplorerRequest): Promise<Handled<ExplorerReply>> {
         const m = await open(q.model, q.base);
         let last: LoadProgress = { loaded: 0, total: 0, transferred: 0 };
         const report = progressTo(q.model);
-        await runFor(q.model, m, q.text, q.layer, (p) => {
-          last = p;
-          report(p);
-        });
+        await inTurn(q.model, () =>
+          runNow(q.model, m, q.text, q.layer, (p) => {
+            last = p;
+            report(p);
+          }),
+        );
         return { reply: { kind: 'prepared', transferred: last.transferred, total: last.total } };
       } catch (e) {
         return { reply: { kind: 'prepare-error', error: failure(e) } };

@@ -108,11 +108,13 @@ interface Raw {
   size: number;
   /** URL plus ETag or length; null for sources not worth caching (local files). */
   cacheId: string | null;
+  /** `target`: a buffer of exactly end - start bytes the read may fill instead of new memory. */
   read(
     start: number,
     end: number,
     signal: AbortSignal | undefined,
     onBytes: (n: number) => void,
+    target?: ArrayBuffer,
   ): Promise<ArrayBuffer>;
 }
 
@@ -157,6 +159,7 @@ async function readBody(
   limit: number,
   url: string,
   onBytes: (n: number) => void,
+  target?: ArrayBuffer,
 ): Promise<ArrayBuffer> {
   if (res.body === null) {
     const b = await res.arrayBuffer();
@@ -165,9 +168,14 @@ async function readBody(
   }
   const reader = res.body.getReader();
   const len = Number(res.headers.get('Content-Length'));
-  let buf = new Uint8Array(
-    Number.isSafeInteger(len) && len > 0 && len <= limit ? len : Math.min(limit, 1 << 20),
-  );
+  // A buffer handed in (one a block no longer needs) is filled instead of new memory: on this
+  // machine first touching new memory costs about as much as receiving the bytes.
+  let buf =
+    target && target.byteLength === limit && len === limit
+      ? new Uint8Array(target)
+      : new Uint8Array(
+          Number.isSafeInteger(len) && len > 0 && len <= limit ? len : Math.min(limit, 1 << 20),
+        );
   let n = 0;
   try {
     for (;;) {
@@ -251,7 +259,7 @@ function urlRaw(url: string, size: number, cacheId: string, doFetch: typeof fetc
   return {
     size,
     cacheId,
-    async read(start, end, signal, onBytes) {
+    async read(start, end, signal, onBytes, target) {
       if (end - start > LIMITS.wholeBytes)
         throw new CheckpointError(
           'shape',
@@ -285,7 +293,7 @@ function urlRaw(url: string, size: number, cacheId: string, doFetch: typeof fetc
         );
       }
       if (res.status !== 206) throw httpError(res, url);
-      const b = await readBody(res, end - start, url, onBytes);
+      const b = await readBody(res, end - start, url, onBytes, target);
       if (b.byteLength < end - start)
         throw new CheckpointError(
           'truncated',
@@ -560,8 +568,12 @@ export class Checkpoint {
   private readonly wteRows = new Map<number, Float32Array>();
   private wpe: Float32Array = new Float32Array(0);
   private readonly entries: Map<string, SafetensorsEntry>;
-  /** The cache writes not finished yet, in order. */
+  /** The cache writes not finished yet. */
   private writes: Promise<void> = Promise.resolve();
+  /** Buffers of released blocks, for the next blocks' reads (every block has the same size). */
+  private spare: ArrayBuffer[] = [];
+  /** Block tensors still in use per received buffer (a buffer is spare once none is). */
+  private users = new Map<ArrayBuffer, number>();
 
   private constructor(
     readonly shape: CheckpointShape,
@@ -692,6 +704,28 @@ export class Checkpoint {
   /** Resolves when the next range is stored (a caller waiting for a block polls `hasBlock`). */
   changed(): Promise<void> {
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /**
+   * Drops block `layer`'s weights (a run that has computed the block needs them no more; a view
+   * of that layer loads them again, from the cache). A buffer none of whose tensors is in use
+   * any more is filled by the next block read from the network instead of new memory.
+   */
+  release(layer: number): void {
+    const p = `h.${layer}.`;
+    for (const [name, v] of [...this.blocks]) {
+      if (!name.startsWith(p)) continue;
+      this.blocks.delete(name);
+      const buf = v.buffer as ArrayBuffer;
+      const n = this.users.get(buf);
+      if (n === undefined) continue;
+      if (n > 1) this.users.set(buf, n - 1);
+      else {
+        this.users.delete(buf);
+        // Two spares are enough to keep reads in new memory rare; more would only hold memory.
+        if (this.spare.length < 2) this.spare.push(buf);
+      }
+    }
   }
 
   /** Whether every tensor of block `layer` is loaded. */
@@ -827,11 +861,15 @@ export class Checkpoint {
         report();
       };
       let buf: ArrayBuffer;
+      const si = this.spare.findIndex((b) => b.byteLength === end - begin);
+      const target = si >= 0 ? this.spare.splice(si, 1)[0] : undefined;
       try {
-        buf = await this.raw.read(begin, end, opts.signal, onBytes);
+        buf = await this.raw.read(begin, end, opts.signal, onBytes, target);
       } catch (e) {
+        if (target) this.spare.push(target);
         throw e instanceof CheckpointError ? e : netError(e, 'the file');
       }
+      if (g[0]!.layer >= 0) this.users.set(buf, g.length);
       for (const p of g) {
         // The values are views on the received buffer where the bytes allow (float32, aligned):
         // a block arrives as one buffer and stays that buffer, never copied.

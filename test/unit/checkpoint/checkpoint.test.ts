@@ -471,3 +471,33 @@ describe('a view reopened from its kept residual stream', () => {
     expect(await ck.cachedStream(TOKENS, 1)).toBeNull();
   }, 120_000);
 });
+
+describe('released blocks', () => {
+  it("a released block's memory takes the next block's bytes, which arrive intact", async () => {
+    server.reset();
+    const ck = await Checkpoint.open({ kind: 'url', url: server.url('/gpt2.safetensors') });
+    await ck.load(TOKENS, 0);
+    const before = ck.weightsFor(TOKENS).weights.get('h.0.mlp.c_fc.weight').buffer;
+    ck.release(0);
+    expect(ck.hasBlock(0)).toBe(false);
+    expect(ck.hasEmbeddings(TOKENS)).toBe(true);
+    await ck.load(TOKENS, 1, { blocks: [1], embeddings: false });
+    const w = ck.weightsFor(TOKENS).weights;
+    // Block 1 was received into block 0's buffer (blocks of one file have one size)...
+    expect(w.get('h.1.mlp.c_fc.weight').buffer).toBe(before);
+    // ...and holds block 1's values, read independently from the file.
+    for (const n of ['h.1.attn.c_attn.weight', 'h.1.mlp.c_proj.weight', 'h.1.ln_2.bias'])
+      expect([n, firstDifference(w.get(n), readFixtureTensor(mainFile, main.header[n]))]).toEqual([
+        n,
+        -1,
+      ]);
+    // Block 0 comes back when a view needs it again.
+    await ck.load(TOKENS, 0, { blocks: [0], embeddings: false });
+    expect(
+      firstDifference(
+        w.get('h.0.attn.c_proj.weight'),
+        readFixtureTensor(mainFile, main.header['h.0.attn.c_proj.weight']),
+      ),
+    ).toBe(-1);
+  }, 120_000);
+});
