@@ -71,19 +71,31 @@ export class CacheStorageByteCache implements ByteCache {
     }
   }
 
-  async put(key: string, bytes: Uint8Array | ArrayBuffer): Promise<void> {
+  /** Writes in flight, one after another: many at once cost the browser's storage far more. */
+  private queue: Promise<void> = Promise.resolve();
+
+  put(key: string, bytes: Uint8Array | ArrayBuffer): Promise<void> {
+    let res: Response;
     try {
-      // Made before the first await: a Response copies its body when it is made.
-      const res = new Response(bytes as BodyInit, {
+      // Made now: a Response copies its body when it is made, so the caller may reuse `bytes`.
+      res = new Response(bytes as BodyInit, {
         headers: {
           'content-type': 'application/octet-stream',
           [SIZE_HEADER]: String(bytes.byteLength),
         },
       });
-      await (await this.open()).put(this.request(key), res);
     } catch {
-      // Quota exceeded or storage disabled: the bytes are simply fetched again next time.
+      return Promise.resolve();
     }
+    const req = this.request(key);
+    this.queue = this.queue.then(async () => {
+      try {
+        await (await this.open()).put(req, res);
+      } catch {
+        // Quota exceeded or storage disabled: the bytes are simply fetched again next time.
+      }
+    });
+    return this.queue;
   }
 
   async size(): Promise<number> {
