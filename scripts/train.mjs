@@ -87,6 +87,16 @@ function evalLoss(b, from, n) {
 }
 const probeBatch = makeBatch(makeRng(SEED + 7), corpus.tokens, 8, T, 'repeat', undefined, 8);
 
+/** What the model was trained on, from the options (written into the file's metadata). */
+function dataDescription() {
+  const synthetic = `synthetic sequences of random ${ALPHABET === 'alnum' ? 'lowercase letters and digits' : 'printable characters'} (${
+    MIX.length > 2 ? 'a span repeated to the end; one span written twice' : 'repeated spans'
+  }${PRIME > 0 || TRIPLES > 0 ? '; triples a b a' : ''})`;
+  return MIX[0] > 0
+    ? `Debian /usr/share/common-licenses texts (base-files), mixed with ${synthetic}`
+    : synthetic;
+}
+
 /** Writes the weights (GPT-2 key layout) with the configuration, vocabulary and training facts. */
 function save(steps, evals) {
   if (!existsSync(OUT)) mkdirSync(OUT, { recursive: true });
@@ -115,7 +125,7 @@ function save(steps, evals) {
       optimizer: 'adam(0.9, 0.95)',
       clip: CLIP,
       library: `@tensorflow/tfjs-core ${tf.version_core} (wasm backend)`,
-      data: 'Debian /usr/share/common-licenses texts (base-files), mixed with synthetic repeated random spans',
+      data: dataDescription(),
       ...(evals
         ? {
             evalTextLoss: Number(evals.textLoss.toFixed(4)),

@@ -103,6 +103,9 @@ export async function run(t) {
         `attention to the induction target on the default text: ${(sum / n).toFixed(3)} mean over ${n} repeated positions (heads.json: ${best.name}, induction ${best.scores.induction})`,
       );
       t.assert(n >= 10, 'the default text has repeated spans');
+      // The page opens on something worth seeing: a named induction head fires on the default text.
+      if (best.name === 'induction')
+        t.assert(sum / n > 0.3, `the induction head attends to the induction target (> 0.3)`);
       await t.screenshot(page, 'default');
       t.noErrors(errors);
     },

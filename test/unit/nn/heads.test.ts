@@ -3,7 +3,8 @@
  * the training library) hold on fresh inputs made here with another generator and seed, measured
  * with the project's forward pass: previous-token, first-token and self scores on random tokens,
  * the induction score on a random span repeated once (attention from the second copy to the token
- * after the current token's first occurrence). Named previous-token and induction heads must
+ * after the current token's first occurrence; spans of 12, 16, 20 and 24 tokens, so that a head
+ * attending a fixed distance back does not score). Named previous-token and induction heads must
  * score above stated thresholds.
  */
 import { readFileSync } from 'node:fs';
@@ -49,37 +50,56 @@ async function measure(): Promise<(h: HeadInfo) => Record<string, number>> {
   expect(letters.every((i) => i >= 0)).toBe(true);
   const tok = (): number => letters[Math.floor(rnd() * letters.length)]!;
   const N = 32;
-  const SPAN = 24;
+  const spanOf = (n: number): number => 12 + 4 * (n % 4);
   const random = Array.from({ length: N }, () => Array.from({ length: model.config.nCtx }, tok));
-  const repeated = Array.from({ length: N }, () => {
-    const s = Array.from({ length: SPAN }, tok);
+  const repeated = Array.from({ length: N }, (_, n) => {
+    const s = Array.from({ length: spanOf(n) }, tok);
     return [...s, ...s];
   });
   const runsR = random.map((s) => new GptRun(model.weights, s, plainProduct));
   const runsP = repeated.map((s) => new GptRun(model.weights, s, plainProduct));
+  /** Mean attention from queries from(run)..T-1 to key(i, run), over the runs. */
   const score = (
     runs: GptRun[],
     l: number,
     h: number,
-    from: number,
-    key: (i: number) => number,
+    from: (n: number) => number,
+    key: (i: number, n: number) => number,
   ): number => {
     let sum = 0;
-    let n = 0;
-    for (const r of runs) {
+    let count = 0;
+    runs.forEach((r, n) => {
       const a = r.layer(l).attn[h]!;
-      for (let i = from; i < r.T; i++) {
-        sum += a[i * r.T + key(i)]!;
-        n++;
+      for (let i = from(n); i < r.T; i++) {
+        sum += a[i * r.T + key(i, n)]!;
+        count++;
       }
-    }
-    return sum / n;
+    });
+    return sum / count;
   };
   return (h) => ({
-    'previous-token': score(runsR, h.layer, h.head, 1, (i) => i - 1),
-    induction: score(runsP, h.layer, h.head, SPAN, (i) => i - SPAN + 1),
-    'first-token': score(runsR, h.layer, h.head, 1, () => 0),
-    self: score(runsR, h.layer, h.head, 1, (i) => i),
+    'previous-token': score(
+      runsR,
+      h.layer,
+      h.head,
+      () => 1,
+      (i) => i - 1,
+    ),
+    induction: score(runsP, h.layer, h.head, spanOf, (i, n) => i - spanOf(n) + 1),
+    'first-token': score(
+      runsR,
+      h.layer,
+      h.head,
+      () => 1,
+      () => 0,
+    ),
+    self: score(
+      runsR,
+      h.layer,
+      h.head,
+      () => 1,
+      (i) => i,
+    ),
   });
 }
 
