@@ -10,6 +10,11 @@ export interface ByteCache {
   get(key: string): Promise<ArrayBuffer | undefined>;
   /** Stores a copy of `bytes`, taken before put returns: the caller may reuse or keep them. */
   put(key: string, bytes: Uint8Array | ArrayBuffer): Promise<void>;
+  /**
+   * Holds back the writing of what is put (the copies are taken at once) until the returned
+   * function is called: a load keeps the browser's storage quiet while its bytes arrive.
+   */
+  pause(): () => void;
   /** Total bytes held. */
   size(): Promise<number>;
   clear(): Promise<void>;
@@ -24,6 +29,9 @@ export class MemoryByteCache implements ByteCache {
   put(key: string, bytes: Uint8Array | ArrayBuffer): Promise<void> {
     this.map.set(key, bytes instanceof ArrayBuffer ? bytes.slice(0) : bytes.slice().buffer);
     return Promise.resolve();
+  }
+  pause(): () => void {
+    return () => {};
   }
   async size(): Promise<number> {
     let n = 0;
@@ -73,6 +81,23 @@ export class CacheStorageByteCache implements ByteCache {
 
   /** Writes in flight, one after another: many at once cost the browser's storage far more. */
   private queue: Promise<void> = Promise.resolve();
+  /** Pauses in force, and what opens the gate when the last one ends. */
+  private pauses = 0;
+  private gate: Promise<void> | null = null;
+  private openGate: (() => void) | null = null;
+
+  pause(): () => void {
+    if (this.pauses++ === 0) this.gate = new Promise((resolve) => (this.openGate = resolve));
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--this.pauses === 0) {
+        this.openGate?.();
+        this.gate = this.openGate = null;
+      }
+    };
+  }
 
   put(key: string, bytes: Uint8Array | ArrayBuffer): Promise<void> {
     let res: Response;
@@ -89,6 +114,9 @@ export class CacheStorageByteCache implements ByteCache {
     }
     const req = this.request(key);
     this.queue = this.queue.then(async () => {
+      // Measured here on twelve 28 MB blocks: reading them while they are written took 7.2-8.1 s,
+      // reading them first 6.0 s (and 4.7 s with no cache at all).
+      while (this.gate) await this.gate;
       try {
         await (await this.open()).put(req, res);
       } catch {

@@ -834,6 +834,37 @@ export class Checkpoint {
       loaded += n;
       report();
     });
+    // The received bytes are written to the cache once they have all arrived (see ByteCache.pause).
+    const resume = missing.length > 0 && cache ? cache.pause() : () => {};
+    try {
+      await this.fetchMissing(
+        missing,
+        opts,
+        cache,
+        (n) => {
+          transferred += n;
+          loaded += n;
+          report();
+        },
+        (n) => {
+          loaded -= n;
+        },
+      );
+    } finally {
+      resume();
+    }
+    loaded = total;
+    report();
+  }
+
+  /** Fetches the parts not in the cache, grouped into requests, four at a time. */
+  private async fetchMissing(
+    missing: Part[],
+    opts: LoadOptions,
+    cache: ByteCache | null,
+    onBytes: (n: number) => void,
+    onGap: (n: number) => void,
+  ): Promise<void> {
     opts.signal?.throwIfAborted();
     missing.sort((a, b) => a.begin - b.begin);
     const groups: Part[][] = [];
@@ -854,17 +885,15 @@ export class Checkpoint {
     const fetchGroup = async (g: Part[]): Promise<void> => {
       const begin = g[0]!.begin;
       const end = g[g.length - 1]!.end;
-      const onBytes = (n: number): void => {
-        transferred += n;
+      const counted = (n: number): void => {
         this.transferred += n;
-        loaded += n;
-        report();
+        onBytes(n);
       };
       let buf: ArrayBuffer;
       const si = this.spare.findIndex((b) => b.byteLength === end - begin);
       const target = si >= 0 ? this.spare.splice(si, 1)[0] : undefined;
       try {
-        buf = await this.raw.read(begin, end, opts.signal, onBytes, target);
+        buf = await this.raw.read(begin, end, opts.signal, counted, target);
       } catch (e) {
         if (target) this.spare.push(target);
         throw e instanceof CheckpointError ? e : netError(e, 'the file');
@@ -883,7 +912,7 @@ export class Checkpoint {
           );
       }
       // Bytes between merged rows were transferred but are not part of the plan's total.
-      loaded -= end - begin - g.reduce((s, p) => s + p.end - p.begin, 0);
+      onGap(end - begin - g.reduce((s, p) => s + p.end - p.begin, 0));
     };
     // Fetched in the order the forward pass needs them (embeddings, block 0, 1, …; the file
     // stores h.10 before h.2), so that a caller can compute a block while later ones arrive.
@@ -894,8 +923,6 @@ export class Checkpoint {
       while (next < groups.length) await fetchGroup(groups[next++]!);
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL, groups.length) }, worker));
-    loaded = total;
-    report();
   }
 
   /**
