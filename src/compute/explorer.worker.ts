@@ -288,7 +288,6 @@ async function runNow(
     await loading;
     const stream = layer > 0 ? run.knownInput(layer) : undefined;
     if (stream && !seeded) ck.keepStream(ids, layer, stream);
-    await loading;
     runs.delete(key);
   } else if (entry) {
     runs.delete(key);

@@ -18,7 +18,7 @@ function fakeCaches(): { written: string[] } {
     },
     async match(req: Request) {
       const e = store.get(req.url);
-      return e ? new Response(e.bytes, { headers: e.headers }) : undefined;
+      return e ? new Response(e.bytes as BodyInit, { headers: e.headers }) : undefined;
     },
     async keys() {
       return [...store.keys()].map((u) => new Request(u));
