@@ -88,9 +88,6 @@ export function readState(search: string, i: ModelInfo, notices: string[]): Expl
 }
 
 const client = explorerClient();
-// The model worker starts and opens the model of the link (the built-in one, or a checkpoint
-// by URL) while the page loads and the view starts: the first view needs it (an error surfaces
-// where explorer-main.ts opens the model).
 /** The link's layer when it names one (a hint; readState checks it against the model). */
 function linkLayer(): number | undefined {
   const raw = new URLSearchParams(window.location.search).get('layer');
@@ -98,6 +95,9 @@ function linkLayer(): number | undefined {
   return Number.isInteger(v) && v >= 0 && v < 4096 ? v : undefined;
 }
 
+// The model worker starts and opens the model of the link (the built-in one, or a checkpoint
+// by URL) while the page loads and the view starts: the first view needs it (an error surfaces
+// where explorer-main.ts opens the model).
 export const wantedModel = new URLSearchParams(window.location.search).get('model') ?? 'builtin';
 export const earlyOpen =
   wantedModel === 'builtin' || /^https?:\/\//i.test(wantedModel)
