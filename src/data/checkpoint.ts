@@ -744,6 +744,11 @@ export class Checkpoint {
     );
   }
 
+  /** Adds a cache write to those flush() waits for. */
+  private track(write: Promise<void>): void {
+    this.writes = Promise.all([this.writes, write]).then(() => {});
+  }
+
   /** Resolves when every fetched range is in the cache. */
   flush(): Promise<void> {
     return this.writes;
@@ -906,10 +911,7 @@ export class Checkpoint {
         decodePart(p, bytes);
         // The cache copies the bytes when asked (ByteCache.put), so the view is handed as it is;
         // the write itself goes on in the background (flush() waits for it).
-        if (cache)
-          this.writes = Promise.all([this.writes, cache.put(this.rangeKey(p)!, bytes)]).then(
-            () => {},
-          );
+        if (cache) this.track(cache.put(this.rangeKey(p)!, bytes));
       }
       // Bytes between merged rows were transferred but are not part of the plan's total.
       onGap(end - begin - g.reduce((s, p) => s + p.end - p.begin, 0));
@@ -994,6 +996,6 @@ export class Checkpoint {
     const key = this.streamKey(tokens, layer);
     if (key === null || layer < 1) return;
     const bytes = new Uint8Array(stream.buffer, stream.byteOffset, stream.byteLength);
-    this.writes = Promise.all([this.writes, this.cache!.put(key, bytes)]).then(() => {});
+    this.track(this.cache!.put(key, bytes));
   }
 }
