@@ -57,6 +57,13 @@ export function useAlphabet(name) {
   alphabet = ALPHABETS[name];
 }
 
+/** Lengths of the `pair` kind's repeated span (train.mjs --pair-span LO,HI). */
+let pairSpan = [6, 16];
+export function usePairSpan(lo, hi) {
+  if (!(lo >= 2 && hi >= lo && 2 * hi < 64)) throw new Error(`bad pair span ${lo},${hi}`);
+  pairSpan = [lo, hi];
+}
+
 /** A random token id from the current alphabet. */
 export const randomToken = (rng) => alphabet[rng.int(alphabet.length)];
 
@@ -83,10 +90,10 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
     return Array.from({ length: n }, (_, i) => span[i % L]);
   }
   if (kind === 'pair') {
-    // Random tokens with one span of 6..16 written twice at random places: the same circuit, with
+    // Random tokens with one span of 6..16 tokens (--pair-span) written twice at random places: the same circuit, with
     // the distance between the copies random too.
     const seq = Array.from({ length: n }, () => randomToken(rng));
-    const L = 6 + rng.int(11);
+    const L = pairSpan[0] + rng.int(pairSpan[1] - pairSpan[0] + 1);
     const a = rng.int(n - 2 * L);
     const b = a + L + rng.int(n - 2 * L - a + 1);
     for (let i = 0; i < L; i++) seq[b + i] = seq[a + i];

@@ -21,3 +21,5 @@ export function readSafetensors(path: string): {
   tensors: Record<string, { shape: number[]; data: Float32Array }>;
   metadata: Record<string, string>;
 };
+/** Re-registers tfjs's WebAssembly BatchMatMul so transposed operands are copied before a plain product (same numbers, faster). */
+export function plainProductsOnWasm(): void;

@@ -23,6 +23,42 @@ export const CONFIG = Object.freeze({
 /** Character vocabulary: newline plus printable ASCII. Anything else is read as '?'. */
 export const VOCAB = ['\n', ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))];
 
+/**
+ * tfjs's WebAssembly backend multiplies transposed operands 3 to 20 times slower than plain ones
+ * (0.8 against 6-19 GFLOP/s on this machine for the shapes of a training step), and the gradients
+ * of every product ask for transposed operands. This re-registers the backend's BatchMatMul
+ * kernel so that a transposed operand is first transposed into a copy by the backend's own
+ * Transpose kernel and the plain product runs on it: the same products, summed in the same order
+ * (bit-identical results), three times faster per training step. Call after
+ * `tf.setBackend('wasm')`.
+ */
+export function plainProductsOnWasm() {
+  const product = tf.getKernel('BatchMatMul', 'wasm');
+  const transpose = tf.getKernel('Transpose', 'wasm');
+  if (!product || !transpose || product.plainProducts) return;
+  const kernelFunc = ({ inputs, backend, attrs }) => {
+    const copies = [];
+    const swapped = (x) => {
+      const r = x.shape.length;
+      const perm = [...Array(r - 2).keys(), r - 1, r - 2];
+      const y = transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } });
+      copies.push(y);
+      return y;
+    };
+    const a = attrs.transposeA ? swapped(inputs.a) : inputs.a;
+    const b = attrs.transposeB ? swapped(inputs.b) : inputs.b;
+    const out = product.kernelFunc({
+      inputs: { ...inputs, a, b },
+      backend,
+      attrs: { ...attrs, transposeA: false, transposeB: false },
+    });
+    for (const c of copies) backend.disposeData(c.dataId);
+    return out;
+  };
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel({ ...product, kernelFunc, plainProducts: true });
+}
+
 export function encode(text) {
   const index = new Map(VOCAB.map((c, i) => [c, i]));
   const unknown = index.get('?');

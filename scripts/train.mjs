@@ -19,8 +19,22 @@ import { mkdirSync, existsSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { CONFIG, VOCAB, initParams, forward, writeSafetensors } from './gpt-tf.mjs';
-import { makeRng, corpusTokens, makeBatch, makePrimerBatch, useAlphabet } from './data.mjs';
+import {
+  CONFIG,
+  VOCAB,
+  initParams,
+  forward,
+  writeSafetensors,
+  plainProductsOnWasm,
+} from './gpt-tf.mjs';
+import {
+  makeRng,
+  corpusTokens,
+  makeBatch,
+  makePrimerBatch,
+  useAlphabet,
+  usePairSpan,
+} from './data.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -46,6 +60,9 @@ const WPE = arg('wpe', 'normal');
 const TRIPLES = Number(arg('triples', 0));
 const ALPHABET = arg('alphabet', 'printable');
 useAlphabet(ALPHABET);
+/** Lengths of the `pair` kind's repeated span. */
+const PAIR_SPAN = arg('pair-span', '6,16').split(',').map(Number);
+usePairSpan(PAIR_SPAN[0], PAIR_SPAN[1]);
 /** Fractions of corpus windows and of fully repeated random spans (the rest: windows with one span inserted twice). */
 const MIX = arg('mix', '0.1,0.8').split(',').map(Number);
 
@@ -53,6 +70,7 @@ const MIX = arg('mix', '0.1,0.8').split(',').map(Number);
 // (single-threaded in Node).
 await tf.setBackend('wasm');
 await tf.ready();
+if (!process.argv.includes('--transposed-products')) plainProductsOnWasm();
 tf.env().set('DEBUG', false);
 
 const corpus = corpusTokens();
@@ -120,6 +138,7 @@ function save(steps, evals) {
       qkStd: QK_STD,
       wpeInit: WPE,
       spanAlphabet: ALPHABET,
+      pairSpan: PAIR_SPAN,
       lr: LR,
       warmup: WARMUP,
       optimizer: 'adam(0.9, 0.95)',
