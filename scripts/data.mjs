@@ -99,6 +99,21 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
     for (let i = 0; i < L; i++) seq[b + i] = seq[a + i];
     return seq;
   }
+  if (kind === 'echo') {
+    // One random span of 6..20 tokens written again and again with a random gap of 0..8 random
+    // tokens before each copy: the distance between copies changes within the sequence, so no
+    // fixed distance back predicts the next token (a period does reward attending to statistically
+    // likely distances), while most positions after the first copy are predictable.
+    const L = 6 + rng.int(15);
+    const span = Array.from({ length: L }, () => randomToken(rng));
+    const seq = [...span];
+    while (seq.length < n) {
+      const gap = rng.int(9);
+      for (let i = 0; i < gap; i++) seq.push(randomToken(rng));
+      seq.push(...span);
+    }
+    return seq.slice(0, n);
+  }
   if (kind === 'triple') {
     // Random triples a b a: after the middle token the next one is the token before it. Only a
     // head that attends exactly one position back and copies what it finds predicts it (the
@@ -127,7 +142,9 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
 }
 
 /**
- * A batch as flat int arrays input/target ([B * T] each); `only` forces one kind. The first
+ * A batch as flat int arrays input/target ([B * T] each); `only` forces one kind. `mix`: the
+ * fractions of 'text' and 'repeat' (the rest 'insert'), or of 'text', 'period', 'pair' and
+ * optionally 'echo'. The first
  * round(triples * B) sequences are 'triple' ones (train.mjs --triples: a previous-token task kept
  * in every batch).
  */
@@ -147,8 +164,18 @@ export function makeBatch(
   const nTriples = only ? 0 : Math.round(triples * B);
   for (let b = 0; b < B; b++) {
     const r = rng.next();
-    const kinds = mix.length > 2 ? ['text', 'period', 'pair'] : ['text', 'repeat', 'insert'];
-    const mixed = r < mix[0] ? kinds[0] : r < mix[0] + mix[1] ? kinds[1] : kinds[2];
+    const kinds =
+      mix.length > 2 ? ['text', 'period', 'pair', 'echo'] : ['text', 'repeat', 'insert'];
+    let acc = 0;
+    // What the fractions leave: the last kind named (with two fractions, 'insert').
+    let mixed = kinds[Math.max(mix.length - 1, 2)];
+    for (let k = 0; k < mix.length; k++) {
+      acc += mix[k];
+      if (r < acc) {
+        mixed = kinds[k];
+        break;
+      }
+    }
     const kind = only ?? (b < nTriples ? 'triple' : mixed);
     const seq = makeSequence(rng, corpus, T, kind, minSpan, skew);
     for (let t = 0; t < T; t++) {

@@ -10,7 +10,8 @@
  * --mix TEXT,REPEAT (fractions of the batch), --skew P (repeated spans' length distribution),
  * --warm-prev N (curriculum: N first steps of short repeated spans), --wpe sin|normal (position
  * embeddings' start), --alphabet printable|alnum (random spans' characters); a mix of three
- * fractions TEXT,PERIOD,PAIR uses the 'period' and 'pair' kinds of scripts/data.mjs instead;
+ * fractions TEXT,PERIOD,PAIR (or four: TEXT,PERIOD,PAIR,ECHO) uses the 'period', 'pair' and
+ * 'echo' kinds of scripts/data.mjs instead;
  * --prime N (the first N steps are 'triple' sequences, a b a, which a previous-token head solves).
  */
 import * as tf from '@tensorflow/tfjs';

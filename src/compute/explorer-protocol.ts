@@ -83,3 +83,16 @@ export type ExplorerReply =
 export interface CheckpointProgressMessage {
   checkpointProgress: LoadProgress & { model: string };
 }
+
+/**
+ * The model worker's name, set by the page (ExplorerClient.startWith): the explorer's link and
+ * the built-in model's base URL, so that the worker starts the link's first view at once.
+ */
+export interface WorkerStart {
+  mm3dExplorer: { search: string; base: string };
+}
+
+/** Posted by the worker once it has computed the view its name asked for (see WorkerStart). */
+export interface StartedMessage {
+  explorerStarted: { layer: number; head: number; text: string };
+}

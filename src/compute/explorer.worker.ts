@@ -23,9 +23,12 @@ import type {
   HeadQuery,
   ModelInfo,
   OpenFailure,
+  StartedMessage,
+  WorkerStart,
 } from './explorer-protocol';
 import { useWasmKernel } from './kernel';
 import { type Handled, serve } from './rpc';
+import { readState } from './explorer-state';
 
 useWasmKernel();
 
@@ -383,3 +386,39 @@ async function handle(req: ExplorerRequest): Promise<Handled<ExplorerReply>> {
 }
 
 serve<ExplorerRequest, ExplorerReply>(handle);
+
+/**
+ * The page names this worker after its link (ExplorerClient.startWith). For the built-in model
+ * the worker opens it and computes the link's first view at once: the page's own requests for
+ * that view, which reach the worker only once the page's thread is free again, find it done
+ * (open() keeps the model, runs keep the forward pass). A checkpoint's first view is left to the
+ * page, which follows its download. Failures here are silent: the page's requests meet them.
+ */
+function startFromName(): void {
+  let start: WorkerStart['mm3dExplorer'] | undefined;
+  try {
+    start = (JSON.parse(self.name) as Partial<WorkerStart>).mm3dExplorer;
+  } catch {
+    return;
+  }
+  if (!start || typeof start.search !== 'string' || typeof start.base !== 'string') return;
+  const { search, base } = start;
+  if ((new URLSearchParams(search).get('model') ?? 'builtin') !== 'builtin') return;
+  void (async () => {
+    const m = await open('builtin', base);
+    const s = readState(search, m.info, []);
+    const { text } = tokenize(m, s.text);
+    await headReply({
+      model: 'builtin',
+      base,
+      text,
+      layer: s.layer,
+      head: s.head,
+      variant: s.variant,
+    });
+    // Said beside the request/answer protocol, for the page's status and its tests.
+    const started: StartedMessage = { explorerStarted: { layer: s.layer, head: s.head, text } };
+    self.postMessage(started);
+  })().catch(() => undefined);
+}
+startFromName();

@@ -41,7 +41,8 @@ const client = explorerClient();
 // Drawing starts once the page has loaded (see ./tool.ts for why).
 if (document.readyState !== 'complete')
   await new Promise((resolve) => window.addEventListener('load', resolve, { once: true }));
-const app = await App.start(el('view'));
+// The explorer's link is not a tool state: the app waits for show()'s first state.
+const app = await App.start(el('view'), { linkState: false });
 const labelHost = Object.assign(document.createElement('div'), { id: 'lens-labels' });
 document.body.appendChild(labelHost);
 const inspector = new Inspector(app, labelHost);

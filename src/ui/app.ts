@@ -74,24 +74,34 @@ export class App {
   private cameraTimer: number | undefined;
 
   /**
-   * Creates the app. For a big first state the compute worker is started first and given a
-   * moment to load while the page is idle (a dedicated worker's start needs the page's thread,
-   * which the WebGL start-up would otherwise hold for a long time).
+   * Creates the app on the state of the page's link. For a big first state the compute worker is
+   * started first and given a moment to load while the page is idle (a dedicated worker's start
+   * needs the page's thread, which the WebGL start-up would otherwise hold for a long time). A
+   * page whose link is not a tool state (the explorer) passes `{ linkState: false }`: nothing is
+   * computed for the link, and no frame is drawn until the page's first setState (a frame of
+   * nothing costs the main thread a compositor commit that waits for the GPU, busy compiling the
+   * first state's programs, while the page waits for its model worker's answers).
    */
-  static async start(container: HTMLElement): Promise<App> {
+  static async start(container: HTMLElement, opts: { linkState?: boolean } = {}): Promise<App> {
     const client = new ComputeClient();
-    const first = decodeQuery(window.location.search);
+    const first = opts.linkState === false ? null : decodeQuery(window.location.search);
     // The legends' font and glyph atlas, before the (slow) WebGL view is made.
     void prepareText();
-    if (!first.configUrl && workOf(first.params) + formulaWorkOf(first.params) >= WORKER_WORK)
+    if (
+      first &&
+      !first.configUrl &&
+      workOf(first.params) + formulaWorkOf(first.params) >= WORKER_WORK
+    )
       await client.warm();
-    return new App(container, client, first);
+    const app = new App(container, client, first);
+    if (!first) app.scene.hold = true;
+    return app;
   }
 
   constructor(
     container: HTMLElement,
     client = new ComputeClient(),
-    first: Decoded = decodeQuery(window.location.search),
+    first: Decoded | null = decodeQuery(window.location.search),
   ) {
     this.compute = client;
     this.data = new DataManager(this.leafData, {
@@ -99,7 +109,7 @@ export class App {
       progress: (t) => this.hooks.onProgressText?.(t),
     });
     // Start the first computation before the (slow) WebGL context is made.
-    if (!first.configUrl)
+    if (first && !first.configUrl)
       void this.compute
         .compute(first.params, this.leafData, undefined, this.data.version)
         .catch(() => undefined);

@@ -12,6 +12,8 @@ import type {
   HeadQuery,
   ModelInfo,
   OpenFailure,
+  StartedMessage,
+  WorkerStart,
 } from '../compute/explorer-protocol';
 import type { LoadProgress } from '../data/checkpoint';
 import { WorkerChannel } from '../compute/rpc';
@@ -51,21 +53,41 @@ export interface Tokens {
 export class ExplorerClient {
   /** Hears the bytes of checkpoint loads (set by the page). */
   onLoadProgress: ((p: LoadProgress & { model: string }) => void) | null = null;
+  /** The view the worker computed by itself from its name, once it has (see startWith). */
+  workerStarted: StartedMessage['explorerStarted'] | null = null;
+  /** The worker's name: the page's link for its start (see startWith). */
+  private workerName = '';
   private worker = new WorkerChannel<ExplorerRequest, ExplorerReply>(() => {
     const w = new Worker(new URL('../compute/explorer.worker.ts', import.meta.url), {
       type: 'module',
+      name: this.workerName,
     });
     // Progress in bytes travels beside the request/answer protocol (it carries no request id).
     w.addEventListener('message', (e: MessageEvent<unknown>) => {
       const d = e.data as Partial<CheckpointProgressMessage> | null;
       if (d && typeof d === 'object' && d.checkpointProgress)
         this.onLoadProgress?.(d.checkpointProgress);
+      const started = (e.data as Partial<StartedMessage> | null)?.explorerStarted;
+      if (started) this.workerStarted = started;
     });
     return w;
   });
   private heads = new Map<string, Promise<Head>>();
   /** The heads of `heads` that have arrived, for answers without a wait (see `peekLeaf`). */
   private arrived = new Map<string, Head>();
+
+  /**
+   * Starts the worker with the explorer's link (`search`, a query string) as its name: it opens
+   * the built-in model and computes that link's first view at once (explorer.worker.ts). Only
+   * data travels: the worker reads the link as the page does (compute/explorer-state.ts).
+   */
+  startWith(search: string): void {
+    const start: WorkerStart = {
+      mm3dExplorer: { search: search.slice(0, 8192), base: builtinBase() },
+    };
+    this.workerName = JSON.stringify(start);
+    this.worker.start();
+  }
 
   private ask(req: ExplorerRequest): Promise<ExplorerReply> {
     return this.worker.request(req);

@@ -303,4 +303,22 @@ export async function run(t) {
     },
     { timeout: 120000 },
   );
+
+  t.test(
+    "the model worker computes the link's view by itself, before the page asks",
+    async (t) => {
+      const { page, errors } = await openExplorer(t, 'layer=0&head=3&text=abc%20abc%20abc');
+      const s = await status(page);
+      const started = await page.evaluate(() => window.mm3d.explorer.client.workerStarted);
+      t.assert(started !== null, 'the worker says it started a view from its name');
+      t.equal(
+        JSON.stringify(started),
+        JSON.stringify({ layer: 0, head: 3, text: 'abc abc abc' }),
+        "the worker's view is the link's",
+      );
+      t.equal(s.explorer.layer, 0, 'the page shows that view');
+      t.noErrors(errors);
+    },
+    { timeout: 120000 },
+  );
 }
