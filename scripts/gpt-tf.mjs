@@ -28,9 +28,11 @@ export const VOCAB = ['\n', ...Array.from({ length: 95 }, (_, i) => String.fromC
  * (0.8 against 6-19 GFLOP/s on this machine for the shapes of a training step), and the gradients
  * of every product ask for transposed operands. This re-registers the backend's BatchMatMul
  * kernel so that a transposed operand is first transposed into a copy by the backend's own
- * Transpose kernel and the plain product runs on it: the same products, summed in the same order
- * (bit-identical results), three times faster per training step. Call after
- * `tf.setBackend('wasm')`.
+ * Transpose kernel and the plain product runs on it: the same products up to float32 rounding
+ * (the plain kernel sums in another order; relative differences about 1e-6 on a training step's
+ * shapes, so a run's losses agree with the old code's to three decimals for the first hundreds of
+ * steps and then drift apart as any two float32 runs do), about three times faster per training
+ * step. Call after `tf.setBackend('wasm')`.
  */
 export function plainProductsOnWasm() {
   const product = tf.getKernel('BatchMatMul', 'wasm');

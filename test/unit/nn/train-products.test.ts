@@ -1,9 +1,10 @@
 /**
  * scripts/gpt-tf.mjs `plainProductsOnWasm`: training re-registers tfjs's WebAssembly BatchMatMul
  * kernel so that transposed operands are copied by the backend's Transpose kernel before a plain
- * product (three times faster training steps here). It must change no number: products with
- * every transpose flag, 2-D and batched, equal the original kernel's bit for bit and a plain
- * float64 triple loop within float32 rounding, and the gradients of a small loss are unchanged.
+ * product (three times faster training steps here). It may change numbers only by float32
+ * rounding (the plain kernel sums in another order): products with every transpose flag, 2-D and
+ * batched, small and of a training step's size, agree with the original kernel and with a plain
+ * float64 triple loop within a relative 1e-5, and so do the gradients of a small loss.
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -44,7 +45,20 @@ const CASES: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
   { a: [20, 37], b: [29, 20], ta: true, tb: true },
   { a: [3, 17, 8], b: [3, 17, 8], ta: false, tb: true },
   { a: [3, 17, 8], b: [3, 17, 11], ta: true, tb: false },
+  // A training step's weight gradient: [64, 1024]^T-style operands with a long sum.
+  { a: [512, 48], b: [512, 96], ta: true, tb: false },
 ];
+
+/** max |x - y| / max |y|. */
+function relDiff(x: Float32Array, y: Float32Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < y.length; i++) {
+    num = Math.max(num, Math.abs(x[i]! - y[i]!));
+    den = Math.max(den, Math.abs(y[i]!));
+  }
+  return num / den;
+}
 
 let calls = 0;
 async function runAll(): Promise<{ products: Float32Array[]; grads: Float32Array[] }> {
@@ -70,7 +84,7 @@ async function runAll(): Promise<{ products: Float32Array[]; grads: Float32Array
 }
 
 describe('training products on tfjs WebAssembly', () => {
-  it('transposed operands copied first: the same numbers as the backend kernel and a loop', async () => {
+  it('transposed operands copied first: the backend kernel numbers up to float32 rounding', async () => {
     await tf.setBackend('wasm');
     const before = await runAll();
     plainProductsOnWasm();
@@ -81,8 +95,9 @@ describe('training products on tfjs WebAssembly', () => {
     const rnd = lcg(97531);
     const fill = (n: number) => Float32Array.from({ length: n }, () => rnd() * 2 - 1);
     CASES.forEach((c, n) => {
-      expect(Array.from(after.products[n]!)).toEqual(Array.from(before.products[n]!));
-      expect(Array.from(again.products[n]!)).toEqual(Array.from(before.products[n]!));
+      expect(after.products[n]!.length).toBe(before.products[n]!.length);
+      expect(relDiff(after.products[n]!, before.products[n]!)).toBeLessThan(1e-5);
+      expect(Array.from(again.products[n]!)).toEqual(Array.from(after.products[n]!));
       const a = fill(c.a.reduce((x, y) => x * y));
       const b = fill(c.b.reduce((x, y) => x * y));
       const batch = c.a.length === 3 ? c.a[0]! : 1;
@@ -102,12 +117,16 @@ describe('training products on tfjs WebAssembly', () => {
           c.ta,
           c.tb,
         );
-        for (let k = 0; k < each; k++)
+        let top = 0;
+        for (let k = 0; k < each; k++) {
           worst = Math.max(worst, Math.abs(out[i * each + k]! - ref[k]!));
+          top = Math.max(top, Math.abs(ref[k]!));
+        }
+        worst /= top;
       }
       expect(worst).toBeLessThan(1e-5);
     });
-    after.grads.forEach((g, n) => expect(Array.from(g)).toEqual(Array.from(before.grads[n]!)));
+    after.grads.forEach((g, n) => expect(relDiff(g, before.grads[n]!)).toBeLessThan(1e-5));
     // The loss does depend on the weights: gradients are not all zero.
     expect(Math.max(...after.grads[0]!.map(Math.abs))).toBeGreaterThan(1e-3);
   });
