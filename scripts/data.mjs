@@ -64,6 +64,14 @@ export function usePairSpan(lo, hi) {
   pairSpan = [lo, hi];
 }
 
+/**
+ * Which tokens of the last synthetic sequence made by makeSequence follow from the tokens before
+ * them (a copy of an earlier span, the third token of a triple); null when every token counts
+ * (corpus text). train.mjs --mask weights the loss by it: a token that nothing predicts only adds
+ * noise to the gradients once the model predicts such tokens uniformly.
+ */
+let lastKnown = null;
+
 /** A random token id from the current alphabet. */
 export const randomToken = (rng) => alphabet[rng.int(alphabet.length)];
 
@@ -73,6 +81,7 @@ export const randomToken = (rng) => alphabet[rng.int(alphabet.length)];
  */
 export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
   const n = T + 1;
+  lastKnown = null;
   if (kind === 'repeat') {
     // Short periods (2, 3) are solved by attending a fixed distance back: they reward a
     // previous-token head first, which the induction circuit for longer spans then builds on.
@@ -87,6 +96,7 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
     // what followed it) lowers the loss after the first period.
     const L = 8 + rng.int(24);
     const span = Array.from({ length: L }, () => randomToken(rng));
+    lastKnown = Array.from({ length: n }, (_, i) => i >= L);
     return Array.from({ length: n }, (_, i) => span[i % L]);
   }
   if (kind === 'pair') {
@@ -97,6 +107,7 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
     const a = rng.int(n - 2 * L);
     const b = a + L + rng.int(n - 2 * L - a + 1);
     for (let i = 0; i < L; i++) seq[b + i] = seq[a + i];
+    lastKnown = Array.from({ length: n }, (_, i) => i > b && i < b + L);
     return seq;
   }
   if (kind === 'echo') {
@@ -107,11 +118,15 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
     const L = 6 + rng.int(15);
     const span = Array.from({ length: L }, () => randomToken(rng));
     const seq = [...span];
+    const known = span.map(() => false);
     while (seq.length < n) {
       const gap = rng.int(9);
       for (let i = 0; i < gap; i++) seq.push(randomToken(rng));
+      // A copy's first token follows a random one: only the rest of the copy is predictable.
       seq.push(...span);
+      known.push(...Array(gap).fill(false), false, ...Array(L - 1).fill(true));
     }
+    lastKnown = known.slice(0, n);
     return seq.slice(0, n);
   }
   if (kind === 'triple') {
@@ -124,6 +139,7 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
       const a = randomToken(rng);
       seq.push(a, randomToken(rng), a);
     }
+    lastKnown = Array.from({ length: n }, (_, i) => i % 3 === 2);
     return seq.slice(0, n);
   }
   const start = rng.int(corpus.length - n);
@@ -161,6 +177,8 @@ export function makeBatch(
 ) {
   const input = new Int32Array(B * T);
   const target = new Int32Array(B * T);
+  // 1 where the target follows from the tokens before it (see lastKnown), else 0.
+  const known = new Float32Array(B * T);
   const nTriples = only ? 0 : Math.round(triples * B);
   for (let b = 0; b < B; b++) {
     const r = rng.next();
@@ -181,21 +199,24 @@ export function makeBatch(
     for (let t = 0; t < T; t++) {
       input[b * T + t] = seq[t];
       target[b * T + t] = seq[t + 1];
+      known[b * T + t] = lastKnown === null || lastKnown[t + 1] ? 1 : 0;
     }
   }
-  return { input, target };
+  return { input, target, known };
 }
 
 /** A primer batch of 'triple' sequences (train.mjs --prime). */
 export function makePrimerBatch(rng, corpus, B, T) {
   const input = new Int32Array(B * T);
   const target = new Int32Array(B * T);
+  const known = new Float32Array(B * T);
   for (let b = 0; b < B; b++) {
     const seq = makeSequence(rng, corpus, T, 'triple');
     for (let t = 0; t < T; t++) {
       input[b * T + t] = seq[t];
       target[b * T + t] = seq[t + 1];
+      known[b * T + t] = lastKnown[t + 1] ? 1 : 0;
     }
   }
-  return { input, target };
+  return { input, target, known };
 }

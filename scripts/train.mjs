@@ -57,6 +57,12 @@ const WARM_PREV = Number(arg('warm-prev', 0));
 const PRIME = Number(arg('prime', 0));
 /** Position embeddings start as sinusoids (`--wpe sin`) or GPT-2's N(0, 0.02) (`--wpe normal`). */
 const WPE = arg('wpe', 'normal');
+/**
+ * The position embeddings are held fixed for the first FREEZE_WPE steps (-1: the whole run), then
+ * trained like every weight. With `--wpe sin` a fixed offset between positions is a rotation of
+ * their codes, so a previous-token head is one fixed query/key map for every position.
+ */
+const FREEZE_WPE = Number(arg('freeze-wpe', 0));
 /** Share of every batch (after the primer) made of 'triple' sequences, to keep the previous-token head. */
 const TRIPLES = Number(arg('triples', 0));
 const ALPHABET = arg('alphabet', 'printable');
@@ -85,11 +91,15 @@ const params = initParams(SEED, CFG, { sinusoidalWpe: WPE === 'sin', qkStd: QK_S
 const optimizer = tf.train.adam(LR, 0.9, 0.95, 1e-8);
 const T = CFG.nCtx;
 
-function lossOf(tokens, targets) {
+/** --mask: the loss counts only targets that follow from the tokens before them (data.mjs lastKnown). */
+const MASK = process.argv.includes('--mask');
+
+function lossOf(tokens, targets, weights) {
   const { logits } = forward(params, tokens, CFG);
   const logp = tf.logSoftmax(logits, -1);
   const picked = tf.sum(tf.mul(logp, tf.oneHot(targets, VOCAB.length)), -1);
-  return tf.neg(tf.mean(picked));
+  if (!weights) return tf.neg(tf.mean(picked));
+  return tf.neg(tf.div(tf.sum(tf.mul(picked, weights)), tf.maximum(tf.sum(weights), 1)));
 }
 
 /** Mean loss over positions from..T-1 of a batch of n sequences. */
@@ -138,6 +148,8 @@ function save(steps, evals) {
       triples: TRIPLES,
       qkStd: QK_STD,
       wpeInit: WPE,
+      freezeWpe: FREEZE_WPE,
+      lossMask: MASK,
       spanAlphabet: ALPHABET,
       pairSpan: PAIR_SPAN,
       lr: LR,
@@ -169,7 +181,7 @@ for (let step = 0; step < STEPS; step++) {
   // Curriculum: the first WARM_PREV steps are mostly spans of 2-3 tokens repeated (solved by a
   // previous-token head); then longer spans (4-24, solved only by an induction head, which
   // composes with the previous-token head) and text.
-  const { input, target } =
+  const { input, target, known } =
     step < PRIME
       ? makePrimerBatch(rng, corpus.tokens, BATCH, T)
       : step < WARM_PREV
@@ -188,7 +200,12 @@ for (let step = 0; step < STEPS; step++) {
   const loss = tf.tidy(() => {
     const x = tf.tensor2d(input, [BATCH, T], 'int32');
     const y = tf.tensor2d(target, [BATCH, T], 'int32');
-    const { value, grads } = tf.variableGrads(() => lossOf(x, y));
+    const w = MASK ? tf.tensor2d(known, [BATCH, T]) : undefined;
+    const frozen = FREEZE_WPE < 0 || step < FREEZE_WPE;
+    const { value, grads } = tf.variableGrads(
+      () => lossOf(x, y, w),
+      frozen ? Object.values(params).filter((v) => v !== params['wpe.weight']) : undefined,
+    );
     // Gradients clipped to a global norm of CLIP: lets a high learning rate survive the rare spike.
     const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
     const scale = tf.minimum(1, tf.div(CLIP, tf.add(norm, 1e-6)));
