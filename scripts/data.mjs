@@ -96,7 +96,8 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
     // what followed it) lowers the loss after the first period.
     const L = 8 + rng.int(24);
     const span = Array.from({ length: L }, () => randomToken(rng));
-    lastKnown = Array.from({ length: n }, (_, i) => i >= L);
+    // The second period's first token follows the span's last one, a pair not seen before.
+    lastKnown = Array.from({ length: n }, (_, i) => i > L);
     return Array.from({ length: n }, (_, i) => span[i % L]);
   }
   if (kind === 'pair') {

@@ -118,9 +118,18 @@ const probeBatch = makeBatch(makeRng(SEED + 7), corpus.tokens, 8, T, 'repeat', u
 
 /** What the model was trained on, from the options (written into the file's metadata). */
 function dataDescription() {
-  const synthetic = `synthetic sequences of random ${ALPHABET === 'alnum' ? 'lowercase letters and digits' : 'printable characters'} (${
-    MIX.length > 2 ? 'a span repeated to the end; one span written twice' : 'repeated spans'
-  }${PRIME > 0 || TRIPLES > 0 ? '; triples a b a' : ''})`;
+  const kinds =
+    MIX.length > 2
+      ? [
+          'a span repeated to the end',
+          'one span written twice',
+          'one span written again and again with random gaps',
+        ].filter((_, k) => MIX[k + 1] > 0)
+      : ['repeated spans'];
+  if (PRIME > 0 || TRIPLES > 0) kinds.push('triples a b a');
+  const synthetic = `synthetic sequences of random ${ALPHABET === 'alnum' ? 'lowercase letters and digits' : 'printable characters'} (${kinds.join('; ')})${
+    MASK ? ', loss on the tokens the context determines' : ''
+  }`;
   return MIX[0] > 0
     ? `Debian /usr/share/common-licenses texts (base-files), mixed with ${synthetic}`
     : synthetic;
