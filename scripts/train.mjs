@@ -3,16 +3,22 @@
  * seeded and reproducible, then writes public/models/builtin/model.safetensors (GPT-2 key layout,
  * vocabulary and training facts in `__metadata__`) and runs the head-naming script.
  *
- * Data: the licence texts Debian ships in /usr/share/common-licenses (package base-files; each
- * text allows verbatim copying), read character by character, mixed with synthetic sequences in
- * which a random span repeats, so that the model learns to copy (an induction head) and not only
- * English letter statistics. Options: --steps N, --seed N, --out DIR, --lr X, --batch N,
- * --mix TEXT,REPEAT (fractions of the batch), --skew P (repeated spans' length distribution),
- * --warm-prev N (curriculum: N first steps of short repeated spans), --wpe sin|normal (position
- * embeddings' start), --alphabet printable|alnum (random spans' characters); a mix of three
- * fractions TEXT,PERIOD,PAIR (or four: TEXT,PERIOD,PAIR,ECHO) uses the 'period', 'pair' and
- * 'echo' kinds of scripts/data.mjs instead;
- * --prime N (the first N steps are 'triple' sequences, a b a, which a previous-token head solves).
+ * The defaults are the recipe of the shipped model (docs/explorer.md): synthetic sequences of
+ * random lowercase letters and digits in which one span is written again and again with random
+ * gaps ('echo'), a primer of `a b a` triples for the first 300 steps and an eighth of every batch
+ * after, the loss counted only on tokens the context determines, query/key columns drawn wider
+ * than GPT-2's 0.02. Nothing else predicts a copied token, so the model learns to copy in context:
+ * a previous-token head in layer 0 and induction heads in layer 1.
+ *
+ * Options: --steps N, --seed N, --out DIR, --lr X, --batch N, --heads N, --qk-std X,
+ * --alphabet printable|alnum (random spans' characters), --mix with two fractions TEXT,REPEAT
+ * (licence texts from Debian's /usr/share/common-licenses, package base-files, each allowing
+ * verbatim copying; random spans repeated; the rest corpus windows with a span inserted twice) or
+ * three or four TEXT,PERIOD,PAIR[,ECHO] (the kinds of scripts/data.mjs), --skew P (repeated spans'
+ * length distribution), --pair-span LO,HI, --warm-prev N (N first steps of short repeated spans),
+ * --wpe sin|normal and --freeze-wpe N (position embeddings' start, held fixed for N steps),
+ * --prime N and --triples F (triples a b a: the first N steps, then a share F of every batch),
+ * --no-mask (the loss on every token).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -42,11 +48,11 @@ const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : dflt;
 };
-const STEPS = Number(arg('steps', 350));
+const STEPS = Number(arg('steps', 5000));
 const SEED = Number(arg('seed', 1234));
 const OUT = resolve(root, arg('out', 'public/models/builtin'));
 const BATCH = Number(arg('batch', 16));
-const LR = Number(arg('lr', 8e-3));
+const LR = Number(arg('lr', 3e-3));
 const WARMUP = 30;
 const CLIP = 1;
 const CHECKPOINT = 50;
@@ -54,7 +60,7 @@ const CHECKPOINT = 50;
 const SKEW = Number(arg('skew', 3));
 const WARM_PREV = Number(arg('warm-prev', 0));
 /** Primer: the first PRIME steps are 'triple' sequences (a b a; see scripts/data.mjs), which grow a previous-token head. */
-const PRIME = Number(arg('prime', 0));
+const PRIME = Number(arg('prime', 300));
 /** Position embeddings start as sinusoids (`--wpe sin`) or GPT-2's N(0, 0.02) (`--wpe normal`). */
 const WPE = arg('wpe', 'normal');
 /**
@@ -64,14 +70,14 @@ const WPE = arg('wpe', 'normal');
  */
 const FREEZE_WPE = Number(arg('freeze-wpe', 0));
 /** Share of every batch (after the primer) made of 'triple' sequences, to keep the previous-token head. */
-const TRIPLES = Number(arg('triples', 0));
-const ALPHABET = arg('alphabet', 'printable');
+const TRIPLES = Number(arg('triples', 0.125));
+const ALPHABET = arg('alphabet', 'alnum');
 useAlphabet(ALPHABET);
 /** Lengths of the `pair` kind's repeated span. */
 const PAIR_SPAN = arg('pair-span', '6,16').split(',').map(Number);
 usePairSpan(PAIR_SPAN[0], PAIR_SPAN[1]);
 /** Fractions of corpus windows and of fully repeated random spans (the rest: windows with one span inserted twice). */
-const MIX = arg('mix', '0.1,0.8').split(',').map(Number);
+const MIX = arg('mix', '0,0,0,1').split(',').map(Number);
 
 // XNNPACK in WebAssembly: about five times the pure-JavaScript CPU backend here, and deterministic
 // (single-threaded in Node).
@@ -86,13 +92,13 @@ const rng = makeRng(SEED);
 /** The model's shape: CONFIG with `--heads N` heads per layer (head width dModel / N). */
 const CFG = Object.freeze({ ...CONFIG, nHead: Number(arg('heads', CONFIG.nHead)) });
 /** Init std of the query and key columns of c_attn (GPT-2: 0.02, like every weight). */
-const QK_STD = Number(arg('qk-std', 0.02));
+const QK_STD = Number(arg('qk-std', 0.15));
 const params = initParams(SEED, CFG, { sinusoidalWpe: WPE === 'sin', qkStd: QK_STD });
 const optimizer = tf.train.adam(LR, 0.9, 0.95, 1e-8);
 const T = CFG.nCtx;
 
-/** --mask: the loss counts only targets that follow from the tokens before them (data.mjs lastKnown). */
-const MASK = process.argv.includes('--mask');
+/** The loss counts only targets that follow from the tokens before them (data.mjs lastKnown); --no-mask: all. */
+const MASK = !process.argv.includes('--no-mask');
 
 function lossOf(tokens, targets, weights) {
   const { logits } = forward(params, tokens, CFG);

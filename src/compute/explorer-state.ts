@@ -7,23 +7,28 @@
 import type { ModelInfo } from './explorer-protocol';
 import { PRESETS, type Preset, VARIANTS, type Variant } from '../core/nn/head-view';
 
-/** Texts to start from; the first has a span repeated three times, where induction heads fire. */
+/**
+ * Texts to start from. The built-in model was trained on random lowercase letters and digits in
+ * which spans repeat (docs/explorer.md): the first text repeats such a span three times, where its
+ * induction heads fire; the others show the same heads with nothing to copy, and on prose, whose
+ * spaces and capitals the model never saw.
+ */
 export const SAMPLES: readonly { name: string; text: string }[] = [
   {
     name: 'a repeated random span',
-    text: 'the code Wq7Kz#Lp3 then Wq7Kz#Lp3 and once more Wq7Kz#Lp3 end',
+    text: 'x7qk2v9dmr4bz8wx7qk2v9dmr4bz8wx7qk2v9dmr4bz8w',
   },
   {
-    name: 'a repeated sentence',
-    text: 'copy and distribute the Program. copy and distribute the Program',
+    name: 'a span repeated after other letters',
+    text: 'g5tn3ha8pe1y6cuo0s2kfi9j4lq7xv2mg5tn3ha8pe1y6c',
+  },
+  {
+    name: 'letters and digits, no repeat',
+    text: 'p1w8hz3ykc7ma0dn5uqi2v6etj9bl4sogx',
   },
   {
     name: 'licence prose',
     text: 'This License applies to any program or other work which contains',
-  },
-  {
-    name: 'random characters',
-    text: 'v#9Lq2Xa!mZ0tR&8cW$pB7yN%4eK*3sH@6uD^1gJ(5oF)2iA-0rT+9wE=8qS',
   },
 ];
 
