@@ -23,5 +23,5 @@ function fail(e: unknown): void {
 // modulepreload links); explorer-main.ts starts its model worker at once and waits for the load
 // event before it starts drawing. The view's WebGL context is made meanwhile.
 const main = import('./explorer-main');
-startContext();
+startContext(document.getElementById('view'));
 main.catch(fail);

@@ -24,5 +24,5 @@ function fail(e: unknown): void {
 // the load event before it starts anything that draws).
 const main = import('./tool-main');
 // The view's WebGL context is made now, while the tool's modules compile (../render/early-context.ts).
-startContext();
+startContext(document.getElementById('view'));
 main.catch(fail);

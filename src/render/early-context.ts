@@ -22,13 +22,28 @@ export const CONTEXT_ATTRIBUTES: WebGLContextAttributes = {
 
 let early: HTMLCanvasElement | null = null;
 
-/** Makes the canvas and its WebGL2 context now; harmless where WebGL2 is missing (the view reports that later). */
-export function startContext(): void {
+/** The view's pixel ratio (scene.ts uses the same): at most 2. */
+export const viewRatio = (): number => Math.min(2, window.devicePixelRatio || 1);
+
+/**
+ * Makes the canvas and its WebGL2 context now; harmless where WebGL2 is missing (the view reports
+ * that later). Given the view's container, the canvas gets the container's size first, so that
+ * its drawing buffer is allocated once, at context creation, in the right size: the view then
+ * need not resize it (each resize reallocates the buffer and waits for the GPU process, about
+ * 130 ms at start-up here).
+ */
+export function startContext(container?: HTMLElement | null): void {
   if (early) return;
   try {
     const canvas = document.createElement('canvas');
     // As three.js styles the canvases it makes itself.
     canvas.style.display = 'block';
+    const w = container?.clientWidth ?? 0;
+    const h = container?.clientHeight ?? 0;
+    if (w > 0 && h > 0) {
+      canvas.width = Math.floor(w * viewRatio());
+      canvas.height = Math.floor(h * viewRatio());
+    }
     if (canvas.getContext('webgl2', CONTEXT_ATTRIBUTES)) early = canvas;
   } catch {
     // The view will try again itself and say what failed.

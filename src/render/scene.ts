@@ -18,7 +18,7 @@ import { FlowView } from './flow';
 import { LegendsView } from './legends';
 import { KeyedPool } from './pool';
 import { ReducedTarget } from './reduced';
-import { CONTEXT_ATTRIBUTES, takeEarlyCanvas } from './early-context';
+import { CONTEXT_ATTRIBUTES, takeEarlyCanvas, viewRatio } from './early-context';
 import { ResolutionPolicy } from './resolution';
 
 export interface SceneModel {
@@ -153,11 +153,20 @@ export class SceneView {
       stencil: CONTEXT_ATTRIBUTES.stencil,
       powerPreference: CONTEXT_ATTRIBUTES.powerPreference,
     });
-    this.fullRatio = Math.min(2, window.devicePixelRatio || 1);
+    this.fullRatio = viewRatio();
     this.ratio = this.fullRatio;
     this.policy = new ResolutionPolicy(this.fullRatio);
-    this.renderer.setPixelRatio(this.fullRatio);
-    this.renderer.setSize(container.clientWidth, container.clientHeight);
+    const w = container.clientWidth;
+    const h = container.clientHeight;
+    if (canvas && this.fullRatio === 1 && canvas.width === w && canvas.height === h) {
+      // The early canvas already has the view's size, and three.js took it as its own (at pixel
+      // ratio 1): setting it again would reallocate the drawing buffer. Only the style remains.
+      canvas.style.width = `${w}px`;
+      canvas.style.height = `${h}px`;
+    } else {
+      this.renderer.setPixelRatio(this.fullRatio);
+      this.renderer.setSize(w, h);
+    }
     this.renderer.setClearColor(0x000000, 1);
     container.appendChild(this.renderer.domElement);
     this.camera = new THREE.PerspectiveCamera(
