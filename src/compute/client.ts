@@ -43,6 +43,14 @@ export class ComputeClient {
   private mainGeneration = 0;
   private inflight: { json: string; promise: Promise<Map<string, MatrixValues>> } | null = null;
 
+  /**
+   * Compiles this thread's product kernel now (it is otherwise compiled by the first product): for
+   * a page that waits for something else before its first state (the explorer, for its model).
+   */
+  warmKernel(): void {
+    kernelKind();
+  }
+
   /** Starts the worker; resolves when its script runs (or after `timeoutMs`). */
   warm(timeoutMs = 600): Promise<void> {
     return Promise.race([this.worker.ready, new Promise<void>((r) => setTimeout(r, timeoutMs))]);

@@ -20,6 +20,20 @@ export const CONTEXT_ATTRIBUTES: WebGLContextAttributes = {
   failIfMajorPerformanceCaveat: false,
 };
 
+/** What three.js (r187) requests at start-up and on the first textures and programs. */
+const THREE_EXTENSIONS = [
+  'EXT_color_buffer_float',
+  'WEBGL_clip_cull_distance',
+  'OES_texture_float_linear',
+  'EXT_color_buffer_half_float',
+  'WEBGL_multisampled_render_to_texture',
+  'WEBGL_render_shared_exponent',
+  'EXT_texture_filter_anisotropic',
+  'KHR_parallel_shader_compile',
+  'EXT_clip_control',
+  'WEBGL_multi_draw',
+];
+
 let early: HTMLCanvasElement | null = null;
 
 /** The view's pixel ratio (scene.ts uses the same): at most 2. */
@@ -44,7 +58,15 @@ export function startContext(container?: HTMLElement | null): void {
       canvas.width = Math.floor(w * viewRatio());
       canvas.height = Math.floor(h * viewRatio());
     }
-    if (canvas.getContext('webgl2', CONTEXT_ATTRIBUTES)) early = canvas;
+    const gl = canvas.getContext('webgl2', CONTEXT_ATTRIBUTES);
+    if (gl) {
+      early = canvas;
+      // The extensions three.js asks for when the view starts: each first request waits for the
+      // GPU process (the list of requestable extensions, then each one), and here the page's
+      // thread has time to wait while the rest of its code still arrives. Later requests return
+      // the same objects at once.
+      for (const name of THREE_EXTENSIONS) gl.getExtension(name);
+    }
   } catch {
     // The view will try again itself and say what failed.
   }

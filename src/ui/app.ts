@@ -94,7 +94,11 @@ export class App {
     )
       await client.warm();
     const app = new App(container, client, first);
-    if (!first) app.scene.hold = true;
+    if (!first) {
+      app.scene.hold = true;
+      // The first state's products will need the kernel: compiled while the page waits.
+      window.setTimeout(() => client.warmKernel(), 0);
+    }
     return app;
   }
 
