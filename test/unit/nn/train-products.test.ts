@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { plainProductsOnWasm } from '../../../scripts/gpt-tf.mjs';
-import { lcg } from './helpers';
+import { lcg, relErr } from './helpers';
 
 /** op(a) @ op(b) for one batch item of row-major arrays, in float64 loops. */
 function loopProduct(
@@ -49,17 +49,6 @@ const CASES: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
   { a: [512, 48], b: [512, 96], ta: true, tb: false },
 ];
 
-/** max |x - y| / max |y|. */
-function relDiff(x: Float32Array, y: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < y.length; i++) {
-    num = Math.max(num, Math.abs(x[i]! - y[i]!));
-    den = Math.max(den, Math.abs(y[i]!));
-  }
-  return num / den;
-}
-
 let calls = 0;
 async function runAll(): Promise<{ products: Float32Array[]; grads: Float32Array[] }> {
   calls++;
@@ -96,7 +85,7 @@ describe('training products on tfjs WebAssembly', () => {
     const fill = (n: number) => Float32Array.from({ length: n }, () => rnd() * 2 - 1);
     CASES.forEach((c, n) => {
       expect(after.products[n]!.length).toBe(before.products[n]!.length);
-      expect(relDiff(after.products[n]!, before.products[n]!)).toBeLessThan(1e-5);
+      expect(relErr(after.products[n]!, before.products[n]!)).toBeLessThan(1e-5);
       expect(Array.from(again.products[n]!)).toEqual(Array.from(after.products[n]!));
       const a = fill(c.a.reduce((x, y) => x * y));
       const b = fill(c.b.reduce((x, y) => x * y));
@@ -126,7 +115,7 @@ describe('training products on tfjs WebAssembly', () => {
       }
       expect(worst).toBeLessThan(1e-5);
     });
-    after.grads.forEach((g, n) => expect(relDiff(g, before.grads[n]!)).toBeLessThan(1e-5));
+    after.grads.forEach((g, n) => expect(relErr(g, before.grads[n]!)).toBeLessThan(1e-5));
     // The loss does depend on the weights: gradients are not all zero.
     expect(Math.max(...after.grads[0]!.map(Math.abs))).toBeGreaterThan(1e-3);
   });
