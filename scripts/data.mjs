@@ -91,9 +91,10 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
     return Array.from({ length: n }, (_, i) => span[i % L]);
   }
   if (kind === 'period') {
-    // A random span of 8..31 tokens repeated to the end: no fixed distance back predicts the next
-    // token across sequences, so only an induction circuit (find the current token earlier, read
-    // what followed it) lowers the loss after the first period.
+    // A random span of 8..31 tokens repeated to the end. No single distance back predicts the next
+    // token across sequences, but some distances pay on average (the period minus one reads the
+    // next token directly), and models trained on this kind learned such distances instead of
+    // the induction pattern (docs/explorer.md); the 'echo' kind avoids that.
     const L = 8 + rng.int(24);
     const span = Array.from({ length: L }, () => randomToken(rng));
     // The second period's first token follows the span's last one, a pair not seen before.

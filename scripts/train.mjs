@@ -18,7 +18,8 @@
  * length distribution), --pair-span LO,HI, --warm-prev N (N first steps of short repeated spans),
  * --wpe sin|normal and --freeze-wpe N (position embeddings' start, held fixed for N steps),
  * --prime N and --triples F (triples a b a: the first N steps, then a share F of every batch),
- * --no-mask (the loss on every token).
+ * --no-mask (the loss on every token), --transposed-products (tfjs's own kernel for transposed
+ * operands, the slower one; see plainProductsOnWasm in ./gpt-tf.mjs).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -76,7 +77,7 @@ useAlphabet(ALPHABET);
 /** Lengths of the `pair` kind's repeated span. */
 const PAIR_SPAN = arg('pair-span', '6,16').split(',').map(Number);
 usePairSpan(PAIR_SPAN[0], PAIR_SPAN[1]);
-/** Fractions of corpus windows and of fully repeated random spans (the rest: windows with one span inserted twice). */
+/** Fractions of the batch by kind (see makeBatch in ./data.mjs): by default all 'echo'. */
 const MIX = arg('mix', '0,0,0,1').split(',').map(Number);
 
 // XNNPACK in WebAssembly: about five times the pure-JavaScript CPU backend here, and deterministic
