@@ -64,31 +64,27 @@ export function usePairSpan(lo, hi) {
   pairSpan = [lo, hi];
 }
 
-/**
- * Which tokens of the last synthetic sequence made by makeSequence follow from the tokens before
- * them (a copy of an earlier span, the third token of a triple); null when every token counts
- * (corpus text). train.mjs --mask weights the loss by it: a token that nothing predicts only adds
- * noise to the gradients once the model predicts such tokens uniformly.
- */
-let lastKnown = null;
-
 /** A random token id from the current alphabet. */
 export const randomToken = (rng) => alphabet[rng.int(alphabet.length)];
 
 /**
  * One sequence of T + 1 tokens of a kind: 'text' (a corpus window), 'repeat' (a random span of
- * minSpan..24 tokens repeated to the end) or 'insert' (a corpus window with one random span written in twice).
+ * minSpan..24 tokens repeated to the end) or 'insert' (a corpus window with one random span written
+ * in twice), or 'period', 'pair', 'echo' and 'triple' (below). Returns the tokens and, for the
+ * last four, which of them follow from the tokens before them (`known`: a copy of an earlier
+ * span, the third token of a triple; null when every token counts). train.mjs weights the loss by
+ * it: a token that nothing predicts only adds noise to the gradients once the model predicts such
+ * tokens uniformly.
  */
 export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
   const n = T + 1;
-  lastKnown = null;
   if (kind === 'repeat') {
     // Short periods (2, 3) are solved by attending a fixed distance back: they reward a
     // previous-token head first, which the induction circuit for longer spans then builds on.
     // skew > 1 makes short spans more frequent (u^skew of a uniform u).
     const L = minSpan + Math.floor(rng.next() ** skew * (25 - minSpan));
     const span = Array.from({ length: L }, () => randomToken(rng));
-    return Array.from({ length: n }, (_, i) => span[i % L]);
+    return { seq: Array.from({ length: n }, (_, i) => span[i % L]), known: null };
   }
   if (kind === 'period') {
     // A random span of 8..31 tokens repeated to the end. No single distance back predicts the next
@@ -98,8 +94,10 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
     const L = 8 + rng.int(24);
     const span = Array.from({ length: L }, () => randomToken(rng));
     // The second period's first token follows the span's last one, a pair not seen before.
-    lastKnown = Array.from({ length: n }, (_, i) => i > L);
-    return Array.from({ length: n }, (_, i) => span[i % L]);
+    return {
+      seq: Array.from({ length: n }, (_, i) => span[i % L]),
+      known: Array.from({ length: n }, (_, i) => i > L),
+    };
   }
   if (kind === 'pair') {
     // Random tokens with one span of 6..16 tokens (--pair-span) written twice at random places: the same circuit, with
@@ -109,8 +107,7 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
     const a = rng.int(n - 2 * L);
     const b = a + L + rng.int(n - 2 * L - a + 1);
     for (let i = 0; i < L; i++) seq[b + i] = seq[a + i];
-    lastKnown = Array.from({ length: n }, (_, i) => i > b && i < b + L);
-    return seq;
+    return { seq, known: Array.from({ length: n }, (_, i) => i > b && i < b + L) };
   }
   if (kind === 'echo') {
     // One random span of 6..20 tokens written again and again with a random gap of 0..8 random
@@ -128,8 +125,7 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
       seq.push(...span);
       known.push(...Array(gap).fill(false), false, ...Array(L - 1).fill(true));
     }
-    lastKnown = known.slice(0, n);
-    return seq.slice(0, n);
+    return { seq: seq.slice(0, n), known: known.slice(0, n) };
   }
   if (kind === 'triple') {
     // Random triples a b a: after the middle token the next one is the token before it. Only a
@@ -141,8 +137,7 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
       const a = randomToken(rng);
       seq.push(a, randomToken(rng), a);
     }
-    lastKnown = Array.from({ length: n }, (_, i) => i % 3 === 2);
-    return seq.slice(0, n);
+    return { seq: seq.slice(0, n), known: Array.from({ length: n }, (_, i) => i % 3 === 2) };
   }
   const start = rng.int(corpus.length - n);
   const seq = corpus.slice(start, start + n);
@@ -156,15 +151,14 @@ export function makeSequence(rng, corpus, T, kind, minSpan = 2, skew = 1) {
       seq[b + i] = span[i];
     }
   }
-  return seq;
+  return { seq, known: null };
 }
 
 /**
- * A batch as flat int arrays input/target ([B * T] each); `only` forces one kind. `mix`: the
- * fractions of 'text' and 'repeat' (the rest 'insert'), or of 'text', 'period', 'pair' and
- * optionally 'echo'. The first
- * round(triples * B) sequences are 'triple' ones (train.mjs --triples: a previous-token task kept
- * in every batch).
+ * A batch as flat arrays input, target and known ([B * T] each; see emptyBatch); `only` forces
+ * one kind. `mix`: the fractions of 'text' and 'repeat' (the rest 'insert'), or of 'text',
+ * 'period', 'pair' and optionally 'echo'. The first round(triples * B) sequences are 'triple'
+ * ones (train.mjs --triples: a previous-token task kept in every batch).
  */
 export function makeBatch(
   rng,
@@ -177,10 +171,7 @@ export function makeBatch(
   skew = 1,
   triples = 0,
 ) {
-  const input = new Int32Array(B * T);
-  const target = new Int32Array(B * T);
-  // 1 where the target follows from the tokens before it (see lastKnown), else 0.
-  const known = new Float32Array(B * T);
+  const batch = emptyBatch(B, T);
   const nTriples = only ? 0 : Math.round(triples * B);
   for (let b = 0; b < B; b++) {
     const r = rng.next();
@@ -197,28 +188,32 @@ export function makeBatch(
       }
     }
     const kind = only ?? (b < nTriples ? 'triple' : mixed);
-    const seq = makeSequence(rng, corpus, T, kind, minSpan, skew);
-    for (let t = 0; t < T; t++) {
-      input[b * T + t] = seq[t];
-      target[b * T + t] = seq[t + 1];
-      known[b * T + t] = lastKnown === null || lastKnown[t + 1] ? 1 : 0;
-    }
+    putSequence(batch, b, T, makeSequence(rng, corpus, T, kind, minSpan, skew));
   }
-  return { input, target, known };
+  return batch;
 }
 
 /** A primer batch of 'triple' sequences (train.mjs --prime). */
 export function makePrimerBatch(rng, corpus, B, T) {
-  const input = new Int32Array(B * T);
-  const target = new Int32Array(B * T);
-  const known = new Float32Array(B * T);
-  for (let b = 0; b < B; b++) {
-    const seq = makeSequence(rng, corpus, T, 'triple');
-    for (let t = 0; t < T; t++) {
-      input[b * T + t] = seq[t];
-      target[b * T + t] = seq[t + 1];
-      known[b * T + t] = lastKnown[t + 1] ? 1 : 0;
-    }
+  const batch = emptyBatch(B, T);
+  for (let b = 0; b < B; b++) putSequence(batch, b, T, makeSequence(rng, corpus, T, 'triple'));
+  return batch;
+}
+
+/** Flat int arrays input/target and the loss weights `known` ([B * T] each). */
+function emptyBatch(B, T) {
+  return {
+    input: new Int32Array(B * T),
+    target: new Int32Array(B * T),
+    known: new Float32Array(B * T),
+  };
+}
+
+/** Row b of a batch: tokens 0..T-1 in, 1..T as targets, 1 where a target is known (or all). */
+function putSequence(batch, b, T, { seq, known }) {
+  for (let t = 0; t < T; t++) {
+    batch.input[b * T + t] = seq[t];
+    batch.target[b * T + t] = seq[t + 1];
+    batch.known[b * T + t] = known === null || known[t + 1] ? 1 : 0;
   }
-  return { input, target, known };
 }

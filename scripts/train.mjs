@@ -98,7 +98,7 @@ const params = initParams(SEED, CFG, { sinusoidalWpe: WPE === 'sin', qkStd: QK_S
 const optimizer = tf.train.adam(LR, 0.9, 0.95, 1e-8);
 const T = CFG.nCtx;
 
-/** The loss counts only targets that follow from the tokens before them (data.mjs lastKnown); --no-mask: all. */
+/** The loss counts only targets that follow from the tokens before them (makeSequence's `known` in data.mjs); --no-mask: all. */
 const MASK = !process.argv.includes('--no-mask');
 
 function lossOf(tokens, targets, weights) {
