@@ -1,11 +1,13 @@
 /**
  * Computes values off the main thread (products of large matrices would otherwise freeze the
  * page). Keeps its own cache by content key and sends back only what the page does not hold yet.
- * Big products are split by rows with a helper thread, so both cores work on them.
+ * Big products are split by rows with a helper thread, so both cores work on them (and on what
+ * follows them: core/model/split.ts).
  */
 import {
   type MatrixValues,
   type MultiplyJob,
+  type ProductResult,
   computeValuesAsync,
   leafValues,
   poolLevels,
@@ -13,6 +15,7 @@ import {
 } from '../core/model/values';
 import type { Params } from '../core/params/schema';
 import { matmul } from '../core/tensor/matmul';
+import { productInTwo } from '../core/model/split';
 import { useWasmKernel } from './kernel';
 import type { ComputeReply, ComputeRequest, HelperReply, HelperRequest } from './protocol';
 import { WorkerChannel, serve } from './rpc';
@@ -40,33 +43,21 @@ function helperThread(): WorkerChannel<HelperRequest, HelperReply> | null {
   return helper;
 }
 
-async function multiply(job: MultiplyJob): Promise<Float32Array> {
+async function multiply(job: MultiplyJob): Promise<ProductResult> {
   const { a, b, I, K, J } = job;
   if (I === 0) return new Float32Array(0);
   const h = I * K * J >= SPLIT_WORK && I >= 8 ? helperThread() : null;
   if (!h) return matmul(a, b, I, K, J, new Float32Array(I * J), (rows) => job.onFraction(rows / I));
-  // The helper takes the first rows; this thread the rest; B goes over as a copy (copies are
-  // transferred, not cloned a second time).
-  const split = Math.floor(I / 2);
-  const req = {
-    kind: 'multiply' as const,
-    a: a.slice(0, split * K),
-    b: b.slice(0, K * J),
-    I: split,
-    K,
-    J,
-  };
-  const theirs = h.request(req, { transfer: [req.a.buffer, req.b.buffer] });
-  const rest = I - split;
-  const mine = matmul(a.subarray(split * K), b, rest, K, J, new Float32Array(rest * J), (rows) =>
-    job.onFraction(rows / rest),
-  );
-  const top = await theirs;
-  if (!(top instanceof Float32Array)) throw new Error('the helper thread answered out of turn');
-  const out = new Float32Array(I * J);
-  out.set(top, 0);
-  out.set(mine, split * J);
-  return out;
+  // The helper takes the first rows (copies, transferred rather than cloned a second time), this
+  // thread the rest; with a row-wise epilog each finishes its own rows.
+  return productInTwo(job, async (block) => {
+    const reply = await h.request(
+      { kind: 'multiply', ...block },
+      { transfer: [block.a.buffer as ArrayBuffer, block.b.buffer as ArrayBuffer] },
+    );
+    if (Array.isArray(reply)) throw new Error('the helper thread answered out of turn');
+    return reply;
+  });
 }
 
 /**
@@ -100,7 +91,7 @@ async function prepareLeaves(params: Params): Promise<void> {
     cache.set(key, values);
   }
   const made = await pending;
-  if (made instanceof Float32Array) throw new Error('the helper thread answered out of turn');
+  if (!Array.isArray(made)) throw new Error('the helper thread answered out of turn');
   for (const { key, values } of made) cache.set(key, values);
 }
 
@@ -115,8 +106,9 @@ serve<ComputeRequest, ComputeReply>(async ({ params, have, leafData }, progress)
   for (const k of [...cache.keys()]) if (!used.has(k)) cache.delete(k);
   const entries: ComputeReply['entries'] = [];
   // Pooled levels are moved to the page, not copied: this thread never reads them again (products
-  // need only the data, which stays here for the next state). Copying a big layer's values costs
-  // both threads hundreds of milliseconds; the levels are a quarter of them.
+  // need only the data, which stays here for the next state). The data is copied here and the
+  // copy moved: cloning it with the message would copy it twice, once on each side, and the
+  // page's copy would hold up its thread (a big layer's values: tens of megabytes).
   const transfer = new Set<ArrayBuffer>();
   const sent = new Map<string, MatrixValues>();
   for (const [path, key] of r.keys) {
@@ -129,14 +121,14 @@ serve<ComputeRequest, ComputeReply>(async ({ params, have, leafData }, progress)
     let out = sent.get(key);
     if (!out) {
       // Levels moved away with an earlier answer are made again (the page has dropped them since).
-      out =
-        v.levels.length === 0 && (v.h > 1 || v.w > 1)
-          ? { ...v, levels: poolLevels(v.h, v.w, v.data) }
-          : v;
-      for (const l of out.levels) transfer.add(l.data.buffer as ArrayBuffer);
+      const levels =
+        v.levels.length === 0 && (v.h > 1 || v.w > 1) ? poolLevels(v.h, v.w, v.data) : v.levels;
+      out = { ...v, data: v.data.slice(), levels };
+      transfer.add(out.data.buffer as ArrayBuffer);
+      for (const l of levels) transfer.add(l.data.buffer as ArrayBuffer);
       sent.set(key, out);
     }
-    cache.set(key, { ...out, levels: [] });
+    cache.set(key, { ...v, levels: [] });
     entries.push({ path, key, values: out });
   }
   return { reply: { entries }, transfer: [...transfer] };

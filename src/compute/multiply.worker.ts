@@ -1,8 +1,9 @@
 /**
- * A helper thread for the compute worker: multiplies the row block of a product it is sent, or
- * makes the values of plain matrices from their settings while the compute worker makes others.
+ * A helper thread for the compute worker: multiplies (and finishes, when asked) the row block of
+ * a product it is sent, or makes the values of plain matrices from their settings while the
+ * compute worker makes others.
  */
-import { matmul } from '../core/tensor/matmul';
+import { farProduct } from '../core/model/split';
 import { leafValues, type MatrixValues } from '../core/model/values';
 import { useWasmKernel } from './kernel';
 import type { HelperReply, HelperRequest } from './protocol';
@@ -19,7 +20,12 @@ serve<HelperRequest, HelperReply>((req) => {
     const out = req.leaves.map(leafValues);
     return { reply: out, transfer: out.flatMap((l) => buffersOf(l.values)) };
   }
-  const { a, b, I, K, J } = req;
-  const out = matmul(a, b, I, K, J);
-  return { reply: out, transfer: [out.buffer] };
+  const out = farProduct(req);
+  return {
+    reply: out,
+    transfer:
+      out instanceof Float32Array
+        ? [out.buffer as ArrayBuffer]
+        : [out.data.buffer as ArrayBuffer, out.level1.data.buffer as ArrayBuffer],
+  };
 });

@@ -1,5 +1,6 @@
 /** What the page asks of the compute worker and what it answers (through compute/rpc.ts). */
-import type { MatrixValues, LeafData } from '../core/model/values';
+import type { MatrixValues, LeafData, ProductResult } from '../core/model/values';
+import type { FarBlock } from '../core/model/split';
 import type { Arg, Params } from '../core/params/schema';
 
 export interface ComputeRequest {
@@ -14,20 +15,10 @@ export interface ComputeReply {
 }
 
 /**
- * What the compute worker asks of its helper thread: a row block of a product (`a`, I x K, times
- * `b`, K x J; answered with the block), or the values of plain matrices from their settings
- * (answered with their values, in order).
+ * What the compute worker asks of its helper thread: the first row block of a product
+ * (core/model/split.ts; answered with the block, finished when asked), or the values of plain
+ * matrices from their settings (answered with their values, in order).
  */
 export type HelperRequest =
-  | ({ kind: 'multiply' } & MultiplyRequest)
-  | { kind: 'leaves'; leaves: (Arg & { matmul: false })[] };
-export type HelperReply = Float32Array | { key: string; values: MatrixValues }[];
-
-/** A row block of a product for the multiply helper: `a` (I x K) times `b` (K x J). */
-export interface MultiplyRequest {
-  a: Float32Array;
-  b: Float32Array;
-  I: number;
-  K: number;
-  J: number;
-}
+  ({ kind: 'multiply' } & FarBlock) | { kind: 'leaves'; leaves: (Arg & { matmul: false })[] };
+export type HelperReply = ProductResult | { key: string; values: MatrixValues }[];

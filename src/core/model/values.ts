@@ -12,7 +12,7 @@ import { hashString } from '../tensor/rng';
 import { initMatrix } from '../tensor/init';
 import { FORMULA_SLICE, formulaCost, formulaInSlices } from './formula-steps';
 import { matmul } from '../tensor/matmul';
-import { applyEpilog } from '../tensor/epilog';
+import { applyEpilog, rowwise } from '../tensor/epilog';
 import { fillFromData } from '../tensor/fill';
 
 export interface Level {
@@ -114,13 +114,90 @@ export function poolLevel(src: Level): Level {
 }
 
 export function poolLevels(h: number, w: number, data: Float32Array): Level[] {
-  const levels: Level[] = [];
-  let cur: Level = { h, w, data };
+  return poolFrom({ h, w, data }, []);
+}
+
+/** `levels` followed by the levels pooled from `cur` onwards. */
+function poolFrom(cur: Level, levels: Level[]): Level[] {
   while (cur.h > 1 || cur.w > 1) {
     cur = poolLevel(cur);
     levels.push(cur);
   }
   return levels;
+}
+
+/**
+ * A product's result that its driver finished itself: the epilog applied, the statistics and the
+ * first pooled level made. A driver that splits a product by rows across threads has each thread
+ * finish its own rows (finishRowBlock) and joins them (joinRowBlocks): the work after a product is
+ * shared as the product is.
+ */
+export interface FinishedProduct {
+  data: Float32Array;
+  stats: MatrixStats;
+  level1: Level;
+}
+
+/**
+ * Finishes rows row0 .. row0 + rows - 1 of a product's result (`d`, rows x w; k: the inner
+ * dimension), in place: its epilog, which must be row-wise (`rowwise`), its statistics and its
+ * pooled rows. Blocks joined by joinRowBlocks give exactly the values, statistics and levels of
+ * the whole matrix finished at once when every block but the last has an even number of rows and
+ * the last has at least two (the last pooled row takes an odd row left over).
+ */
+export function finishRowBlock(
+  epilog: string,
+  d: Float32Array,
+  rows: number,
+  w: number,
+  k: number,
+  row0: number,
+): FinishedProduct {
+  applyEpilog(epilog, d, rows, w, k, row0);
+  return { data: d, stats: statsOf(d), level1: poolLevel({ h: rows, w, data: d }) };
+}
+
+/** The blocks of finishRowBlock, in row order, as one matrix (w columns). */
+export function joinRowBlocks(blocks: FinishedProduct[], w: number): FinishedProduct {
+  let n = 0;
+  let m = 0;
+  let h1 = 0;
+  for (const b of blocks) {
+    n += b.data.length;
+    m += b.level1.data.length;
+    h1 += b.level1.h;
+  }
+  const data = new Float32Array(n);
+  const pooled = new Float32Array(m);
+  const stats: MatrixStats = { maxAbs: 0, minAbs: Infinity, nonFinite: 0 };
+  let at = 0;
+  let lat = 0;
+  let anyFinite = false;
+  for (const b of blocks) {
+    data.set(b.data, at);
+    pooled.set(b.level1.data, lat);
+    at += b.data.length;
+    lat += b.level1.data.length;
+    stats.maxAbs = Math.max(stats.maxAbs, b.stats.maxAbs);
+    stats.nonFinite += b.stats.nonFinite;
+    // statsOf reports a minimum of 0 when a block has no finite value at all.
+    if (b.stats.nonFinite < b.data.length) {
+      stats.minAbs = Math.min(stats.minAbs, b.stats.minAbs);
+      anyFinite = true;
+    }
+  }
+  if (!anyFinite) stats.minAbs = 0;
+  return { data, stats, level1: { h: h1, w: Math.max(1, w >> 1), data: pooled } };
+}
+
+/**
+ * Where a driver may split a product of `rows` rows in two for finishRowBlock: an even row count
+ * near the middle for the first block, at least two rows for the second; null when the product
+ * is too small or its epilog needs the whole matrix.
+ */
+export function rowSplit(rows: number, epilog: string): number | null {
+  if (rows < 4 || !rowwise(epilog)) return null;
+  return 2 * Math.floor(rows / 4);
 }
 
 /** Matrices at least this big let the page breathe between the steps of their preparation. */
@@ -133,15 +210,19 @@ const breathe = (): MultiplyJob => ({
   I: 0,
   K: 0,
   J: 0,
+  epilog: 'none',
   onFraction: () => undefined,
 });
+
+/** What the traversal receives for a product: the bare product, or one its driver finished. */
+export type ProductResult = Float32Array | FinishedProduct;
 
 function* finish(
   h: number,
   w: number,
   data: Float32Array,
   error?: string,
-): Generator<MultiplyJob, MatrixValues, Float32Array> {
+): Generator<MultiplyJob, MatrixValues, ProductResult> {
   const big = h * w >= BIG;
   const stats = statsOf(data);
   if (big) yield breathe();
@@ -247,6 +328,11 @@ export interface MultiplyJob {
   I: number;
   K: number;
   J: number;
+  /**
+   * The epilog the result takes. A driver answers with the bare product (the traversal finishes
+   * it) or with a FinishedProduct (it finished the result itself, e.g. in row blocks on threads).
+   */
+  epilog: string;
   /** Reports the fraction of this product done. */
   onFraction: (f: number) => void;
 }
@@ -259,7 +345,7 @@ export interface MultiplyJob {
 function* computeSteps(
   p: Params,
   opts: ComputeOptions,
-): Generator<MultiplyJob, ComputeResult, Float32Array> {
+): Generator<MultiplyJob, ComputeResult, ProductResult> {
   const cache = opts.cache ?? new Map<string, MatrixValues>();
   const values = new Map<string, MatrixValues>();
   const keys = new Map<string, string>();
@@ -269,7 +355,7 @@ function* computeSteps(
   function* leaf(
     a: Arg & { matmul: false },
     path: Path,
-  ): Generator<MultiplyJob, string, Float32Array> {
+  ): Generator<MultiplyJob, string, ProductResult> {
     const pk = pathKey(path);
     const ext = a.init === 'url' ? opts.leafData?.get(pk) : undefined;
     const key = leafKey(a, ext);
@@ -304,7 +390,7 @@ function* computeSteps(
   function* mm(
     m: { left: Arg; right: Arg; epilog: string },
     path: Path,
-  ): Generator<MultiplyJob, string, Float32Array> {
+  ): Generator<MultiplyJob, string, ProductResult> {
     const lk = m.left.matmul
       ? yield* mm(m.left, [...path, 'left'])
       : yield* leaf(m.left, [...path, 'left']);
@@ -322,17 +408,23 @@ function* computeSteps(
       const R = values.get(pathKey([...path, 'right']))!;
       const base = done;
       const work = I * K * J;
-      const d: Float32Array = yield {
+      const r = yield {
         a: L.data,
         b: R.data,
         I,
         K,
         J,
+        epilog: m.epilog,
         onFraction: (f) => opts.onProgress?.((base + f * work) / total),
       };
-      applyEpilog(m.epilog, d, I, J, K);
-      if (I * J >= BIG) yield breathe();
-      v = yield* finish(I, J, d);
+      if (r instanceof Float32Array) {
+        applyEpilog(m.epilog, r, I, J, K);
+        if (I * J >= BIG) yield breathe();
+        v = yield* finish(I, J, r);
+      } else {
+        // Finished by the driver: only the coarser levels are left.
+        v = { h: I, w: J, data: r.data, stats: r.stats, levels: poolFrom(r.level1, [r.level1]) };
+      }
     }
     done += I * K * J;
     opts.onProgress?.(done / total);
@@ -366,7 +458,7 @@ export function computeValues(p: Params, opts: ComputeOptions = {}): ComputeResu
 export async function computeValuesAsync(
   p: Params,
   opts: ComputeOptions,
-  multiply: (job: MultiplyJob) => Promise<Float32Array>,
+  multiply: (job: MultiplyJob) => Promise<ProductResult>,
 ): Promise<ComputeResult> {
   const g = computeSteps(p, opts);
   let r = g.next();

@@ -30,10 +30,18 @@ export function erf(x: number): number {
   return x >= 0 ? 1 - r : r - 1;
 }
 
-function softmaxRows(d: Float32Array, h: number, w: number, scale: number, causal: boolean): void {
+/** Softmax of each row; causal: row r of the matrix (`row0 + i` for row i of `d`) keeps columns 0..r. */
+function softmaxRows(
+  d: Float32Array,
+  h: number,
+  w: number,
+  scale: number,
+  causal: boolean,
+  row0: number,
+): void {
   for (let i = 0; i < h; i++) {
     const row = i * w;
-    const lim = causal ? Math.min(w - 1, i) : w - 1;
+    const lim = causal ? Math.min(w - 1, row0 + i) : w - 1;
     let m = -Infinity;
     for (let j = 0; j <= lim; j++) m = Math.max(m, d[row + j]! * scale);
     let sum = 0;
@@ -47,13 +55,26 @@ function softmaxRows(d: Float32Array, h: number, w: number, scale: number, causa
   }
 }
 
+/** Whether `epilog` treats each row on its own (so that row blocks can take it apart: all but layernorm). */
+export function rowwise(epilog: string): boolean {
+  return epilog !== 'layernorm';
+}
+
+/**
+ * Applies `epilog` in place to `d` (h x w; k: the product's inner dimension). `d` may be a block of
+ * the matrix's rows starting at row `row0`, for a row-wise epilog (`rowwise`): the causal softmax
+ * needs to know which rows it has.
+ */
 export function applyEpilog(
   epilog: string,
   d: Float32Array,
   h: number,
   w: number,
   k: number,
+  row0 = 0,
 ): void {
+  if (row0 !== 0 && !rowwise(epilog))
+    throw new Error(`the epilog ${epilog} needs the whole matrix, not a block of its rows`);
   const n = h * w;
   switch (epilog) {
     case 'none':
@@ -91,19 +112,19 @@ export function applyEpilog(
       return;
     }
     case 'softmax':
-      softmaxRows(d, h, w, 1, false);
+      softmaxRows(d, h, w, 1, false, row0);
       return;
     case 'softmax(x/sqrt(k))':
-      softmaxRows(d, h, w, 1 / Math.sqrt(k), false);
+      softmaxRows(d, h, w, 1 / Math.sqrt(k), false, row0);
       return;
     case 'softmax(tril(x/sqrt(k)))':
-      softmaxRows(d, h, w, 1 / Math.sqrt(k), true);
+      softmaxRows(d, h, w, 1 / Math.sqrt(k), true, row0);
       return;
     case 'softmax(tril(x))':
-      softmaxRows(d, h, w, 1, true);
+      softmaxRows(d, h, w, 1, true, row0);
       return;
     case 'softmax(tril(x/8))':
-      softmaxRows(d, h, w, 1 / 8, true);
+      softmaxRows(d, h, w, 1 / 8, true, row0);
       return;
     case 'x/k':
       for (let x = 0; x < n; x++) d[x] = d[x]! / k;
