@@ -5,10 +5,10 @@
  * Vite (which compiles both modules) by bench/kernel.mjs under Node and by bench/kernel.html in
  * Chromium; nothing here is part of the app.
  */
-import ceilingBase64 from 'virtual:mm3d-ceiling';
+import ceilingModules from 'virtual:mm3d-ceiling';
 import { bytesFromBase64 } from '../src/core/base64';
 import { matmul } from '../src/core/tensor/matmul';
-import { kernelKind } from '../src/core/tensor/wasm-kernel';
+import { kernelKind, kernelModule } from '../src/core/tensor/wasm-kernel';
 import { useWasmKernel } from '../src/compute/kernel';
 
 interface CeilingExports {
@@ -33,7 +33,8 @@ export interface SizeResult {
 }
 
 export interface KernelBenchResult {
-  kind: 'wasm' | 'js';
+  /** Which kernel ran: WebAssembly with relaxed SIMD, with plain SIMD, or the JavaScript fallback. */
+  kind: 'wasm relaxed-SIMD' | 'wasm SIMD' | 'js';
   sizes: SizeResult[];
   /** Largest |kernel - float64 triple loop| relative to the sum of |a b| on a sample of entries. */
   check: number;
@@ -42,8 +43,14 @@ export interface KernelBenchResult {
 /** CPU seconds of this process when the host can tell (Node); null in a browser. */
 export type CpuClock = () => number | null;
 
+/**
+ * The ceiling built as the kernel this thread uses is (with relaxed SIMD or without: the same
+ * multiply-add instruction), so the two are compared like for like.
+ */
 function ceilingModule(): CeilingExports {
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytesFromBase64(ceilingBase64)), {});
+  const index = Math.max(0, kernelModule());
+  const bytes = bytesFromBase64(ceilingModules[index]!);
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
   return inst.exports as unknown as CeilingExports;
 }
 
@@ -83,7 +90,9 @@ export function kernelBench(
 ): KernelBenchResult {
   useWasmKernel();
   const ceil = ceilingModule();
-  const result: KernelBenchResult = { kind: kernelKind(), sizes: [], check: 0 };
+  const kind =
+    kernelKind() === 'js' ? 'js' : kernelModule() === 0 ? 'wasm relaxed-SIMD' : 'wasm SIMD';
+  const result: KernelBenchResult = { kind, sizes: [], check: 0 };
   // WebAssembly starts in a baseline compiler and moves to the optimizing one in the background
   // after enough calls: short calls for a while, so the timed ones run optimized code (the
   // background compile can wait a long time for a core on a loaded machine, hence 1.5 s).

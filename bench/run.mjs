@@ -602,7 +602,7 @@ async function main() {
     console.log(
       kernelTable(
         kernelRows(kernel, 'wallS'),
-        `Kernel (headless Chromium, main thread, ${kernel.kind} kernel, medians of ${RUNS} runs; the ceiling is the faster of wasm/ceiling.ts's bare loops, run just before each product)`,
+        `Kernel (headless Chromium, main thread, ${kernel.kind} kernel, medians of ${RUNS} runs; the ceiling is the faster of wasm/ceiling.ts's bare loops, built as the kernel is, run just before each product)`,
       ),
     );
   }

@@ -3,10 +3,10 @@
  * plugin `virtual:mm3d-kernel`), handed to the pure core's kernel (core/tensor/wasm-kernel.ts).
  * Every thread that multiplies calls `useWasmKernel()` once before its first product.
  */
-import kernelBase64 from 'virtual:mm3d-kernel';
+import kernelModules from 'virtual:mm3d-kernel';
 import { bytesFromBase64 } from '../core/base64';
 import { provideKernel } from '../core/tensor/wasm-kernel';
 
 export function useWasmKernel(): void {
-  provideKernel(bytesFromBase64(kernelBase64));
+  provideKernel(kernelModules.map(bytesFromBase64));
 }

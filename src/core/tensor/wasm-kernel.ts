@@ -35,21 +35,36 @@ interface Kernel {
 }
 
 let kernel: Kernel | null | undefined;
-let kernelBytes: Uint8Array<ArrayBuffer> | null = null;
+let kernelModules: Uint8Array<ArrayBuffer>[] | null = null;
+/** Which of the given modules this thread's kernel is (its index), -1 for none. */
+let chosen = -1;
 
-/** Gives this thread the kernel's module bytes; it is compiled when the first product needs it. */
-export function provideKernel(bytes: Uint8Array<ArrayBuffer>): void {
-  if (kernelBytes === null) kernelBytes = bytes;
+/**
+ * Gives this thread the kernel's module bytes, builds of one kernel in order of preference (with
+ * relaxed SIMD, then plain SIMD: src/compute/kernel.ts); the first one this engine accepts is
+ * compiled when the first product needs it.
+ */
+export function provideKernel(modules: Uint8Array<ArrayBuffer>[]): void {
+  if (kernelModules === null) kernelModules = modules;
+}
+
+/** For tests: forget the kernel and take `modules` instead (products made since stay valid). */
+export function replaceKernel(modules: Uint8Array<ArrayBuffer>[]): void {
+  kernelModules = modules;
+  kernel = undefined;
+  chosen = -1;
 }
 
 function load(): Kernel | null {
   if (kernel !== undefined) return kernel;
-  if (kernelBytes === null) return null;
+  if (kernelModules === null) return null;
   kernel = null;
+  const index = kernelModules.findIndex((m) => WebAssembly.validate(m));
+  if (index < 0) return null;
   try {
-    if (WebAssembly.validate(kernelBytes)) {
+    {
       const { memory, packB, packBT, packA, multiply } = new WebAssembly.Instance(
-        new WebAssembly.Module(kernelBytes),
+        new WebAssembly.Module(kernelModules[index]!),
         {},
       ).exports;
       if (
@@ -68,12 +83,19 @@ function load(): Kernel | null {
           multiply: multiply as KernelExports['multiply'],
         };
         kernel = { exports, b: null, bK: 0, bJ: 0, bTransposed: false };
+        chosen = index;
       }
     }
   } catch {
     kernel = null;
   }
   return kernel;
+}
+
+/** Which of the modules given to provideKernel products use on this thread (-1: none, JavaScript). */
+export function kernelModule(): number {
+  load();
+  return chosen;
 }
 
 /** Which kernel products use on this thread. */

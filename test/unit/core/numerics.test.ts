@@ -6,7 +6,9 @@
 import { describe, it, expect } from 'vitest';
 import { matmul, matmulTScalar, transpose } from '../../../src/core/tensor/matmul';
 import { applyEpilog } from '../../../src/core/tensor/epilog';
-import { kernelKind } from '../../../src/core/tensor/wasm-kernel';
+import { kernelKind, kernelModule, replaceKernel } from '../../../src/core/tensor/wasm-kernel';
+import { bytesFromBase64 } from '../../../src/core/base64';
+import kernelBuilds from 'virtual:mm3d-kernel';
 import { useWasmKernel } from '../../../src/compute/kernel';
 import { rand } from './helpers';
 
@@ -98,14 +100,29 @@ function report(what: string, w: Worst): void {
 }
 
 type Kernel = (a: Float32Array, b: Float32Array, I: number, K: number, J: number) => Float32Array;
+/** A product with one build of the WebAssembly kernel (0: relaxed SIMD, 1: plain SIMD), then back. */
+const withBuild =
+  (build: number): Kernel =>
+  (a, b, I, K, J) => {
+    replaceKernel([bytesFromBase64(kernelBuilds[build]!)]);
+    try {
+      expect(kernelModule()).toBe(0);
+      return matmul(a, b, I, K, J);
+    } finally {
+      replaceKernel(kernelBuilds.map(bytesFromBase64));
+    }
+  };
 const kernels: [string, Kernel][] = [
-  ['WebAssembly (float32 sums)', (a, b, I, K, J) => matmul(a, b, I, K, J)],
+  ['WebAssembly, relaxed SIMD (float32 sums, fused multiply-adds)', withBuild(0)],
+  ['WebAssembly, plain SIMD (float32 sums)', withBuild(1)],
   ['JavaScript (float64 sums)', (a, b, I, K, J) => matmulTScalar(a, transpose(b, K, J), I, K, J)],
 ];
 
 describe('float32 accumulation against a float64 reference', () => {
-  it('the WebAssembly kernel is in use (so the products below are its)', () => {
+  it('the WebAssembly kernel is in use, its relaxed-SIMD build (so the products below are its)', () => {
     expect(kernelKind()).toBe('wasm');
+    // The unit tests give Node the flag that lets it take that build (vite.config.ts).
+    expect(kernelModule()).toBe(0);
   });
 
   // [I, K, J, lo, hi]: uniform signed values, and all-positive ones (no cancellation, so the
