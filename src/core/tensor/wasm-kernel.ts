@@ -62,29 +62,27 @@ function load(): Kernel | null {
   const index = kernelModules.findIndex((m) => WebAssembly.validate(m));
   if (index < 0) return null;
   try {
-    {
-      const { memory, packB, packBT, packA, multiply } = new WebAssembly.Instance(
-        new WebAssembly.Module(kernelModules[index]!),
-        {},
-      ).exports;
-      if (
-        memory instanceof WebAssembly.Memory &&
-        typeof packB === 'function' &&
-        typeof packBT === 'function' &&
-        typeof packA === 'function' &&
-        typeof multiply === 'function'
-      ) {
-        // The module's exports have these signatures (wasm/matmul.ts).
-        const exports = {
-          memory,
-          packB: packB as KernelExports['packB'],
-          packBT: packBT as KernelExports['packBT'],
-          packA: packA as KernelExports['packA'],
-          multiply: multiply as KernelExports['multiply'],
-        };
-        kernel = { exports, b: null, bK: 0, bJ: 0, bTransposed: false };
-        chosen = index;
-      }
+    const { memory, packB, packBT, packA, multiply } = new WebAssembly.Instance(
+      new WebAssembly.Module(kernelModules[index]!),
+      {},
+    ).exports;
+    if (
+      memory instanceof WebAssembly.Memory &&
+      typeof packB === 'function' &&
+      typeof packBT === 'function' &&
+      typeof packA === 'function' &&
+      typeof multiply === 'function'
+    ) {
+      // The module's exports have these signatures (wasm/matmul.ts).
+      const exports = {
+        memory,
+        packB: packB as KernelExports['packB'],
+        packBT: packBT as KernelExports['packBT'],
+        packA: packA as KernelExports['packA'],
+        multiply: multiply as KernelExports['multiply'],
+      };
+      kernel = { exports, b: null, bK: 0, bJ: 0, bTransposed: false };
+      chosen = index;
     }
   } catch {
     kernel = null;
