@@ -3,6 +3,7 @@
 // src/core/params/tree.
 import type { ExprNode } from '../../../src/core/expr/parse';
 import type { Arg, Params } from '../../../src/core/params/schema';
+import { normalize } from '../../../src/core/params/normalize';
 
 export const SPEC3_EXAMPLES = [
   'out = (attn = Q @ K) @ V',
@@ -35,4 +36,38 @@ export function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
     out[p] = lo + (s / 4294967296) * (hi - lo);
   }
   return out;
+}
+
+/** A small attention-like state with an epilog at every level (layernorm, causal softmax, relu, x/k, tanh). */
+export function attentionState(): Params {
+  return normalize({
+    name: 'out',
+    epilog: 'layernorm',
+    left: {
+      name: 'attn',
+      matmul: true,
+      epilog: 'softmax(tril(x/sqrt(k)))',
+      left: {
+        name: 'Q',
+        matmul: true,
+        epilog: 'relu',
+        left: { name: 'x', h: 6, w: 5, init: 'gaussian', seed: 1 },
+        right: { name: 'wQ', w: 4, init: 'uniform', seed: 2 },
+      },
+      right: {
+        name: 'K',
+        matmul: true,
+        epilog: 'x/k',
+        left: { name: 'wK', h: 4, w: 5, init: 'pt linear', seed: 3 },
+        right: { name: 'xt', w: 6, init: 'cols' },
+      },
+    },
+    right: {
+      name: 'V',
+      matmul: true,
+      epilog: 'tanh',
+      left: { name: 'x', init: 'gaussian', seed: 1 },
+      right: { name: 'wV', w: 3, init: 'row major', min: -2, max: 0.5 },
+    },
+  }).params;
 }

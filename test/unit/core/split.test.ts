@@ -17,28 +17,14 @@ import {
 import { farProduct, productInTwo } from '../../../src/core/model/split';
 import { applyEpilog, rowwise } from '../../../src/core/tensor/epilog';
 import { matmul } from '../../../src/core/tensor/matmul';
-import { normalize } from '../../../src/core/params/normalize';
+import { EPILOGS } from '../../../src/core/params/schema';
 import { useWasmKernel } from '../../../src/compute/kernel';
-import { rand } from './helpers';
+import { attentionState, rand } from './helpers';
 
 useWasmKernel();
 
-const ROWWISE = [
-  'none',
-  'relu',
-  'gelu',
-  'sigmoid',
-  'silu',
-  'tanh',
-  'x**2',
-  'softmax',
-  'softmax(x/sqrt(k))',
-  'softmax(tril(x/sqrt(k)))',
-  'softmax(tril(x))',
-  'softmax(tril(x/8))',
-  'x/k',
-  'x/sqrt(k)',
-];
+// Every epilog the tool offers that works row by row (all but layernorm).
+const ROWWISE = EPILOGS.filter(rowwise);
 
 /** Values with a NaN, an infinity and an exact zero among them (statistics and pooling treat them apart). */
 function values(n: number, seed: number): Float32Array {
@@ -72,6 +58,7 @@ describe('rowSplit', () => {
     expect(rowSplit(3, 'gelu')).toBeNull();
     expect(rowSplit(100, 'layernorm')).toBeNull();
     expect(rowwise('layernorm')).toBe(false);
+    expect(ROWWISE.length).toBe(EPILOGS.length - 1);
   });
 
   it('a block of rows cannot take an epilog that needs the whole matrix', () => {
@@ -171,36 +158,7 @@ describe('productInTwo', () => {
 
   it('a whole traversal driven by it equals the one-thread traversal, bit for bit', async () => {
     // Every product of this expression is split, layernorm (not row-wise) included.
-    const p = normalize({
-      name: 'out',
-      epilog: 'layernorm',
-      left: {
-        name: 'attn',
-        matmul: true,
-        epilog: 'softmax(tril(x/sqrt(k)))',
-        left: {
-          name: 'Q',
-          matmul: true,
-          epilog: 'gelu',
-          left: { name: 'x', h: 11, w: 7, init: 'gaussian', seed: 1 },
-          right: { name: 'wQ', w: 6, init: 'uniform', seed: 2 },
-        },
-        right: {
-          name: 'K',
-          matmul: true,
-          epilog: 'x/k',
-          left: { name: 'wK', h: 6, w: 7, init: 'pt linear', seed: 3 },
-          right: { name: 'xt', w: 11, init: 'gaussian', seed: 4 },
-        },
-      },
-      right: {
-        name: 'V',
-        matmul: true,
-        epilog: 'tanh',
-        left: { name: 'x', init: 'gaussian', seed: 1 },
-        right: { name: 'wV', w: 5, init: 'gaussian', seed: 5 },
-      },
-    }).params;
+    const p = attentionState();
     const one = computeValues(p).values;
     let splits = 0;
     const two = (

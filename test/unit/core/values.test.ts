@@ -16,7 +16,7 @@ import {
 import { initMatrix } from '../../../src/core/tensor/init';
 import { normalize } from '../../../src/core/params/normalize';
 import type { Arg, MatrixArg, Params } from '../../../src/core/params/schema';
-import { rand } from './helpers';
+import { attentionState, rand } from './helpers';
 
 function tripleLoop(
   a: ArrayLike<number>,
@@ -325,39 +325,6 @@ function evaluate(p: Params): Map<string, RefVal> {
   };
   go(p, 'root');
   return out;
-}
-
-function attentionState(): Params {
-  return normalize({
-    name: 'out',
-    epilog: 'layernorm',
-    left: {
-      name: 'attn',
-      matmul: true,
-      epilog: 'softmax(tril(x/sqrt(k)))',
-      left: {
-        name: 'Q',
-        matmul: true,
-        epilog: 'relu',
-        left: { name: 'x', h: 6, w: 5, init: 'gaussian', seed: 1 },
-        right: { name: 'wQ', w: 4, init: 'uniform', seed: 2 },
-      },
-      right: {
-        name: 'K',
-        matmul: true,
-        epilog: 'x/k',
-        left: { name: 'wK', h: 4, w: 5, init: 'pt linear', seed: 3 },
-        right: { name: 'xt', w: 6, init: 'cols' },
-      },
-    },
-    right: {
-      name: 'V',
-      matmul: true,
-      epilog: 'tanh',
-      left: { name: 'x', init: 'gaussian', seed: 1 },
-      right: { name: 'wV', w: 3, init: 'row major', min: -2, max: 0.5 },
-    },
-  }).params;
 }
 
 describe('computeValues', () => {
