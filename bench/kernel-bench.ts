@@ -12,7 +12,6 @@ import { kernelKind, kernelModule } from '../src/core/tensor/wasm-kernel';
 import { useWasmKernel } from '../src/compute/kernel';
 
 interface CeilingExports {
-  chains8(steps: number, y: number, x: number): number;
   chains12(steps: number, y: number, x: number): number;
   l1Loop(buf: number, steps: number): number;
 }

@@ -6,8 +6,9 @@
 // then a sum, or relaxed SIMD's multiply-add (fused where the machine has FMA) in the build with
 // relaxed SIMD, which the bench takes where the engine has it, as the app does for the kernel.
 // Chains are independent, so as many are in flight as the machine can overlap; each chain depends
-// on itself, so nothing can be hoisted out of the loop or folded by a compiler. y = 0.5 and x = 1 keep every lane near 2 (no overflow, no
-// subnormals). The count of chains is a parameter of the export so the bench can take the best.
+// on itself, so nothing can be hoisted out of the loop or folded by a compiler. y = 0.5 and x = 1
+// keep every lane near 2 (no overflow, no subnormals). Twelve chains keep enough multiply-adds in
+// flight to cover their latency here.
 
 /**
  * c + a * b per lane, as the kernel's micro-kernel computes it (wasm/matmul.ts): the relaxed
@@ -16,26 +17,6 @@
 @inline function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
-}
-
-/** `steps` rounds of 8 chains: 8 * 4 * steps multiply-adds. Returns a lane sum, so the work is live. */
-export function chains8(steps: i32, y0: f32, x0: f32): f32 {
-  const y = f32x4.splat(y0);
-  const x = f32x4.splat(x0);
-  let c0 = f32x4.splat(1), c1 = f32x4.splat(2), c2 = f32x4.splat(3), c3 = f32x4.splat(4);
-  let c4 = f32x4.splat(5), c5 = f32x4.splat(6), c6 = f32x4.splat(7), c7 = f32x4.splat(8);
-  for (let s = 0; s < steps; s++) {
-    c0 = madd(c0, y, x);
-    c1 = madd(c1, y, x);
-    c2 = madd(c2, y, x);
-    c3 = madd(c3, y, x);
-    c4 = madd(c4, y, x);
-    c5 = madd(c5, y, x);
-    c6 = madd(c6, y, x);
-    c7 = madd(c7, y, x);
-  }
-  const t = f32x4.add(f32x4.add(f32x4.add(c0, c1), f32x4.add(c2, c3)), f32x4.add(f32x4.add(c4, c5), f32x4.add(c6, c7)));
-  return f32x4.extract_lane(t, 0) + f32x4.extract_lane(t, 1) + f32x4.extract_lane(t, 2) + f32x4.extract_lane(t, 3);
 }
 
 /** `steps` rounds of 12 chains: 12 * 4 * steps multiply-adds. */

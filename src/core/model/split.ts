@@ -8,7 +8,6 @@
  */
 import { matmul } from '../tensor/matmul';
 import {
-  type FinishedProduct,
   type MultiplyJob,
   type ProductResult,
   finishRowBlock,
@@ -58,7 +57,7 @@ export async function productInTwo(
     const own = finishRowBlock(job.epilog, mine, rest, J, K, split);
     const top = await theirs;
     if (top instanceof Float32Array) throw new Error('the helper thread answered out of turn');
-    return joinRowBlocks([top as FinishedProduct, own], J);
+    return joinRowBlocks([top, own], J);
   }
   const top = await theirs;
   if (!(top instanceof Float32Array)) throw new Error('the helper thread answered out of turn');
