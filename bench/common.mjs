@@ -1,4 +1,4 @@
-// Shared by the bench scripts (bench/run.mjs, startup-trace.mjs, draw-trace.mjs): the floor page
+// Shared by the bench scripts (bench/run.mjs, startup-trace.mjs, draw-trace.mjs): the floor pages
 // and the command line's numeric options.
 
 // The machine's floor: a bare WebGL page (one quad over 60 % of a 1200x800 canvas, redrawn every
@@ -22,6 +22,33 @@ window.stamps = [];
 const frame = (now) => { if (window.stamps.length === 1) performance.mark('floor:ready'); window.stamps.push(now); gl.clear(gl.COLOR_BUFFER_BIT); gl.uniform1f(u, (now % 1000) / 1000); gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4); requestAnimationFrame(frame); };
 requestAnimationFrame(frame);
 </script>`;
+
+/**
+ * The floor page plus a page's first-frame programs: before its first quad the page links the
+ * programs given (pairs of vertex and fragment sources, as the tool's page linked them) and draws
+ * each once, with nothing to rasterize (no vertex data: every vertex at one point), into a canvas
+ * made with the tool's context attributes. With software rendering a program's first draw is
+ * where its code is generated, so this page's open time is what the programs alone add to the
+ * floor: a lower bound for any page that draws them, whatever its own code costs.
+ */
+export function programsFloorHtml(programs) {
+  const list = JSON.stringify(programs).replace(/</g, '\\u003c');
+  return FLOOR_HTML.replace('<title>floor</title>', '<title>floor + programs</title>')
+    .replace(
+      "getContext('webgl2', { antialias: false })",
+      "getContext('webgl2', { alpha: true, depth: true, stencil: false, antialias: false, premultipliedAlpha: true, preserveDrawingBuffer: false, powerPreference: 'high-performance' })",
+    )
+    .replace(
+      'window.stamps = [];',
+      `const extra = ${list}.map(([vs, fs]) => { const x = gl.createProgram(); gl.attachShader(x, sh(gl.VERTEX_SHADER, vs)); gl.attachShader(x, sh(gl.FRAGMENT_SHADER, fs)); gl.linkProgram(x); return x; });
+let drawn = false;
+window.stamps = [];`,
+    )
+    .replace(
+      'gl.clear(gl.COLOR_BUFFER_BIT);',
+      'gl.clear(gl.COLOR_BUFFER_BIT); if (!drawn) { drawn = true; gl.disableVertexAttribArray(0); gl.enable(gl.DEPTH_TEST); for (const x of extra) { gl.useProgram(x); gl.drawArrays(gl.TRIANGLES, 0, 3); } gl.disable(gl.DEPTH_TEST); gl.useProgram(p); gl.enableVertexAttribArray(0); }',
+    );
+}
 
 /** Takes `name N` out of `args` (in place) and returns N, or `def` when absent or not a number. */
 export function numberOption(args, name, def) {

@@ -6,7 +6,10 @@
 //   open ms   navigation start -> the tool reports ready (the page's own `mm3d:ready` mark;
 //             wall clock from goto as a fallback), cold (first visit in the fresh context: no
 //             HTTP cache) and warm (the same link again in that context: files from the cache);
-//             "x floor" divides them by the floor page's open times measured in the same run
+//             "x floor" divides them by the floor page's open times measured in the same run;
+//             a second floor row opens the floor page that also links and draws the programs
+//             the default page's first frame drew (read from that page at the run's start):
+//             what those programs alone cost any page on this machine (bench/common.mjs)
 //   frames    the camera spins (scene.setSpin(2), what `anim.spin=2` does) for ~3 s while the
 //             page records requestAnimationFrame timestamps; we report the median and 90th
 //             percentile interval over the measured runs
@@ -21,12 +24,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, newPage } from '../test/browser/harness.mjs';
+import { serve, launch, newPage, waitReady } from '../test/browser/harness.mjs';
 import { SCENES, makeCsv } from '../scenes/scenes.mjs';
 import { kernelInChromium, kernelRows, kernelTable } from './kernel.mjs';
 import { gpt2Bench, gpt2Table } from './gpt2.mjs';
 import { explorerSwitchRuns, explorerSwitchTable } from './explorer.mjs';
-import { FLOOR_HTML, numberOption } from './common.mjs';
+import { FLOOR_HTML, numberOption, programsFloorHtml } from './common.mjs';
+import { recordPrograms } from '../test/browser/lib.mjs';
 
 // Fixtures for the data scenes, made once.
 const CSV = makeCsv(256, 768);
@@ -136,6 +140,29 @@ async function openTool(page, url, timeout) {
   return { wall, info };
 }
 
+/** Filled before the scenes run: see firstFrameProgramsOf. */
+let firstFramePrograms = [];
+
+/**
+ * Opens the default page (its own browser context) and returns the programs its first frame drew
+ * (vertex and fragment sources, in the order linked), read when the page reports ready.
+ */
+async function firstFrameProgramsOf(browser, base) {
+  const { page, context } = await newPage(browser, 1200, 800);
+  try {
+    await page.addInitScript(recordPrograms);
+    await page.goto(`${base}/`);
+    await waitReady(page);
+    const programs = await page.evaluate(() =>
+      window.__programs.filter((p) => p.draws > 0).map((p) => p.sources),
+    );
+    if (!programs.length) throw new Error('the default page drew no program');
+    return programs;
+  } finally {
+    await context.close();
+  }
+}
+
 async function oneRun(browser, base, scene, shot = null) {
   const timeout = scene.timeout ?? 60000;
   const first = await newPage(browser, 1200, 800);
@@ -173,7 +200,10 @@ async function oneRun(browser, base, scene, shot = null) {
   try {
     if (scene.kind === 'floor') {
       const openFloor = async () => {
-        await page.goto(`${base}/floor.html`, { waitUntil: 'commit', timeout });
+        await page.goto(`${base}/${scene.programs ? 'floor-programs' : 'floor'}.html`, {
+          waitUntil: 'commit',
+          timeout,
+        });
         await page.waitForFunction(
           () => performance.getEntriesByName('floor:ready').length > 0,
           null,
@@ -419,6 +449,13 @@ async function main() {
         });
         res.end(FLOOR_HTML);
       },
+      '/floor-programs.html': (req, res) => {
+        res.writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': `max-age=${CACHE_SECONDS}`,
+        });
+        res.end(programsFloorHtml(firstFramePrograms));
+      },
     },
     { cacheSeconds: CACHE_SECONDS },
   );
@@ -426,6 +463,13 @@ async function main() {
   const scenes = filters.length
     ? SCENES.filter((s) => filters.some((f) => s.name.includes(f)))
     : SCENES;
+  // The programs the default page's first frame drew, for the floor page that draws them too.
+  if (scenes.some((s) => s.programs)) {
+    firstFramePrograms = await firstFrameProgramsOf(browser, base);
+    console.log(
+      `  the default page's first frame drew ${firstFramePrograms.length} programs (${firstFramePrograms.map(([v, f]) => `${v.length}+${f.length}`).join(', ')} characters)`,
+    );
+  }
   const results = [];
   const outDir = path.join(root, 'bench-output');
   fs.mkdirSync(outDir, { recursive: true });
@@ -548,7 +592,10 @@ async function main() {
   // Open times against the floor page's, measured in the same run (cold with cold, warm with warm).
   const floor = results.find((r) => r.kind === 'floor');
   const ratio = (r) =>
-    floor && r.kind !== 'floor' && r.kind === undefined && Number.isFinite(r.openWarmMs)
+    floor &&
+    r !== floor &&
+    (r.kind === undefined || r.kind === 'floor') &&
+    Number.isFinite(r.openWarmMs)
       ? `${(r.openMs / floor.openMs).toFixed(1)} / ${(r.openWarmMs / floor.openWarmMs).toFixed(1)}`
       : '-';
   const header = [

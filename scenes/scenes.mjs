@@ -78,6 +78,15 @@ const square = (n) => `?expr=L+%40+R&left.h=${n}&left.w=${n}&right.w=${n}`;
 export const SCENES = [
   // Not mm3d: a bare WebGL page, the machine's floor for frame times (see bench/run.mjs).
   { name: 'floor: one WebGL quad', kind: 'floor', query: '', targets: null },
+  // The floor page that also links and draws (with nothing to rasterize) the programs the default
+  // page's first frame drew: what those programs alone add to any page (bench/common.mjs).
+  {
+    name: 'floor + first-frame programs',
+    kind: 'floor',
+    programs: true,
+    query: '',
+    targets: null,
+  },
   { name: 'default 32', query: '', targets: null },
   { name: '256 @ 256', query: square(256), targets: { openMs: 800, fps: 60 } },
   { name: '1024 @ 1024', query: square(1024), targets: { openMs: 3000, fps: 30 } },

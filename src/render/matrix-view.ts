@@ -341,8 +341,8 @@ export class MatrixView {
       const rows = cellRange(lo.y + near[1] * size.y, lo.y + near[3] * size.y, p.rows);
       if ((cols[1] - cols[0] + 1) * (rows[1] - rows[0] + 1) <= MAX_BALLS) {
         this.showBalls(cols[0], cols[1], rows[0], rows[1], gaps, anim);
-        this.nearMesh.visible = false;
         this.mesh.material = this.material(PROGRAM.mid, gaps, anim);
+        this.hideNear();
         setRects(this.mesh.geometry, whole ? [] : outside(near));
         return;
       }
@@ -361,7 +361,7 @@ export class MatrixView {
         anim,
       );
       setRects(this.mesh.geometry, [[0, 0, 1, 1]]);
-      this.nearMesh.visible = false;
+      this.hideNear();
       return;
     }
     // The near rectangle with the ray-caster, the rest (up to four strips) with the disc path.
@@ -370,6 +370,17 @@ export class MatrixView {
     this.nearMesh.material = this.material(PROGRAM.near, gaps, anim);
     setRects(this.nearMesh.geometry, [near]);
     this.nearMesh.visible = true;
+  }
+
+  /**
+   * Hides the near piece, which then keeps the matrix's program: three.js's `compile` (how the
+   * view sends the first frame's programs ahead, ./scene.ts) compiles the programs of hidden
+   * objects too, and a program the frame does not draw holds up the GPU process before the first
+   * frame (the ray-caster's: ~150 ms with software rendering here).
+   */
+  private hideNear(): void {
+    this.nearMesh.visible = false;
+    this.nearMesh.material = this.mesh.material;
   }
 
   setPlacement(p: MatrixPlacement): void {

@@ -6,6 +6,7 @@ import {
   countColors,
   contactSheet,
   parentRoute,
+  recordPrograms,
   waitMsg,
   msgCount,
 } from './lib.mjs';
@@ -313,6 +314,32 @@ export async function run(t) {
     );
     t.assert(r.afterFrame > 1000, `the next frame drew the picture: ${r.afterFrame}`);
     t.noErrors(errors);
+  });
+
+  t.test('every program sent ahead of the first frame is one the first frame draws', async (t) => {
+    // Programs are compiled ahead (scene.precompile); with software rendering each costs the GPU
+    // process time before the first picture, so one the picture does not need only delays it
+    // (three.js compiles hidden objects' programs too: a hidden near piece once brought the
+    // ray-caster's).
+    for (const query of ['', '?expr=L+%40+R&left.h=256&left.w=256&right.w=256']) {
+      const { page, errors } = await t.page();
+      await page.addInitScript(recordPrograms);
+      await page.goto(`${t.base}/${query}`);
+      await page.waitForFunction(() => window.mm3d?.status().ready === true, null, {
+        timeout: 60000,
+      });
+      const programs = await page.evaluate(() =>
+        window.__programs.map((p) => ({
+          draws: p.draws,
+          mode: /#define MODE (\d)/.exec(p.sources[1] ?? '')?.[1] ?? '-',
+        })),
+      );
+      t.log(`${query || 'default'}: ${JSON.stringify(programs)}`);
+      t.assert(programs.length >= 4, `${query || 'default'}: only ${programs.length} programs`);
+      const unused = programs.filter((p) => p.draws === 0);
+      t.deepEqual(unused, [], `${query || 'default'}: programs linked but not drawn`);
+      t.noErrors(errors);
+    }
   });
 
   t.test('each matrix is drawn by the cheapest program for its distance', async (t) => {

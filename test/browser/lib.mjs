@@ -202,3 +202,53 @@ export const cellScreen = (page, key, r, c) =>
     },
     [key, r, c],
   );
+
+/**
+ * Runs in a page before its scripts (an init script): records every WebGL2 program the page links
+ * (its two shaders' sources) and how many draws used it, in `window.__programs`.
+ */
+export function recordPrograms() {
+  const P = WebGL2RenderingContext.prototype;
+  const programs = [];
+  window.__programs = programs;
+  const sources = new WeakMap();
+  const shaders = new WeakMap();
+  const byProgram = new WeakMap();
+  const shaderSource = P.shaderSource;
+  P.shaderSource = function (shader, text) {
+    sources.set(shader, text);
+    return shaderSource.call(this, shader, text);
+  };
+  const attachShader = P.attachShader;
+  P.attachShader = function (program, shader) {
+    if (!shaders.has(program)) shaders.set(program, []);
+    shaders.get(program).push(shader);
+    return attachShader.call(this, program, shader);
+  };
+  const linkProgram = P.linkProgram;
+  P.linkProgram = function (program) {
+    const entry = { sources: (shaders.get(program) ?? []).map((sh) => sources.get(sh)), draws: 0 };
+    programs.push(entry);
+    byProgram.set(program, entry);
+    return linkProgram.call(this, program);
+  };
+  let current = null;
+  const useProgram = P.useProgram;
+  P.useProgram = function (program) {
+    current = program;
+    return useProgram.call(this, program);
+  };
+  for (const name of [
+    'drawArrays',
+    'drawElements',
+    'drawArraysInstanced',
+    'drawElementsInstanced',
+  ]) {
+    const draw = P[name];
+    P[name] = function (...args) {
+      const entry = current && byProgram.get(current);
+      if (entry) entry.draws++;
+      return draw.apply(this, args);
+    };
+  }
+}
