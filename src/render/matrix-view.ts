@@ -93,19 +93,30 @@ export function cellRange(
  * The balls' geometry, one for every matrix: their shader works from the vertex index alone, so
  * the only data is two triangles per ball over four corners, and an attribute as long as the
  * vertices (a draw needs one; one byte each). Each matrix sets how many balls to draw just before
- * its draw (see showBalls), so no matrix owns GPU buffers for its balls.
+ * its draw (see showBalls), so no matrix owns GPU buffers for its balls. It holds as many balls as
+ * the largest draw so far needs (rounded up to a power of two): made for the most balls any view
+ * can need, it was 4.5 MB to fill and send to the GPU before the first frame of every page.
  */
 let ballGeometry: THREE.BufferGeometry | null = null;
-function sharedBallGeometry(): THREE.BufferGeometry {
-  if (!ballGeometry) {
-    const index = new Uint32Array(6 * MAX_BALLS);
-    for (let b = 0; b < MAX_BALLS; b++)
-      index.set([4 * b, 4 * b + 1, 4 * b + 2, 4 * b, 4 * b + 2, 4 * b + 3], 6 * b);
+let ballCapacity = 0;
+function sharedBallGeometry(balls: number): THREE.BufferGeometry {
+  if (!ballGeometry || balls > ballCapacity) {
+    ballGeometry?.dispose();
+    ballCapacity = Math.min(MAX_BALLS, Math.max(1024, 2 ** Math.ceil(Math.log2(balls))));
+    const index = new Uint32Array(6 * ballCapacity);
+    for (let b = 0, v = 0, i = 0; b < ballCapacity; b++, v += 4, i += 6) {
+      index[i] = v;
+      index[i + 1] = v + 1;
+      index[i + 2] = v + 2;
+      index[i + 3] = v;
+      index[i + 4] = v + 2;
+      index[i + 5] = v + 3;
+    }
     ballGeometry = new THREE.BufferGeometry();
     ballGeometry.setIndex(new THREE.BufferAttribute(index, 1));
     ballGeometry.setAttribute(
       'position',
-      new THREE.BufferAttribute(new Uint8Array(4 * MAX_BALLS), 1),
+      new THREE.BufferAttribute(new Uint8Array(4 * ballCapacity), 1),
     );
     // Set, so that three never derives one from the placeholder attribute (used for sorting only).
     ballGeometry.boundingSphere = new THREE.Sphere(new THREE.Vector3(), 1);
@@ -273,8 +284,9 @@ export class MatrixView {
     gaps: boolean,
     anim: boolean,
   ): void {
+    const count = (c1 - c0 + 1) * (r1 - r0 + 1);
     if (!this.balls) {
-      this.balls = new THREE.Mesh(sharedBallGeometry(), this.ballMaterial(gaps, anim));
+      this.balls = new THREE.Mesh(sharedBallGeometry(count), this.ballMaterial(gaps, anim));
       this.balls.onBeforeRender = (_r, _s, _c, g) => g.setDrawRange(0, this.ballIndices);
       this.balls.frustumCulled = false;
       this.balls.matrixAutoUpdate = false;
@@ -282,9 +294,11 @@ export class MatrixView {
       // Added after the matrix was placed: take its transform at the next draw.
       this.balls.matrixWorldNeedsUpdate = true;
     }
+    // (the shared geometry is replaced by a bigger one when a draw needs more balls)
+    this.balls.geometry = sharedBallGeometry(count);
     this.balls.material = this.ballMaterial(gaps, anim);
     this.cells.value.set(c0, r0, c1 - c0 + 1, 0);
-    this.ballIndices = 6 * (c1 - c0 + 1) * (r1 - r0 + 1);
+    this.ballIndices = 6 * count;
     this.balls.visible = true;
   }
 

@@ -199,67 +199,82 @@ export async function run(t) {
     // angle, where every pixel is in the search's ball mode; balls smaller than their cells
     // (elem scale 0.8), since where balls overlap the search looks at only two per pixel.
     const { page, errors } = await t.open('?viz.elem%20scale=0.8');
-    const r = await page.evaluate(async () => {
-      const app = window.mm3d.app;
-      const sc = app.scene;
-      const key = [...app.layout.matrices].find(([, p]) => p.name === 'L')[0];
-      const p = app.layout.matrices.get(key);
-      const at = (c, r) => p.origin.map((o, a) => o + p.colDir[a] * c + p.rowDir[a] * r);
-      const n = [
-        p.colDir[1] * p.rowDir[2] - p.colDir[2] * p.rowDir[1],
-        p.colDir[2] * p.rowDir[0] - p.colDir[0] * p.rowDir[2],
-        p.colDir[0] * p.rowDir[1] - p.colDir[1] * p.rowDir[0],
-      ];
-      const cam = app.params.cam;
-      const centre = at(16, 16);
-      const side =
-        Math.sign(
-          n[0] * (cam.x - centre[0]) + n[1] * (cam.y - centre[1]) + n[2] * (cam.z - centre[2]),
-        ) || 1;
-      const pos = centre.map((c, a) => c + side * n[a] * 22 + p.colDir[a] * 9 + p.rowDir[a] * 6);
-      sc.setCamera({
-        x: pos[0],
-        y: pos[1],
-        z: pos[2],
-        target: { x: centre[0], y: centre[1], z: centre[2] },
-      });
-      const t0 = sc.framesDrawn;
-      while (sc.framesDrawn === t0) await new Promise((res) => requestAnimationFrame(res));
-      const gl = sc.renderer.getContext();
-      const grab = () => {
-        sc.renderer.render(sc.scene, sc.camera);
-        const w = gl.drawingBufferWidth,
-          h = gl.drawingBufferHeight;
-        const px = new Uint8Array(w * h * 4);
-        gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
-        return px;
-      };
-      sc.hold = true;
-      sc.legends.group.visible = false;
-      const v = sc.matrixView(key);
-      for (const o of sc.scene.children) if (o !== v.mesh) o.visible = false;
-      const usingBalls = Boolean(v.balls && v.balls.visible);
-      const a = grab();
-      v.balls.visible = false;
-      v.mesh.material = v.material(0, false, false);
-      const attr = v.mesh.geometry.getAttribute('position');
-      attr.array.set([0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0]);
-      attr.needsUpdate = true;
-      v.mesh.geometry.setDrawRange(0, 6);
-      const b = grab();
-      // Compare hues: red (negative), blue/cyan (positive), or neither (background).
-      const hue = (px, q) =>
-        px[q] > px[q + 2] + 40 ? 'red' : px[q + 2] > px[q] + 40 ? 'blue' : 'none';
-      let lit = 0,
-        differ = 0;
-      for (let q = 0; q < a.length; q += 4) {
-        const ha = hue(a, q),
-          hb = hue(b, q);
-        if (ha !== 'none' || hb !== 'none') lit++;
-        if (ha !== hb) differ++;
-      }
-      return { usingBalls, lit, differ };
-    });
+    const compare = (pg, centreCell, dist) =>
+      pg.evaluate(
+        async ({ centreCell, dist }) => {
+          const app = window.mm3d.app;
+          const sc = app.scene;
+          const key = [...app.layout.matrices].find(([, p]) => p.name === 'L')[0];
+          const p = app.layout.matrices.get(key);
+          const at = (c, r) => p.origin.map((o, a) => o + p.colDir[a] * c + p.rowDir[a] * r);
+          const n = [
+            p.colDir[1] * p.rowDir[2] - p.colDir[2] * p.rowDir[1],
+            p.colDir[2] * p.rowDir[0] - p.colDir[0] * p.rowDir[2],
+            p.colDir[0] * p.rowDir[1] - p.colDir[1] * p.rowDir[0],
+          ];
+          const cam = app.params.cam;
+          const centre = at(centreCell, centreCell);
+          const side =
+            Math.sign(
+              n[0] * (cam.x - centre[0]) + n[1] * (cam.y - centre[1]) + n[2] * (cam.z - centre[2]),
+            ) || 1;
+          const pos = centre.map(
+            (c, a) => c + side * n[a] * dist + p.colDir[a] * 9 + p.rowDir[a] * 6,
+          );
+          sc.setCamera({
+            x: pos[0],
+            y: pos[1],
+            z: pos[2],
+            target: { x: centre[0], y: centre[1], z: centre[2] },
+          });
+          const t0 = sc.framesDrawn;
+          while (sc.framesDrawn === t0) await new Promise((res) => requestAnimationFrame(res));
+          const gl = sc.renderer.getContext();
+          const grab = () => {
+            sc.renderer.render(sc.scene, sc.camera);
+            const w = gl.drawingBufferWidth,
+              h = gl.drawingBufferHeight;
+            const px = new Uint8Array(w * h * 4);
+            gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+            return px;
+          };
+          sc.hold = true;
+          sc.legends.group.visible = false;
+          const v = sc.matrixView(key);
+          for (const o of sc.scene.children) if (o !== v.mesh) o.visible = false;
+          const usingBalls = Boolean(v.balls && v.balls.visible);
+          const a = grab();
+          v.balls.visible = false;
+          v.mesh.material = v.material(0, false, false);
+          const attr = v.mesh.geometry.getAttribute('position');
+          attr.array.set([0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0]);
+          attr.needsUpdate = true;
+          v.mesh.geometry.setDrawRange(0, 6);
+          const b = grab();
+          // Compare hues: red (negative), blue/cyan (positive), or neither (background).
+          const hue = (px, q) =>
+            px[q] > px[q + 2] + 40 ? 'red' : px[q + 2] > px[q] + 40 ? 'blue' : 'none';
+          let lit = 0,
+            differ = 0;
+          for (let q = 0; q < a.length; q += 4) {
+            const ha = hue(a, q),
+              hb = hue(b, q);
+            if (ha !== 'none' || hb !== 'none') lit++;
+            if (ha !== hb) differ++;
+          }
+          const balls = v.balls.geometry.index.count / 6;
+          // Back to the view as the app draws it, for the next comparison.
+          for (const o of sc.scene.children) o.visible = true;
+          sc.legends.group.visible = true;
+          sc.hold = false;
+          // A digest of the balls' picture (FNV-1a over its bytes), to compare pages.
+          let hash = 2166136261;
+          for (let q = 0; q < a.length; q++) hash = Math.imul(hash ^ a[q], 16777619) >>> 0;
+          return { usingBalls, lit, differ, balls, drawn: v.ballIndices / 6, hash };
+        },
+        { centreCell, dist },
+      );
+    const r = await compare(page, 16, 22);
     t.log(JSON.stringify(r));
     t.assert(r.usingBalls, 'the near view draws its balls as geometry');
     // ~16,600 coloured pixels with balls 0.7 of a cell across (the original's size).
@@ -268,6 +283,32 @@ export async function run(t) {
       r.differ < 0.03 * r.lit,
       `the two ways differ in hue on ${r.differ} of ${r.lit} coloured pixels`,
     );
+    // The balls' shared geometry grows when a view needs more balls than it holds: a bigger L,
+    // in the same page, draws through the grown geometry exactly what a page opened on it draws.
+    await page.evaluate(() =>
+      window.mm3d.app.applyPartial({ left: { h: 96, w: 96 } }, false, false),
+    );
+    await page.waitForFunction(() => window.mm3d.status().ready === true, null, {
+      timeout: 30000,
+    });
+    const big = await compare(page, 48, 30);
+    t.log(JSON.stringify(big));
+    t.assert(big.usingBalls, 'the bigger view draws its balls as geometry');
+    t.assert(
+      big.drawn > r.balls && big.balls >= big.drawn,
+      `the geometry grew from ${r.balls} balls to hold the ${big.drawn} drawn (holds ${big.balls})`,
+    );
+    t.assert(big.lit > 8000, `the bigger picture has content: ${big.lit}`);
+    const fresh = await t.open('?viz.elem%20scale=0.8&left.h=96&left.w=96');
+    const direct = await compare(fresh.page, 48, 30);
+    t.log(JSON.stringify(direct));
+    t.equal(direct.drawn, big.drawn, 'balls drawn, grown and direct');
+    t.equal(
+      big.hash,
+      direct.hash,
+      'the picture through the grown geometry, and on a page opened on it',
+    );
+    t.noErrors(fresh.errors);
     t.noErrors(errors);
   });
 
