@@ -184,7 +184,9 @@ export interface RevealState {
 
 export class MatrixView {
   readonly mesh: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial>;
+  /** The values' texture, from level `textureBase` on (see valueLevels); made when first needed. */
   private texture: THREE.DataTexture | null = null;
+  private textureBase = 0;
   private values: MatrixValues | null = null;
   /** The baked look (RGBA8, one mip level per pooled level). */
   private look: THREE.WebGLRenderTarget | null = null;
@@ -389,8 +391,8 @@ export class MatrixView {
   /**
    * Hides the near piece, which then keeps the matrix's program: three.js's `compile` (how the
    * view sends the first frame's programs ahead, ./scene.ts) compiles the programs of hidden
-   * objects too, and a program the frame does not draw holds up the GPU process before the first
-   * frame (the ray-caster's: ~150 ms with software rendering here).
+   * objects too, and a program the frame does not draw is work for the GPU process before the
+   * first frame (every view but the nearest compiled the ray-caster's, which it never drew).
    */
   private hideNear(): void {
     this.nearMesh.visible = false;
@@ -416,9 +418,43 @@ export class MatrixView {
     this.uniforms.uBoxSize.value.set(xe + 1 + 2 * R, ye + 1 + 2 * R, 1);
   }
 
-  /** The texture holding this matrix's values (for interior product planes). */
+  /** The texture holding this matrix's values, every level (for interior product planes). */
   get valueTexture(): THREE.DataTexture {
-    return this.texture ?? EMPTY;
+    return this.values ? this.valueLevels(0) : EMPTY;
+  }
+
+  /**
+   * The value texture with every level from `finest` on (its level 0 is pooled level
+   * `textureBase`). Levels finer than a view has needed are not uploaded: a big matrix seen from
+   * afar needs only its coarse levels, and uploading the values of a GPT-2 layer (73 MB as floats)
+   * held up its first frame by a few hundred milliseconds with software rendering. A view that
+   * comes closer uploads the finer levels then (the texture is made again from that level on).
+   */
+  private valueLevels(finest: number): THREE.DataTexture {
+    const v = this.values!;
+    if (this.texture && this.textureBase <= finest) return this.texture;
+    this.texture?.dispose();
+    const base = Math.max(0, Math.min(finest, v.levels.length));
+    const mips: THREE.CompressedTextureMipmap[] = [
+      { data: v.data, width: v.w, height: v.h },
+      ...v.levels.map((l) => ({ data: l.data, width: l.w, height: l.h })),
+    ].slice(base);
+    const tex = new THREE.DataTexture(
+      mips[0]!.data as Float32Array,
+      mips[0]!.width,
+      mips[0]!.height,
+      THREE.RedFormat,
+      THREE.FloatType,
+    );
+    tex.mipmaps = mips;
+    tex.minFilter = mips.length > 1 ? THREE.NearestMipmapNearestFilter : THREE.NearestFilter;
+    tex.magFilter = THREE.NearestFilter;
+    tex.generateMipmaps = false;
+    tex.unpackAlignment = 1;
+    tex.needsUpdate = true;
+    this.texture = tex;
+    this.textureBase = base;
+    return tex;
   }
 
   /** Shows `data` (same shape) instead of the computed values, e.g. partial sums while animating. */
@@ -458,21 +494,11 @@ export class MatrixView {
   setValues(v: MatrixValues): void {
     if (v === this.values) return;
     this.values = v;
+    // Uploaded when a view needs it, from the finest level it needs (valueLevels).
     this.texture?.dispose();
-    const tex = new THREE.DataTexture(v.data, v.w, v.h, THREE.RedFormat, THREE.FloatType);
-    const mips: THREE.CompressedTextureMipmap[] = [
-      { data: v.data, width: v.w, height: v.h },
-      ...v.levels.map((l) => ({ data: l.data, width: l.w, height: l.h })),
-    ];
-    tex.mipmaps = mips;
-    tex.minFilter = v.levels.length ? THREE.NearestMipmapNearestFilter : THREE.NearestFilter;
-    tex.magFilter = THREE.NearestFilter;
-    tex.generateMipmaps = false;
-    tex.unpackAlignment = 1;
-    tex.needsUpdate = true;
-    this.texture = tex;
+    this.texture = null;
     if (!this.override) {
-      this.uniforms.uValues.value = tex;
+      this.uniforms.uValues.value = EMPTY;
       this.uniforms.uMaxLevel.value = v.levels.length;
       this.bakedFrom = Infinity;
     }
@@ -499,8 +525,11 @@ export class MatrixView {
    */
   private bakeLook(renderer: THREE.WebGLRenderer, finest: number): void {
     if (this.product) return;
-    const src = this.uniforms.uValues.value;
-    const { width: w, height: h } = src.image as { width: number; height: number };
+    // The values shown (an override's, the computed ones, or none yet) and their full size.
+    const shown = this.override ?? (this.values ? null : EMPTY);
+    const { width: w, height: h } = shown
+      ? (shown.image as { width: number; height: number })
+      : { width: this.values!.w, height: this.values!.h };
     const levels = this.uniforms.uMaxLevel.value;
     let rt = this.look;
     if (
@@ -532,6 +561,11 @@ export class MatrixView {
     }
     const from = Math.min(Math.max(0, finest), levels);
     if (from >= this.bakedFrom) return;
+    const src = shown ?? this.valueLevels(from);
+    // The source texture's level 0 is this level of the values.
+    const base = shown ? 0 : this.textureBase;
+    // (uValues: the texture the look was last baked from)
+    this.uniforms.uValues.value = src;
     const u = bake.uniforms;
     u.uValues.value = src;
     u.uViz.value = this.uniforms.uViz.value;
@@ -539,7 +573,7 @@ export class MatrixView {
     u.uRange.value = this.uniforms.uRange.value;
     const previous = renderer.getRenderTarget();
     for (let l = from; l < Math.min(this.bakedFrom, levels + 1); l++) {
-      u.uLevel.value = l;
+      u.uLevel.value = l - base;
       rt.viewport.set(0, 0, Math.max(1, w >> l), Math.max(1, h >> l));
       renderer.setRenderTarget(rt, 0, l);
       renderer.render(bake.scene, bake.camera);

@@ -102,8 +102,9 @@ export async function run(t) {
       const { page, errors } = await t.open(
         '?expr=L+%40+R&left.h=6&left.w=10&right.w=3&left.dropout=0.3&viz.sensitivity=local',
       );
-      const read = () =>
-        page.evaluate(() => {
+      // The look's level 0 and 1, or (`finest`) only the finest level baked so far.
+      const read = (pg = page, finest = false) =>
+        pg.evaluate((finest) => {
           const app = window.mm3d.app;
           const key = [...app.layout.matrices].find(([, p]) => p.name === 'L')[0];
           const mv = app.scene.matrixView(key);
@@ -113,10 +114,9 @@ export async function run(t) {
           const fb = gl.createFramebuffer();
           gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
           const levels = [];
-          for (const [level, w, h] of [
-            [0, v.w, v.h],
-            [1, v.levels[0].w, v.levels[0].h],
-          ]) {
+          const size = (l) => (l === 0 ? [v.w, v.h] : [v.levels[l - 1].w, v.levels[l - 1].h]);
+          for (const level of finest ? [mv.bakedFrom] : [0, 1]) {
+            const [w, h] = size(level);
             gl.framebufferTexture2D(
               gl.FRAMEBUFFER,
               gl.COLOR_ATTACHMENT0,
@@ -127,16 +127,19 @@ export async function run(t) {
             const px = new Uint8Array(w * h * 4);
             gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
             levels.push({
+              level,
               w,
               h,
               px: Array.from(px),
-              values: Array.from(level === 0 ? v.data : v.levels[0].data),
+              values: Array.from(level === 0 ? v.data : v.levels[level - 1].data),
             });
           }
           gl.bindFramebuffer(gl.FRAMEBUFFER, null);
           gl.deleteFramebuffer(fb);
-          return { levels, viz: app.params.viz, maxAbs: Math.max(...Array.from(v.data, Math.abs)) };
-        });
+          let maxAbs = 0;
+          for (const x of v.data) maxAbs = Math.max(maxAbs, Math.abs(x));
+          return { levels, viz: app.params.viz, maxAbs };
+        }, finest);
       // docs/colors.md by hand: HSL with saturation 1, range [0, max |value| of the matrix].
       const hsl = (h, s, l) => {
         const a = s * Math.min(l, 1 - l);
@@ -146,7 +149,7 @@ export async function run(t) {
         };
         return [f(0), f(8), f(4)];
       };
-      const check = (r, label) => {
+      const check = (r, label, zerosMade = true) => {
         const z = r.viz;
         t.equal(z.sensitivity, 'local', 'sensitivity from the link');
         let zeros = 0;
@@ -169,11 +172,12 @@ export async function run(t) {
             for (let q = 0; q < 4; q++)
               t.assert(
                 Math.abs(got[q] - want[q]) <= 2.5 / 255,
-                `${label} level ${lv === r.levels[0] ? 0 : 1} cell ${c} (value ${x}): channel ${q} is ${got[q]}, want ${want[q]}`,
+                `${label} level ${lv.level} cell ${c} (value ${x}): channel ${q} is ${got[q]}, want ${want[q]}`,
               );
           }
         }
-        t.assert(zeros > 0, 'the dropout made some zeros');
+        // (pooled cells are means: the dropout's zeros show at level 0)
+        if (zerosMade) t.assert(zeros > 0, 'the dropout made some zeros');
       };
       const first = await read();
       check(first, 'defaults');
@@ -190,6 +194,18 @@ export async function run(t) {
       t.equal(second.viz.zeroHue, 0.3, 'zero hue changed');
       check(second, 'after a colour change');
       t.noErrors(errors);
+      // A big matrix seen from afar: only its coarse levels are uploaded, and the look of the
+      // finest level baked, from a value texture that starts at that level, is the same.
+      const far = await t.open(
+        '?expr=L+%40+R&left.h=512&left.w=512&right.w=8&left.dropout=0.3&viz.sensitivity=local&cam.x=-30000&cam.y=30000&cam.z=30000',
+      );
+      const coarse = await read(far.page, true);
+      t.assert(coarse.levels[0].level >= 3, `only coarse levels baked (${coarse.levels[0].level})`);
+      check(coarse, 'from afar', false);
+      t.log(
+        `from afar: checked the ${coarse.levels[0].values.length} cells of level ${coarse.levels[0].level}`,
+      );
+      t.noErrors(far.errors);
     },
   );
 
@@ -429,6 +445,9 @@ export async function run(t) {
           pieces: mesh.geometry.drawRange.count / 6,
           balls,
           baked: mv.bakedFrom,
+          // The level the value texture starts at (finer levels not uploaded yet), and its size.
+          uploaded: mv.textureBase,
+          texture: [mv.uniforms.uValues.value.image.width, mv.uniforms.uValues.value.image.height],
           before,
         };
       }, dist);
@@ -451,6 +470,22 @@ export async function run(t) {
     t.assert(
       far.baked >= 1 && far.baked <= start.baked,
       `at 4000 cells, a finer level is baked, not level 0 (${far.baked})`,
+    );
+    // Only the levels baked were uploaded: the value texture starts at the finest level baked
+    // (L is 512 x 512; pooled level l is 512 >> l on a side).
+    for (const [name, v] of [
+      ['far away', start],
+      ['4000 cells', far],
+    ])
+      t.deepEqual(
+        { uploaded: v.uploaded, texture: v.texture },
+        { uploaded: v.baked, texture: [512 >> v.baked, 512 >> v.baked] },
+        `${name}: the value texture from the finest level baked on`,
+      );
+    t.deepEqual(
+      { uploaded: mid.uploaded, texture: mid.texture },
+      { uploaded: 0, texture: [512, 512] },
+      'at 400 cells, every level uploaded',
     );
     t.deepEqual(
       {
