@@ -33,21 +33,29 @@ requestAnimationFrame(frame);
  */
 export function programsFloorHtml(programs) {
   const list = JSON.stringify(programs).replace(/</g, '\\u003c');
-  return FLOOR_HTML.replace('<title>floor</title>', '<title>floor + programs</title>')
-    .replace(
-      "getContext('webgl2', { antialias: false })",
-      "getContext('webgl2', { alpha: true, depth: true, stencil: false, antialias: false, premultipliedAlpha: true, preserveDrawingBuffer: false, powerPreference: 'high-performance' })",
-    )
-    .replace(
-      'window.stamps = [];',
-      `const extra = ${list}.map(([vs, fs]) => { const x = gl.createProgram(); gl.attachShader(x, sh(gl.VERTEX_SHADER, vs)); gl.attachShader(x, sh(gl.FRAGMENT_SHADER, fs)); gl.linkProgram(x); return x; });
+  // Each edit must find its text in the floor page (a changed floor page must change them too).
+  const edit = (html, from, to) => {
+    if (!html.includes(from)) throw new Error(`the floor page has no "${from}"`);
+    return html.replace(from, () => to);
+  };
+  let html = edit(FLOOR_HTML, '<title>floor</title>', '<title>floor + programs</title>');
+  html = edit(
+    html,
+    "getContext('webgl2', { antialias: false })",
+    "getContext('webgl2', { alpha: true, depth: true, stencil: false, antialias: false, premultipliedAlpha: true, preserveDrawingBuffer: false, powerPreference: 'high-performance' })",
+  );
+  html = edit(
+    html,
+    'window.stamps = [];',
+    `const extra = ${list}.map(([vs, fs]) => { const x = gl.createProgram(); gl.attachShader(x, sh(gl.VERTEX_SHADER, vs)); gl.attachShader(x, sh(gl.FRAGMENT_SHADER, fs)); gl.linkProgram(x); return x; });
 let drawn = false;
 window.stamps = [];`,
-    )
-    .replace(
-      'gl.clear(gl.COLOR_BUFFER_BIT);',
-      'gl.clear(gl.COLOR_BUFFER_BIT); if (!drawn) { drawn = true; gl.disableVertexAttribArray(0); gl.enable(gl.DEPTH_TEST); for (const x of extra) { gl.useProgram(x); gl.drawArrays(gl.TRIANGLES, 0, 3); } gl.disable(gl.DEPTH_TEST); gl.useProgram(p); gl.enableVertexAttribArray(0); }',
-    );
+  );
+  return edit(
+    html,
+    'gl.clear(gl.COLOR_BUFFER_BIT);',
+    'gl.clear(gl.COLOR_BUFFER_BIT); if (!drawn) { drawn = true; gl.disableVertexAttribArray(0); gl.enable(gl.DEPTH_TEST); for (const x of extra) { gl.useProgram(x); gl.drawArrays(gl.TRIANGLES, 0, 3); } gl.disable(gl.DEPTH_TEST); gl.useProgram(p); gl.enableVertexAttribArray(0); }',
+  );
 }
 
 /** Takes `name N` out of `args` (in place) and returns N, or `def` when absent or not a number. */

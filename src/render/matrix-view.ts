@@ -392,7 +392,8 @@ export class MatrixView {
    * Hides the near piece, which then keeps the matrix's program: three.js's `compile` (how the
    * view sends the first frame's programs ahead, ./scene.ts) compiles the programs of hidden
    * objects too, and a program the frame does not draw is work for the GPU process before the
-   * first frame (every view but the nearest compiled the ray-caster's, which it never drew).
+   * first frame (every matrix's hidden near piece kept the ray-caster's program, which a view
+   * with no ray-cast piece never draws).
    */
   private hideNear(): void {
     this.nearMesh.visible = false;
