@@ -304,9 +304,7 @@ export async function run(t) {
     await page.evaluate(() =>
       window.mm3d.app.applyPartial({ left: { h: 96, w: 96 } }, false, false),
     );
-    await page.waitForFunction(() => window.mm3d.status().ready === true, null, {
-      timeout: 30000,
-    });
+    await t.waitReady(page, 30000);
     const big = await compare(page, 48, 30);
     t.log(JSON.stringify(big));
     t.assert(big.usingBalls, 'the bigger view draws its balls as geometry');
@@ -374,17 +372,14 @@ export async function run(t) {
   });
 
   t.test('every program sent ahead of the first frame is one the first frame draws', async (t) => {
-    // Programs are compiled ahead (scene.precompile); with software rendering each costs the GPU
-    // process time before the first picture, so one the picture does not need only delays it
-    // (three.js compiles hidden objects' programs too: a hidden near piece once brought the
-    // ray-caster's).
+    // Programs are compiled ahead (scene.precompile); each is work for the GPU process before the
+    // first picture, wasted if the picture does not draw it (three.js compiles hidden objects'
+    // programs too: a hidden near piece once brought the ray-caster's).
     for (const query of ['', '?expr=L+%40+R&left.h=256&left.w=256&right.w=256']) {
       const { page, errors } = await t.page();
       await page.addInitScript(recordPrograms);
       await page.goto(`${t.base}/${query}`);
-      await page.waitForFunction(() => window.mm3d?.status().ready === true, null, {
-        timeout: 60000,
-      });
+      await t.waitReady(page);
       const programs = await page.evaluate(() =>
         window.__programs.map((p) => ({
           draws: p.draws,
